@@ -1,0 +1,88 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/export"
+)
+
+// ErrCut is returned by Emitter.Checkpoint when the pipeline ends the part
+// at that cursor. A connector returns it (or an error wrapping it) unchanged.
+var ErrCut = errors.New("part cut at checkpoint")
+
+// ErrUnsupported marks a product that cannot be exported for an account or
+// organisation; its message says why (R7b). Wrap it with the reason.
+var ErrUnsupported = errors.New("unsupported")
+
+// Account is the unit being exported (R6).
+type Account struct {
+	Type export.AccountType
+	// ID is the account's id in the archive: the user's or group's primary
+	// email, the shared drive or resource id, or the service account id.
+	ID string
+	// Subject is the user to impersonate through domain-wide delegation
+	// when reading this account's data: the user for user accounts, a super
+	// administrator for customer-owned data and groups.
+	Subject string
+	// Name is a display name (a shared drive's or resource's), if any.
+	Name string
+	// Kind distinguishes customer-owned accounts: "shared-drive",
+	// "calendar-resource", "chat-space", "voice-org".
+	Kind string
+}
+
+// Content tells the zip writer how to store an entry.
+type Content int
+
+// Content kinds.
+const (
+	// Compressible content is deflated.
+	Compressible Content = iota
+	// Compressed content (JPEG, zip, video, …) is stored as it is.
+	Compressed
+)
+
+// Failure is one item that could not be exported.
+type Failure struct {
+	Product export.Product `json:"product"`
+	ItemID  string         `json:"item_id"`
+	// Path is where the item would have been in the zip, if known.
+	Path   string `json:"path,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Emitter is what a connector writes into. Paths are slash-separated and
+// start with the product's Takeout folder ("Mail/…", "Drive/…"); each
+// segment must already be sanitised (see package zipname), and the emitter
+// rejects a path that is not.
+type Emitter interface {
+	// Create adds a file and returns a writer for its content, valid until
+	// the next call of Create, Checkpoint or the end of Export.
+	Create(path string, modified time.Time, c Content) (io.Writer, error)
+	// Fail records an item that could not be exported.
+	Fail(f Failure)
+	// Checkpoint says everything up to cursor is written. It returns ErrCut
+	// if the pipeline ends the part here.
+	Checkpoint(ctx context.Context, cursor string) error
+	// Part is the number of the zip part being written, from 1; a connector
+	// that splits one logical file over parts (an mbox) names the
+	// continuation after it.
+	Part() int
+}
+
+// Connector exports one product.
+type Connector interface {
+	Product() export.Product
+	// Handles reports whether the connector has anything to export for
+	// accounts of this type (and Kind).
+	Handles(a Account) bool
+	// Export writes a's items after cursor ("" for the start) to e. It
+	// returns nil when the product is done, ErrCut when the part was cut,
+	// an error wrapping ErrUnsupported when the product cannot be exported
+	// for this account, or another error when the whole product failed
+	// (the pipeline records it, with its message, for every remaining item).
+	Export(ctx context.Context, a Account, cursor string, e Emitter) error
+}

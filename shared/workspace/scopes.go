@@ -1,0 +1,17 @@
+package workspace
+
+// Scopes are the OAuth scopes granted to the delegation service account in
+// the Admin console (domain-wide delegation). The README's deploy guide lists
+// them; a test keeps the two in step. Every connector's scope must be here.
+var Scopes = []string{
+	"https://www.googleapis.com/auth/admin.directory.customer.readonly",
+	"https://www.googleapis.com/auth/admin.directory.user.readonly",
+	"https://www.googleapis.com/auth/admin.directory.group.readonly",
+	"https://www.googleapis.com/auth/admin.directory.resource.calendar.readonly",
+	"https://www.googleapis.com/auth/admin.directory.rolemanagement.readonly",
+	"https://www.googleapis.com/auth/gmail.readonly",
+	"https://www.googleapis.com/auth/drive.readonly",
+	"https://www.googleapis.com/auth/calendar.readonly",
+	"https://www.googleapis.com/auth/contacts.readonly",
+	"https://www.googleapis.com/auth/contacts.other.readonly",
+}

@@ -54,14 +54,30 @@ type Failure struct {
 	Reason string `json:"reason"`
 }
 
-// Emitter is what a connector writes into. Paths are slash-separated and
-// start with the product's Takeout folder ("Mail/…", "Drive/…"); each
-// segment must already be sanitised (see package zipname), and the emitter
-// rejects a path that is not.
+// Entry is one file in the account's zip.
+type Entry struct {
+	// Path is slash-separated and starts with the product's Takeout folder
+	// ("Mail/…", "Drive/…"); each segment must already be sanitised (see
+	// package zipname), and the emitter rejects a path that is not.
+	Path     string
+	Modified time.Time
+	Content  Content
+	// ItemID is the source item the entry holds (a Drive file id), if it
+	// holds exactly one. Entries holding many items (an mbox, a calendar's
+	// .ics) leave it empty and record each item with Emitter.Item.
+	ItemID string
+}
+
+// Emitter is what a connector writes into. Besides the zip entries it keeps
+// the account's item index: which source item went into which entry, so an
+// export can be checked against its source.
 type Emitter interface {
 	// Create adds a file and returns a writer for its content, valid until
 	// the next call of Create, Checkpoint or the end of Export.
-	Create(path string, modified time.Time, c Content) (io.Writer, error)
+	Create(e Entry) (io.Writer, error)
+	// Item records that the current entry holds the source item id (a mail
+	// message, a calendar event, a contact).
+	Item(id string)
 	// Fail records an item that could not be exported.
 	Fail(f Failure)
 	// Checkpoint says everything up to cursor is written. It returns ErrCut

@@ -1,0 +1,150 @@
+package export
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Organisation is an organisation's record: its one-export lock (R2a), cool-down
+// (R2b) and support override (R14b).
+type Organisation struct {
+	ID     string `firestore:"id"`
+	Domain string `firestore:"domain"`
+	// ActiveExport is the id of the export on hold, running or assembling;
+	// empty when there is none. Set and cleared only in transactions.
+	ActiveExport string    `firestore:"activeExport"`
+	CooldownEnd  time.Time `firestore:"cooldownEnd,omitempty"`
+	// OverrideUntil enables the tool for an organisation of 1,000 users or
+	// more until then (R14b).
+	OverrideUntil time.Time `firestore:"overrideUntil,omitempty"`
+	OverrideBy    string    `firestore:"overrideBy,omitempty"`
+}
+
+// Export is one export of an organisation.
+type Export struct {
+	ID          string `firestore:"id"`
+	CustomerID  string `firestore:"customerId"`
+	Domain      string `firestore:"domain"`
+	State       State  `firestore:"state"`
+	RequestedBy string `firestore:"requestedBy"`
+	// SuperAdmins are the super administrators when it was requested, who
+	// were told of it (R3a).
+	SuperAdmins []string  `firestore:"superAdmins"`
+	RequestedAt time.Time `firestore:"requestedAt"`
+	HoldEnd     time.Time `firestore:"holdEnd"`
+	CutOff      time.Time `firestore:"cutOff,omitempty"`
+	StartedAt   time.Time `firestore:"startedAt,omitempty"`
+	Deadline    time.Time `firestore:"deadline,omitempty"`
+	CompletedAt time.Time `firestore:"completedAt,omitempty"`
+	Expires     time.Time `firestore:"expires,omitempty"`
+	CancelledAt time.Time `firestore:"cancelledAt,omitempty"`
+	CancelledBy string    `firestore:"cancelledBy,omitempty"`
+	CancelNote  string    `firestore:"cancelNote,omitempty"`
+	// Prefix is the export's folder in the bucket: "{customer}/{export}/".
+	Prefix string `firestore:"prefix"`
+	// Enumeration is BeginExport's checkpoint while it lists accounts.
+	Enumeration Enumeration   `firestore:"enumeration"`
+	Totals      Totals        `firestore:"totals"`
+	Unsupported []Unsupported `firestore:"unsupported,omitempty"`
+}
+
+// Enumeration is how far BeginExport has listed the organisation's accounts.
+type Enumeration struct {
+	Phase    int    `firestore:"phase"`    // index into the kinds of account listed
+	Cursor   string `firestore:"cursor"`   // page token within the phase
+	Done     bool   `firestore:"done"`     // every account is recorded and enqueued
+	Accounts int    `firestore:"accounts"` // accounts recorded so far
+	Skipped  int    `firestore:"skipped"`  // users created after the cut-off
+}
+
+// Totals are an export's counts, filled when it is assembled.
+type Totals struct {
+	Accounts       int   `firestore:"accounts" json:"accounts"`
+	AccountsFailed int   `firestore:"accountsFailed" json:"accounts_failed"`
+	Files          int64 `firestore:"files" json:"files"`
+	FailedItems    int64 `firestore:"failedItems" json:"failed_items"`
+	Bytes          int64 `firestore:"bytes" json:"bytes"`
+}
+
+// Unsupported is a product or data type that could not be exported (R7b).
+type Unsupported struct {
+	Product Product `firestore:"product" json:"product"`
+	Scope   string  `firestore:"scope" json:"scope"` // what it covers, e.g. "Voice organisation data"
+	Reason  string  `firestore:"reason" json:"reason"`
+}
+
+// Account is one exported unit of an export (R6).
+type Account struct {
+	Key     string       `firestore:"key"` // document id: see AccountKey
+	Type    AccountType  `firestore:"type"`
+	ID      string       `firestore:"id"` // email, drive id, resource id, service account id
+	Name    string       `firestore:"name,omitempty"`
+	Kind    string       `firestore:"kind,omitempty"`
+	Subject string       `firestore:"subject"` // who is impersonated to read it
+	State   AccountState `firestore:"state"`
+	// Products are the per-product counts, by product name.
+	Products map[string]ProductCount `firestore:"products"`
+	Parts    []Part                  `firestore:"parts"`
+	// Resume is where the next invocation carries on.
+	Resume    Resume    `firestore:"resume"`
+	Attempts  int       `firestore:"attempts"`
+	Heartbeat time.Time `firestore:"heartbeat,omitempty"`
+	LastError string    `firestore:"lastError,omitempty"`
+	// FailuresObject is the NDJSON object listing failed items, if any.
+	FailuresObject string `firestore:"failuresObject,omitempty"`
+}
+
+// ProductCount counts one product's items of an account.
+type ProductCount struct {
+	Files  int64  `firestore:"files" json:"files"`
+	Failed int64  `firestore:"failed" json:"failed"`
+	Bytes  int64  `firestore:"bytes" json:"bytes"`
+	Note   string `firestore:"note,omitempty" json:"note,omitempty"`
+}
+
+// Part is one finished zip part of an account.
+type Part struct {
+	Name   string `firestore:"name" json:"name"` // object name relative to the export's prefix
+	Size   int64  `firestore:"size" json:"size"`
+	SHA256 string `firestore:"sha256" json:"sha256"`
+	MD5    string `firestore:"md5" json:"md5"`
+	CRC32C uint32 `firestore:"crc32c" json:"crc32c"`
+}
+
+// Resume is an account's checkpoint: the next part to write and where its
+// products stand.
+type Resume struct {
+	NextPart int    `firestore:"nextPart"` // from 1
+	Product  int    `firestore:"product"`  // index into the account's connectors
+	Cursor   string `firestore:"cursor"`   // the connector's cursor
+}
+
+// AccountKey is the document id and task-name component of an account: a
+// hash, because ids may hold characters neither allows.
+func AccountKey(t AccountType, id string) string {
+	h := sha256.Sum256([]byte(string(t) + "\x00" + id))
+	return string(t) + "-" + hex.EncodeToString(h[:12])
+}
+
+// AuditEntry records who did what, when (R15).
+type AuditEntry struct {
+	At       time.Time      `firestore:"at" json:"at"`
+	Actor    string         `firestore:"actor" json:"actor"`
+	Action   string         `firestore:"action" json:"action"`
+	ExportID string         `firestore:"exportId,omitempty" json:"export_id,omitempty"`
+	Detail   map[string]any `firestore:"detail,omitempty" json:"detail,omitempty"`
+}
+
+// Audit actions.
+const (
+	ActionStart     = "export.start"
+	ActionCancel    = "export.cancel"
+	ActionHoldEnd   = "export.hold_end"
+	ActionComplete  = "export.complete"
+	ActionExpire    = "export.expire"
+	ActionDeadline  = "export.deadline"
+	ActionReset     = "support.reset_cooldown"
+	ActionOverride  = "support.override"
+	ActionRemediate = "export.remediate"
+)

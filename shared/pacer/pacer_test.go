@@ -1,0 +1,231 @@
+package pacer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/api/googleapi"
+)
+
+// fakeClock records sleeps and moves time instead of sleeping.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+type reply struct {
+	status int
+	reason string
+	header map[string]string
+}
+
+// script serves the replies in order, then 200 "ok".
+func script(t *testing.T, replies ...reply) (*httptest.Server, *int) {
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n := calls
+		calls++
+		mu.Unlock()
+		if n >= len(replies) {
+			io.WriteString(w, "ok")
+			return
+		}
+		rp := replies[n]
+		for k, v := range rp.header {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(rp.status)
+		fmt.Fprintf(w, `{"error":{"code":%d,"message":"m","errors":[{"reason":%q,"message":"m"}]}}`, rp.status, rp.reason)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+func newTestPacer(clock *fakeClock, attempts int) *Pacer {
+	return New("test", Options{MinBackoff: time.Second, MaxBackoff: 16 * time.Second,
+		MaxAttempts: attempts, Now: clock.Now, Sleep: clock.Sleep, Jitter: func() float64 { return 0.5 }})
+}
+
+func get(t *testing.T, p *Pacer, url string) (*http.Response, string) {
+	t.Helper()
+	c := &http.Client{Transport: p.Transport(nil)}
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatalf("GET: %v", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestRetriesRateLimitsAndServerErrors(t *testing.T) {
+	for _, rp := range []reply{
+		{status: 429, reason: "rateLimitExceeded"},
+		{status: 403, reason: "rateLimitExceeded"},
+		{status: 403, reason: "userRateLimitExceeded"},
+		{status: 500, reason: "backendError"},
+		{status: 503, reason: "backendError"},
+	} {
+		t.Run(fmt.Sprint(rp.status, rp.reason), func(t *testing.T) {
+			clock := &fakeClock{now: time.Unix(1e9, 0)}
+			srv, calls := script(t, rp, rp)
+			resp, body := get(t, newTestPacer(clock, 5), srv.URL)
+			if resp.StatusCode != 200 || body != "ok" || *calls != 3 {
+				t.Fatalf("got %d %q after %d calls, want 200 ok after 3", resp.StatusCode, body, *calls)
+			}
+			// Equal jitter at 0.5: 3/4 of each doubling step.
+			want := []time.Duration{750 * time.Millisecond, 1500 * time.Millisecond}
+			if fmt.Sprint(clock.sleeps) != fmt.Sprint(want) {
+				t.Fatalf("slept %v, want %v", clock.sleeps, want)
+			}
+		})
+	}
+}
+
+func TestFinalForItemIsNotRetried(t *testing.T) {
+	for _, rp := range []reply{
+		{status: 404, reason: "notFound"},
+		{status: 403, reason: "quotaExceeded"},
+		{status: 403, reason: "dailyLimitExceeded"},
+		{status: 403, reason: "cannotDownloadFile"},
+	} {
+		t.Run(fmt.Sprint(rp.status, rp.reason), func(t *testing.T) {
+			clock := &fakeClock{}
+			srv, calls := script(t, rp)
+			resp, body := get(t, newTestPacer(clock, 5), srv.URL)
+			if resp.StatusCode != rp.status || *calls != 1 || len(clock.sleeps) != 0 {
+				t.Fatalf("got %d after %d calls and sleeps %v", resp.StatusCode, *calls, clock.sleeps)
+			}
+			if !strings.Contains(body, rp.reason) {
+				t.Fatalf("the caller lost the error body: %q", body)
+			}
+		})
+	}
+}
+
+func TestHonoursRetryAfterAndCapsIt(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1e9, 0)}
+	date := clock.now.Add(12 * time.Second).UTC().Format(http.TimeFormat)
+	srv, _ := script(t,
+		reply{status: 429, header: map[string]string{"Retry-After": "7"}},
+		reply{status: 503, header: map[string]string{"Retry-After": date}},
+		reply{status: 429, header: map[string]string{"Retry-After": "3600"}})
+	resp, _ := get(t, newTestPacer(clock, 5), srv.URL)
+	want := []time.Duration{7 * time.Second, 5 * time.Second, 16 * time.Second}
+	if resp.StatusCode != 200 || fmt.Sprint(clock.sleeps) != fmt.Sprint(want) {
+		t.Fatalf("status %d, slept %v, want %v", resp.StatusCode, clock.sleeps, want)
+	}
+}
+
+func TestBackoffIsCappedAndGivesUp(t *testing.T) {
+	clock := &fakeClock{}
+	var rs []reply
+	for range 10 {
+		rs = append(rs, reply{status: 503, reason: "backendError"})
+	}
+	srv, calls := script(t, rs...)
+	resp, _ := get(t, newTestPacer(clock, 8), srv.URL)
+	if resp.StatusCode != 503 || *calls != 8 {
+		t.Fatalf("status %d after %d calls, want 503 after 8", resp.StatusCode, *calls)
+	}
+	for _, d := range clock.sleeps {
+		if d > 16*time.Second {
+			t.Fatalf("slept %v, over the 16s cap", d)
+		}
+	}
+	err := googleapi.CheckResponse(resp)
+	if ClassOf(err) != FinalForItem || !strings.Contains(Reason(err), "503") {
+		t.Fatalf("class %v reason %q", ClassOf(err), Reason(err))
+	}
+}
+
+func TestWaitStopsWhenContextEnds(t *testing.T) {
+	srv, calls := script(t, reply{status: 429, header: map[string]string{"Retry-After": "30"}})
+	p := New("test", Options{MinBackoff: time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	start := time.Now()
+	_, err := (&http.Client{Transport: p.Transport(nil)}).Do(req)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second || *calls != 1 {
+		t.Fatalf("err %v after %v and %d calls", err, time.Since(start), *calls)
+	}
+}
+
+func TestPairSharesItsPause(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1e9, 0)}
+	set := NewSet(Options{Now: clock.Now, Sleep: clock.Sleep, Jitter: func() float64 { return 0 }})
+	a := set.For("alice@example.com", "gmail")
+	if set.For("alice@example.com", "gmail") != a || set.For("bob@example.com", "gmail") == a {
+		t.Fatal("Set does not key pacers by (subject, API)")
+	}
+	a.hold(10 * time.Second)
+	srv, _ := script(t)
+	get(t, a, srv.URL)
+	get(t, set.For("bob@example.com", "gmail"), srv.URL)
+	if fmt.Sprint(clock.sleeps) != "[10s]" {
+		t.Fatalf("slept %v, want only alice's call to wait 10s", clock.sleeps)
+	}
+}
+
+func TestReasonsArePlainWords(t *testing.T) {
+	cases := map[int]string{404: "not found", 401: "not authorised", 429: "rate-limiting"}
+	for code, want := range cases {
+		err := &googleapi.Error{Code: code, Message: "x"}
+		if !strings.Contains(Reason(err), want) {
+			t.Errorf("Reason(%d) = %q, want it to mention %q", code, Reason(err), want)
+		}
+	}
+	quota := &googleapi.Error{Code: 403, Errors: []googleapi.ErrorItem{{Reason: "dailyLimitExceeded"}}}
+	if ClassOf(quota) != FinalForItem || !strings.Contains(Reason(quota), "quota") {
+		t.Errorf("quota: class %v reason %q", ClassOf(quota), Reason(quota))
+	}
+	if ClassOf(&googleapi.Error{Code: 401}) != Fatal || ClassOf(context.Canceled) != Fatal {
+		t.Error("401 and cancellation must be fatal")
+	}
+}
+
+func TestResendsRequestBody(t *testing.T) {
+	var bodies []string
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b))
+		if n++; n == 1 {
+			w.WriteHeader(503)
+		}
+	}))
+	defer srv.Close()
+	clock := &fakeClock{}
+	c := &http.Client{Transport: newTestPacer(clock, 3).Transport(nil)}
+	resp, err := c.Post(srv.URL, "text/plain", strings.NewReader("payload"))
+	if err != nil || resp.StatusCode != 200 || fmt.Sprint(bodies) != "[payload payload]" {
+		t.Fatalf("err %v bodies %q", err, bodies)
+	}
+	resp.Body.Close()
+}

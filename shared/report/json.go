@@ -1,0 +1,199 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/export"
+)
+
+// The shapes of report.json; report.schema.json describes the same.
+type (
+	jsonExport struct {
+		CustomerID  string       `json:"customer_id"`
+		Domain      string       `json:"domain"`
+		ExportID    string       `json:"export_id"`
+		RequestedBy string       `json:"requested_by"`
+		RequestedAt *string      `json:"requested_at"`
+		HoldEnd     *string      `json:"hold_end"`
+		CutOff      *string      `json:"cut_off"`
+		StartedAt   *string      `json:"started_at"`
+		FinishedAt  *string      `json:"finished_at"`
+		State       export.State `json:"state"`
+	}
+	jsonCount struct {
+		Product  export.Product `json:"product"`
+		Exported int64          `json:"exported"`
+		Failed   int64          `json:"failed"`
+	}
+	jsonType struct {
+		Type               export.AccountType `json:"type"`
+		Label              string             `json:"label"`
+		Accounts           int                `json:"accounts"`
+		AccountsWithErrors int                `json:"accounts_with_errors"`
+		Exported           int64              `json:"exported"`
+		Failed             int64              `json:"failed"`
+	}
+	jsonTotals struct {
+		Accounts           int         `json:"accounts"`
+		AccountsWithErrors int         `json:"accounts_with_errors"`
+		Exported           int64       `json:"exported"`
+		Failed             int64       `json:"failed"`
+		ByProduct          []jsonCount `json:"by_product"`
+		ByType             []jsonType  `json:"by_account_type"`
+	}
+	jsonUnsupported struct {
+		Product  export.Product `json:"product"`
+		DataType string         `json:"data_type,omitempty"`
+		Reason   string         `json:"reason"`
+	}
+	jsonAccount struct {
+		Type     export.AccountType `json:"type"`
+		Label    string             `json:"label"`
+		ID       string             `json:"id"`
+		Parts    []string           `json:"parts"`
+		Exported int64              `json:"exported"`
+		Failed   int64              `json:"failed"`
+		Products []jsonCount        `json:"products"`
+		Errors   []string           `json:"errors"`
+	}
+)
+
+// WriteJSON writes report.json to w: the same content as report.html with
+// a "version" field. Accounts with errors carry a "failures" array, which
+// streams from the account's Failures iterator. On error the output is
+// incomplete and must not be published.
+func (r *Report) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := r.writeJSON(bw); err != nil {
+		return fmt.Errorf("report.json: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("report.json: %w", err)
+	}
+	return nil
+}
+
+func (r *Report) writeJSON(w *bufio.Writer) error {
+	head, err := json.Marshal(struct {
+		Version     int               `json:"version"`
+		Export      jsonExport        `json:"export"`
+		Totals      jsonTotals        `json:"totals"`
+		Unsupported []jsonUnsupported `json:"unsupported"`
+	}{Version, exportJSON(r.export), totalsJSON(r.totals), unsupportedJSON(r.unsupported)})
+	if err != nil {
+		return err
+	}
+	w.Write(head[:len(head)-1]) // reopen the object to append the accounts
+	w.WriteString(",\n\"accounts_with_errors\":[")
+	for i := range r.withErrors {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		if err := writeAccountJSON(w, &r.withErrors[i], true); err != nil {
+			return err
+		}
+	}
+	w.WriteString("],\n\"accounts_without_errors\":[")
+	for i := range r.withoutErrors {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		if err := writeAccountJSON(w, &r.withoutErrors[i], false); err != nil {
+			return err
+		}
+	}
+	_, err = w.WriteString("]}\n")
+	return err
+}
+
+func writeAccountJSON(w *bufio.Writer, a *Account, withFailures bool) error {
+	b, err := json.Marshal(accountJSON(a))
+	if err != nil {
+		return err
+	}
+	w.WriteByte('\n')
+	if !withFailures {
+		_, err = w.Write(b)
+		return err
+	}
+	w.Write(b[:len(b)-1])
+	w.WriteString(`,"failures":[`)
+	n := 0
+	if a.Failures != nil {
+		for f, err := range a.Failures {
+			if err != nil {
+				return fmt.Errorf("failures of %s: %w", a.ID, err)
+			}
+			fb, err := json.Marshal(f)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				w.WriteByte(',')
+			}
+			w.WriteString("\n ")
+			w.Write(fb)
+			n++
+		}
+	}
+	_, err = w.WriteString("]}")
+	return err
+}
+
+func timeJSON(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+func exportJSON(e Export) jsonExport {
+	return jsonExport{
+		CustomerID: e.CustomerID, Domain: e.Domain, ExportID: e.ExportID, RequestedBy: e.RequestedBy,
+		RequestedAt: timeJSON(e.RequestedAt), HoldEnd: timeJSON(e.HoldEnd), CutOff: timeJSON(e.CutOff),
+		StartedAt: timeJSON(e.StartedAt), FinishedAt: timeJSON(e.FinishedAt), State: e.State,
+	}
+}
+
+func countsJSON(pcs []ProductCount) []jsonCount {
+	out := make([]jsonCount, 0, len(pcs))
+	for _, p := range pcs {
+		out = append(out, jsonCount(p))
+	}
+	return out
+}
+
+func totalsJSON(t Totals) jsonTotals {
+	types := make([]jsonType, 0, len(t.ByType))
+	for _, tt := range t.ByType {
+		types = append(types, jsonType{Type: tt.Type, Label: tt.Type.Label(), Accounts: tt.Accounts,
+			AccountsWithErrors: tt.AccountsWithErrors, Exported: tt.Exported, Failed: tt.Failed})
+	}
+	return jsonTotals{Accounts: t.Accounts, AccountsWithErrors: t.AccountsWithErrors,
+		Exported: t.Exported, Failed: t.Failed, ByProduct: countsJSON(t.ByProduct), ByType: types}
+}
+
+func unsupportedJSON(us []Unsupported) []jsonUnsupported {
+	out := make([]jsonUnsupported, 0, len(us))
+	for _, u := range us {
+		out = append(out, jsonUnsupported(u))
+	}
+	return out
+}
+
+func accountJSON(a *Account) jsonAccount {
+	parts, errs := a.Parts, a.Errors
+	if parts == nil {
+		parts = []string{}
+	}
+	if errs == nil {
+		errs = []string{}
+	}
+	return jsonAccount{Type: a.Type, Label: a.Type.Label(), ID: a.ID, Parts: parts,
+		Exported: a.Exported(), Failed: a.Failed(), Products: countsJSON(a.Products), Errors: errs}
+}

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/orgexport/orgexport/shared/export"
+)
+
+// Sentinel errors, translated from Firestore's at this boundary.
+var (
+	// ErrNotFound: no such record (for this organisation).
+	ErrNotFound = errors.New("not found")
+	// ErrTransition: the record's state does not allow the change.
+	ErrTransition = errors.New("state does not allow this change")
+)
+
+// ActiveError says the organisation already has an active export (R2a).
+type ActiveError struct{ ExportID string }
+
+func (e *ActiveError) Error() string {
+	return "an export of this organisation is already active: " + e.ExportID
+}
+
+// CooldownError says the organisation's last export completed less than
+// 30 days ago (R2b).
+type CooldownError struct{ Until time.Time }
+
+func (e *CooldownError) Error() string {
+	return "a new export can start 30 days after the last one completed, from " + e.Until.UTC().Format(time.RFC3339)
+}
+
+// Store keeps records in Firestore. It finds the emulator through
+// FIRESTORE_EMULATOR_HOST, as the client library does.
+type Store struct {
+	fs *firestore.Client
+}
+
+// New connects to the project's default database.
+func New(ctx context.Context, project string) (*Store, error) {
+	c, err := firestore.NewClient(ctx, project)
+	if err != nil {
+		return nil, fmt.Errorf("firestore: %w", err)
+	}
+	return &Store{fs: c}, nil
+}
+
+// Close releases the client.
+func (s *Store) Close() error { return s.fs.Close() }
+
+func (s *Store) org(cid string) *firestore.DocumentRef { return s.fs.Collection("customers").Doc(cid) }
+
+func (s *Store) export(cid, eid string) *firestore.DocumentRef {
+	return s.org(cid).Collection("exports").Doc(eid)
+}
+
+func (s *Store) account(cid, eid, key string) *firestore.DocumentRef {
+	return s.export(cid, eid).Collection("accounts").Doc(key)
+}
+
+func notFound(err error) bool { return status.Code(err) == codes.NotFound }
+
+// validID rejects ids that are not a single Firestore document id.
+func validID(ids ...string) error {
+	for _, id := range ids {
+		if id == "" || len(id) > 500 || id == "." || id == ".." {
+			return ErrNotFound
+		}
+		for _, r := range id {
+			if r == '/' {
+				return ErrNotFound
+			}
+		}
+	}
+	return nil
+}
+
+// Organisation returns the organisation's record; a zero record with the id
+// set when there is none yet.
+func (s *Store) Organisation(ctx context.Context, cid string) (export.Organisation, error) {
+	if err := validID(cid); err != nil {
+		return export.Organisation{}, err
+	}
+	snap, err := s.org(cid).Get(ctx)
+	if notFound(err) {
+		return export.Organisation{ID: cid}, nil
+	}
+	if err != nil {
+		return export.Organisation{}, fmt.Errorf("organisation %s: %w", cid, err)
+	}
+	var o export.Organisation
+	if err := snap.DataTo(&o); err != nil {
+		return export.Organisation{}, fmt.Errorf("organisation %s: %w", cid, err)
+	}
+	o.ID = cid
+	return o, nil
+}
+
+// Start records a new export and its audit entry in one transaction, if R2
+// allows: no other export is active and the cool-down is over at now.
+func (s *Store) Start(ctx context.Context, e *export.Export, audit export.AuditEntry, now time.Time) error {
+	if err := validID(e.CustomerID, e.ID); err != nil {
+		return err
+	}
+	return s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		var o export.Organisation
+		snap, err := tx.Get(s.org(e.CustomerID))
+		switch {
+		case notFound(err):
+		case err != nil:
+			return err
+		default:
+			if err := snap.DataTo(&o); err != nil {
+				return err
+			}
+		}
+		if o.ActiveExport != "" {
+			return &ActiveError{ExportID: o.ActiveExport}
+		}
+		if now.Before(o.CooldownEnd) {
+			return &CooldownError{Until: o.CooldownEnd}
+		}
+		o.ID, o.Domain, o.ActiveExport = e.CustomerID, e.Domain, e.ID
+		if err := tx.Set(s.org(e.CustomerID), o); err != nil {
+			return err
+		}
+		if err := tx.Create(s.export(e.CustomerID, e.ID), e); err != nil {
+			return err
+		}
+		return s.audit(tx, e.CustomerID, audit)
+	})
+}
+
+func (s *Store) audit(tx *firestore.Transaction, cid string, entries ...export.AuditEntry) error {
+	for _, a := range entries {
+		if err := tx.Create(s.org(cid).Collection("audit").NewDoc(), a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Export returns one export of an organisation.
+func (s *Store) Export(ctx context.Context, cid, eid string) (*export.Export, error) {
+	if err := validID(cid, eid); err != nil {
+		return nil, err
+	}
+	snap, err := s.export(cid, eid).Get(ctx)
+	if notFound(err) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", eid, err)
+	}
+	return decodeExport(snap)
+}
+
+func decodeExport(snap *firestore.DocumentSnapshot) (*export.Export, error) {
+	var e export.Export
+	if err := snap.DataTo(&e); err != nil {
+		return nil, fmt.Errorf("export %s: %w", snap.Ref.ID, err)
+	}
+	return &e, nil
+}
+
+// Exports lists an organisation's exports, newest first.
+func (s *Store) Exports(ctx context.Context, cid string, limit int) ([]*export.Export, error) {
+	if err := validID(cid); err != nil {
+		return nil, err
+	}
+	q := s.org(cid).Collection("exports").OrderBy("requestedAt", firestore.Desc).Limit(limit)
+	return collectExports(q.Documents(ctx))
+}
+
+func collectExports(it *firestore.DocumentIterator) ([]*export.Export, error) {
+	snaps, err := it.GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("list exports: %w", err)
+	}
+	out := make([]*export.Export, 0, len(snaps))
+	for _, snap := range snaps {
+		e, err := decodeExport(snap)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func alreadyExists(err error) bool { return status.Code(err) == codes.AlreadyExists }
+
+func countValue(v any) (int64, error) {
+	switch n := v.(type) {
+	case int64:
+		return n, nil
+	case interface{ GetIntegerValue() int64 }:
+		return n.GetIntegerValue(), nil
+	}
+	return 0, fmt.Errorf("unexpected count %T", v)
+}

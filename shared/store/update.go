@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"cloud.google.com/go/firestore"
+
+	"github.com/orgexport/orgexport/shared/export"
+)
+
+// forward lists the states each state may move to; nothing moves back.
+var forward = map[export.State][]export.State{
+	export.OnHold:              {export.Running, export.Cancelled},
+	export.Running:             {export.Assembling, export.Cancelled},
+	export.Assembling:          {export.Completed, export.CompletedWithErrors},
+	export.Completed:           {export.Expired},
+	export.CompletedWithErrors: {export.Expired},
+}
+
+func allowed(from, to export.State) bool {
+	if from == to {
+		return true
+	}
+	for _, s := range forward[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Change is what an Update function decides: the audit entries to record
+// with the change. Returning ErrTransition (or any error) from the function
+// aborts the transaction and records nothing.
+type Change = []export.AuditEntry
+
+// Update reads the export, lets fn change it, and writes it back with fn's
+// audit entries in one transaction. A state change must move forward. When
+// the export stops being active the organisation's lock is released; when it
+// completes, the 30-day cool-down starts (R2b).
+func (s *Store) Update(ctx context.Context, cid, eid string, fn func(e *export.Export) (Change, error)) (*export.Export, error) {
+	if err := validID(cid, eid); err != nil {
+		return nil, err
+	}
+	var out *export.Export
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		ref := s.export(cid, eid)
+		snap, err := tx.Get(ref)
+		if notFound(err) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		e, err := decodeExport(snap)
+		if err != nil {
+			return err
+		}
+		from := e.State
+		audit, err := fn(e)
+		if err != nil {
+			return err
+		}
+		if !allowed(from, e.State) {
+			return fmt.Errorf("%w: %s to %s", ErrTransition, from, e.State)
+		}
+		if err := s.releaseLock(tx, e, from); err != nil {
+			return err
+		}
+		if err := tx.Set(ref, e); err != nil {
+			return err
+		}
+		out = e
+		return s.audit(tx, cid, audit...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// releaseLock clears the organisation's active export and starts the
+// cool-down, within tx, when e leaves the active states. Reads come first,
+// as Firestore transactions require.
+func (s *Store) releaseLock(tx *firestore.Transaction, e *export.Export, from export.State) error {
+	if !from.Active() || e.State.Active() {
+		return nil
+	}
+	ref := s.org(e.CustomerID)
+	snap, err := tx.Get(ref)
+	if err != nil {
+		return err
+	}
+	var o export.Organisation
+	if err := snap.DataTo(&o); err != nil {
+		return err
+	}
+	if o.ActiveExport == e.ID {
+		o.ActiveExport = ""
+	}
+	if e.State.Done() {
+		o.CooldownEnd = export.CooldownEnd(e.CompletedAt)
+	}
+	return tx.Set(ref, o)
+}
+
+// UpdateOrganisation changes an organisation's record with fn's audit
+// entries in one transaction (support actions, R14).
+func (s *Store) UpdateOrganisation(ctx context.Context, cid string, fn func(o *export.Organisation) (Change, error)) (export.Organisation, error) {
+	if err := validID(cid); err != nil {
+		return export.Organisation{}, err
+	}
+	var out export.Organisation
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		ref := s.org(cid)
+		o := export.Organisation{ID: cid}
+		snap, err := tx.Get(ref)
+		if err != nil && !notFound(err) {
+			return err
+		}
+		if err == nil {
+			if err := snap.DataTo(&o); err != nil {
+				return err
+			}
+		}
+		audit, err := fn(&o)
+		if err != nil {
+			return err
+		}
+		if err := tx.Set(ref, o); err != nil {
+			return err
+		}
+		out = o
+		return s.audit(tx, cid, audit...)
+	})
+	return out, err
+}
+
+// Audit returns an organisation's audit log, newest first.
+func (s *Store) Audit(ctx context.Context, cid string, limit int) ([]export.AuditEntry, error) {
+	if err := validID(cid); err != nil {
+		return nil, err
+	}
+	snaps, err := s.org(cid).Collection("audit").OrderBy("at", firestore.Desc).Limit(limit).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("audit %s: %w", cid, err)
+	}
+	out := make([]export.AuditEntry, 0, len(snaps))
+	for _, snap := range snaps {
+		var a export.AuditEntry
+		if err := snap.DataTo(&a); err != nil {
+			return nil, fmt.Errorf("audit %s: %w", cid, err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// ExportsDue lists, across organisations, exports in state whose time field
+// (one of "deadline", "expires", "holdEnd") is at or before t. Each query
+// has its composite index in infra (see Queries).
+func (s *Store) ExportsDue(ctx context.Context, state export.State, field string, t time.Time) ([]*export.Export, error) {
+	q := s.fs.CollectionGroup("exports").Where("state", "==", string(state)).Where(field, "<=", t)
+	return collectExports(q.Documents(ctx))
+}
+
+// RecordSend records that the email kind of an export is being sent. It
+// returns false if it was recorded before: the caller then does not send it
+// again, so a redelivered event sends no second email.
+func (s *Store) RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error) {
+	if err := validID(cid, eid, kind); err != nil {
+		return false, err
+	}
+	_, err := s.export(cid, eid).Collection("sends").Doc(kind).Create(ctx, map[string]any{"at": now})
+	if alreadyExists(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("record %s email of %s: %w", kind, eid, err)
+	}
+	return true, nil
+}

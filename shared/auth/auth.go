@@ -1,0 +1,146 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+)
+
+// ErrUnauthenticated is returned for a missing or invalid token. Its
+// message says what was wrong without echoing the token.
+var ErrUnauthenticated = errors.New("unauthenticated")
+
+// ErrForbidden is returned for a valid token of a caller that may not call.
+var ErrForbidden = errors.New("forbidden")
+
+// Principal is who a verified token belongs to.
+type Principal struct {
+	Subject      string
+	Email        string
+	HostedDomain string // Google's "hd" claim: the Workspace domain
+}
+
+// Verifier checks ID tokens from one issuer for one audience.
+type Verifier struct {
+	issuer, audience string
+	allowed          []string // service account emails; empty: any verified email
+	now              func() time.Time
+
+	mu       sync.Mutex
+	verifier *oidc.IDTokenVerifier
+}
+
+// Options tune a Verifier.
+type Options struct {
+	// AllowedEmails restricts tokens to these (service account) emails.
+	AllowedEmails []string
+	// Now is the clock for expiry checks; time.Now when nil.
+	Now func() time.Time
+	// HTTPClient fetches discovery and keys; http.DefaultClient when nil.
+	HTTPClient *http.Client
+}
+
+// NewVerifier returns a verifier. It fetches the issuer's discovery
+// document on first use, and again after a failure.
+func NewVerifier(issuer, audience string, o Options) (*Verifier, error) {
+	if issuer == "" || audience == "" {
+		return nil, fmt.Errorf("auth: issuer and audience are required")
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	lower := make([]string, len(o.AllowedEmails))
+	for i, e := range o.AllowedEmails {
+		lower[i] = strings.ToLower(e)
+	}
+	return &Verifier{issuer: issuer, audience: audience, allowed: lower, now: now}, nil
+}
+
+func (v *Verifier) idVerifier(ctx context.Context) (*oidc.IDTokenVerifier, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.verifier != nil {
+		return v.verifier, nil
+	}
+	p, err := oidc.NewProvider(context.WithoutCancel(ctx), v.issuer)
+	if err != nil {
+		return nil, fmt.Errorf("auth: discover issuer %s: %w", v.issuer, err)
+	}
+	v.verifier = p.Verifier(&oidc.Config{
+		ClientID:             v.audience,
+		Now:                  v.now,
+		SupportedSigningAlgs: []string{oidc.RS256},
+	})
+	return v.verifier, nil
+}
+
+// Verify checks the bearer token of r.
+func (v *Verifier) Verify(r *http.Request) (Principal, error) {
+	raw, ok := bearer(r)
+	if !ok {
+		return Principal{}, fmt.Errorf("%w: the request has no bearer token (Authorization: Bearer <ID token>)", ErrUnauthenticated)
+	}
+	return v.VerifyToken(r.Context(), raw)
+}
+
+// VerifyToken checks one raw ID token.
+func (v *Verifier) VerifyToken(ctx context.Context, raw string) (Principal, error) {
+	iv, err := v.idVerifier(ctx)
+	if err != nil {
+		return Principal{}, err
+	}
+	tok, err := iv.Verify(ctx, raw)
+	if err != nil {
+		return Principal{}, fmt.Errorf("%w: %s", ErrUnauthenticated, reason(err))
+	}
+	var c struct {
+		Email         string `json:"email"`
+		EmailVerified *bool  `json:"email_verified"`
+		HD            string `json:"hd"`
+	}
+	if err := tok.Claims(&c); err != nil {
+		return Principal{}, fmt.Errorf("%w: the token's claims cannot be read", ErrUnauthenticated)
+	}
+	if c.Email == "" || (c.EmailVerified != nil && !*c.EmailVerified) {
+		return Principal{}, fmt.Errorf("%w: the token has no verified email", ErrUnauthenticated)
+	}
+	p := Principal{Subject: tok.Subject, Email: strings.ToLower(c.Email), HostedDomain: strings.ToLower(c.HD)}
+	if len(v.allowed) > 0 && !slices.Contains(v.allowed, p.Email) {
+		return Principal{}, fmt.Errorf("%w: %s may not call this function", ErrForbidden, p.Email)
+	}
+	return p, nil
+}
+
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}
+
+// reason turns go-oidc's error into a sentence that does not echo the token.
+func reason(err error) string {
+	var exp *oidc.TokenExpiredError
+	msg := err.Error()
+	switch {
+	case errors.As(err, &exp):
+		return "the token has expired; sign in again"
+	case strings.Contains(msg, "audience"):
+		return "the token was issued for another audience"
+	case strings.Contains(msg, "issuer"):
+		return "the token was issued by another issuer"
+	case strings.Contains(msg, "signature"), strings.Contains(msg, "algorithm"), strings.Contains(msg, "malformed"), strings.Contains(msg, "jws"):
+		return "the token is malformed or not correctly signed"
+	}
+	return "the token is not valid"
+}

@@ -103,4 +103,3 @@ func brokenFailures() iter.Seq2[connector.Failure, error] {
 		yield(connector.Failure{}, errBroken)
 	}
 }
-

@@ -205,4 +205,3 @@ func linksResolve(t *testing.T, ctx context.Context, dir string) {
 		t.Errorf("%d part files linked, want 6", len(linked))
 	}
 }
-

@@ -1,0 +1,117 @@
+package gmail
+
+import (
+	"context"
+
+	"fmt"
+
+	"google.golang.org/api/gmail/v1"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/pacer"
+)
+
+// run is one call of Export: it walks the message list from pos.
+type run struct {
+	c      *Connector
+	svc    *gmail.Service
+	e      connector.Emitter
+	labels map[string]string
+	pos    cursor
+
+	mbox    *mboxWriter
+	written int64 // bytes since the last checkpoint
+}
+
+func (r *run) export(ctx context.Context) error {
+	if err := r.openSegment(); err != nil {
+		return err
+	}
+	for {
+		list, err := r.svc.Users.Messages.List("me").IncludeSpamTrash(true).
+			MaxResults(r.c.opts.PageSize).PageToken(r.pos.Page).
+			Fields("messages(id),nextPageToken").Context(ctx).Do()
+		if err != nil {
+			return fmt.Errorf("list messages: %w", err)
+		}
+		if err := r.page(ctx, list.Messages); err != nil {
+			return err
+		}
+		if list.NextPageToken == "" {
+			return r.mbox.flush()
+		}
+		r.pos = cursor{Page: list.NextPageToken, Seg: r.pos.Seg}
+	}
+}
+
+// page writes the page's messages from r.pos.Index on, in batches.
+func (r *run) page(ctx context.Context, msgs []*gmail.Message) error {
+	batch := r.c.opts.Workers * 2
+	for r.pos.Index < len(msgs) {
+		end := min(r.pos.Index+batch, len(msgs))
+		ids := make([]string, 0, end-r.pos.Index)
+		for _, m := range msgs[r.pos.Index:end] {
+			ids = append(ids, m.Id)
+		}
+		got, err := r.c.fetch(ctx, r.svc, ids)
+		if err != nil {
+			return err
+		}
+		for _, m := range got {
+			if err := r.write(m); err != nil {
+				return err
+			}
+		}
+		r.pos.Index = end
+		if r.written >= r.c.opts.CheckpointBytes && (end < len(msgs)) {
+			if err := r.checkpoint(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// write appends one message to the mbox, or records why it failed.
+func (r *run) write(m message) error {
+	if m.err != nil {
+		r.e.Fail(connector.Failure{Product: export.Gmail, ItemID: m.id,
+			Path: segmentPath(r.pos.Seg), Reason: pacer.Reason(m.err)})
+		return nil
+	}
+	thrid := threadID(m.msg.ThreadId)
+	err := r.mbox.write(thrid+"@xxx", internalDate(m.msg), []header{
+		{"X-GM-THRID", thrid},
+		{"X-Gmail-Labels", labelHeader(m.msg.LabelIds, r.labels)},
+	}, m.raw)
+	if err != nil {
+		return fmt.Errorf("write message %s: %w", m.id, err)
+	}
+	r.e.Item(m.id)
+	r.written += int64(len(m.raw))
+	return nil
+}
+
+// checkpoint ends the current mbox file and starts the next, unless the
+// part is cut here.
+func (r *run) checkpoint(ctx context.Context) error {
+	if err := r.mbox.flush(); err != nil {
+		return fmt.Errorf("write mbox: %w", err)
+	}
+	r.pos.Seg++
+	if err := r.e.Checkpoint(ctx, r.pos.String()); err != nil {
+		return err
+	}
+	return r.openSegment()
+}
+
+func (r *run) openSegment() error {
+	w, err := r.e.Create(connector.Entry{Path: segmentPath(r.pos.Seg), Content: connector.Compressible})
+	if err != nil {
+		return fmt.Errorf("create mbox: %w", err)
+	}
+	r.mbox = newMboxWriter(w)
+	r.written = 0
+	return nil
+}

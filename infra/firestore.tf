@@ -1,0 +1,95 @@
+# Firestore in native mode in the US, the composite indexes the store's queries
+# need (shared/store/queries.go; the emulator does not demand them, a test
+# does), and a TTL policy as a backstop to Housekeeping.
+
+resource "google_firestore_database" "main" {
+  project                 = var.project_id
+  name                    = "(default)"
+  location_id             = var.firestore_location
+  type                    = "FIRESTORE_NATIVE"
+  delete_protection_state = "DELETE_PROTECTION_ENABLED"
+  deletion_policy         = "ABANDON"
+
+  depends_on = [google_project_service.enabled]
+}
+
+# Housekeeping: exports past their 14-day deadline (R10).
+resource "google_firestore_index" "exports_state_deadline" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "exports"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "deadline"
+    order      = "ASCENDING"
+  }
+}
+
+# Housekeeping: exports past retention (R12).
+resource "google_firestore_index" "exports_state_expires" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "exports"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "expires"
+    order      = "ASCENDING"
+  }
+}
+
+# Housekeeping: exports whose hold ended without a start (R3).
+resource "google_firestore_index" "exports_state_hold_end" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "exports"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "holdEnd"
+    order      = "ASCENDING"
+  }
+}
+
+# Housekeeping: accounts of an export with no recent heartbeat (stuck work).
+resource "google_firestore_index" "accounts_state_heartbeat" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "accounts"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "heartbeat"
+    order      = "ASCENDING"
+  }
+}
+
+# Backstop only: Firestore deletes an export document some time (typically
+# within a day) after its `expires` timestamp. Housekeeping marks exports
+# EXPIRED first. TTL deletes the document only, not its subcollections
+# (accounts), which stay until deleted by the application.
+resource "google_firestore_field" "exports_expires_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "exports"
+  field      = "expires"
+
+  ttl_config {}
+}

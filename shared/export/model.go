@@ -87,10 +87,14 @@ type Account struct {
 	Products map[string]ProductCount `firestore:"products"`
 	Parts    []Part                  `firestore:"parts"`
 	// Resume is where the next invocation carries on.
-	Resume    Resume    `firestore:"resume"`
-	Attempts  int       `firestore:"attempts"`
-	Heartbeat time.Time `firestore:"heartbeat,omitempty"`
-	LastError string    `firestore:"lastError,omitempty"`
+	Resume Resume `firestore:"resume"`
+	// Files, FailedItems and Bytes total the products, for progress.
+	Files       int64     `firestore:"files"`
+	FailedItems int64     `firestore:"failedItems"`
+	Bytes       int64     `firestore:"bytes"`
+	Attempts    int       `firestore:"attempts"`
+	Heartbeat   time.Time `firestore:"heartbeat,omitempty"`
+	LastError   string    `firestore:"lastError,omitempty"`
 	// FailuresObject is the NDJSON object listing failed items, if any.
 	FailuresObject string `firestore:"failuresObject,omitempty"`
 }
@@ -138,13 +142,14 @@ type AuditEntry struct {
 
 // Audit actions.
 const (
-	ActionStart     = "export.start"
-	ActionCancel    = "export.cancel"
-	ActionHoldEnd   = "export.hold_end"
-	ActionComplete  = "export.complete"
-	ActionExpire    = "export.expire"
-	ActionDeadline  = "export.deadline"
-	ActionReset     = "support.reset_cooldown"
-	ActionOverride  = "support.override"
-	ActionRemediate = "export.remediate"
+	ActionStart        = "export.start"
+	ActionStartRefused = "export.start_refused"
+	ActionCancel       = "export.cancel"
+	ActionHoldEnd      = "export.hold_end"
+	ActionComplete     = "export.complete"
+	ActionExpire       = "export.expire"
+	ActionDeadline     = "export.deadline"
+	ActionReset        = "support.reset_cooldown"
+	ActionOverride     = "support.override"
+	ActionRemediate    = "export.remediate"
 )

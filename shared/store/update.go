@@ -182,3 +182,13 @@ func (s *Store) RecordSend(ctx context.Context, cid, eid, kind string, now time.
 	}
 	return true, nil
 }
+
+// AppendAudit records entries outside any other change (a refused request).
+func (s *Store) AppendAudit(ctx context.Context, cid string, entries ...export.AuditEntry) error {
+	if err := validID(cid); err != nil {
+		return err
+	}
+	return s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		return s.audit(tx, cid, entries...)
+	})
+}

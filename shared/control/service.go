@@ -1,0 +1,294 @@
+package control
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/auth"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/store"
+	"github.com/orgexport/orgexport/shared/taskqueue"
+)
+
+// Service is the control plane.
+type Service struct {
+	Store     Store
+	Directory Directory
+	Mail      Mailer
+	Tasks     Enqueuer
+	Events    Events
+	Archive   Archive
+	Log       *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Hold is the wait when there are several super administrators (R3a).
+	Hold time.Duration
+	// ControlQueue and BeginURL say where the post-hold task goes.
+	ControlQueue, BeginURL string
+	// AccountQueue and AccountURL say where stuck accounts are sent again.
+	AccountQueue, AccountURL string
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// StartRequest is the body of POST /exports. It has no options: an export
+// always covers everything (R5). Fields that try to choose are named so the
+// refusal can say which.
+type StartRequest struct {
+	Users     any `json:"users,omitempty"`
+	Products  any `json:"products,omitempty"`
+	Services  any `json:"services,omitempty"`
+	OrgUnits  any `json:"orgUnits,omitempty"`
+	Groups    any `json:"groups,omitempty"`
+	DataTypes any `json:"dataTypes,omitempty"`
+	Accounts  any `json:"accounts,omitempty"`
+}
+
+func (r StartRequest) selection() []string {
+	var f []string
+	for name, v := range map[string]any{"users": r.Users, "products": r.Products, "services": r.Services,
+		"orgUnits": r.OrgUnits, "groups": r.Groups, "dataTypes": r.DataTypes, "accounts": r.Accounts} {
+		if v != nil {
+			f = append(f, name)
+		}
+	}
+	slices.Sort(f)
+	return f
+}
+
+// superAdmin looks up the caller and requires a super administrator.
+func (s *Service) superAdmin(ctx context.Context, p auth.Principal) (Org, export.Requester, error) {
+	org, req, err := s.Directory.Lookup(ctx, p.Email)
+	if err != nil {
+		return Org{}, export.Requester{}, err
+	}
+	if p.HostedDomain != "" && !strings.EqualFold(p.HostedDomain, org.Domain) {
+		return Org{}, export.Requester{}, ErrUnknownUser
+	}
+	if !req.IsSuperAdmin {
+		return Org{}, export.Requester{}, ErrNotSuperAdmin
+	}
+	return org, req, nil
+}
+
+// Start requests an export for the caller's organisation.
+func (s *Service) Start(ctx context.Context, p auth.Principal, body StartRequest) (*export.Export, error) {
+	if f := body.selection(); len(f) > 0 {
+		return nil, &SelectionError{Fields: f}
+	}
+	org, req, err := s.Directory.Lookup(ctx, p.Email)
+	if err != nil {
+		return nil, err
+	}
+	if p.HostedDomain != "" && !strings.EqualFold(p.HostedDomain, org.Domain) {
+		return nil, ErrUnknownUser
+	}
+	now := s.now()
+	rec, err := s.Store.Organisation(ctx, org.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	req.OrgCreated, req.OrgUsers = org.Created, org.Users
+	req.OverrideGranted, req.OverrideUntil = !rec.OverrideUntil.IsZero(), rec.OverrideUntil
+	if refusals := export.Eligibility(req, now); len(refusals) > 0 {
+		return nil, s.refused(ctx, org, p, now, &RefusedError{Refusals: refusals})
+	}
+	admins, err := s.Directory.SuperAdmins(ctx, org, p.Email)
+	if err != nil {
+		return nil, err
+	}
+	e := &export.Export{
+		ID: newID(now), CustomerID: org.CustomerID, Domain: org.Domain, State: export.OnHold,
+		RequestedBy: p.Email, SuperAdmins: admins, RequestedAt: now,
+		HoldEnd: export.HoldEnd(now, len(admins), s.Hold),
+	}
+	e.Prefix = e.CustomerID + "/" + e.ID + "/"
+	audit := export.AuditEntry{At: now, Actor: p.Email, Action: export.ActionStart, ExportID: e.ID,
+		Detail: map[string]any{"holdEnd": e.HoldEnd, "superAdmins": len(admins)}}
+	if err := s.Store.Start(ctx, e, audit, now); err != nil {
+		err = translate(err)
+		var ae *ActiveError
+		var ce *CooldownError
+		if errors.As(err, &ae) || errors.As(err, &ce) {
+			return nil, s.refused(ctx, org, p, now, err)
+		}
+		return nil, err
+	}
+	// The task and the emails come after the record; if either fails, the
+	// export stands and Housekeeping enqueues a start that went missing.
+	if err := s.enqueueBegin(ctx, e); err != nil {
+		s.Log.ErrorContext(ctx, "begin task not created; housekeeping will retry", "export", e.ID, "error", err)
+	}
+	if len(admins) > 1 {
+		s.send(ctx, e, "hold-notice", func() error { return s.Mail.HoldNotice(ctx, admins, e) })
+	}
+	return e, nil
+}
+
+// refused records a refused start in the audit log and returns why it was
+// refused; if the record cannot be written, the caller gets neither.
+func (s *Service) refused(ctx context.Context, org Org, p auth.Principal, now time.Time, why error) error {
+	entry := export.AuditEntry{At: now, Actor: p.Email, Action: export.ActionStartRefused,
+		Detail: map[string]any{"reason": why.Error()}}
+	if err := s.Store.AppendAudit(ctx, org.CustomerID, entry); err != nil {
+		return fmt.Errorf("record refused start: %w", err)
+	}
+	return why
+}
+
+func translate(err error) error {
+	var ae *store.ActiveError
+	var ce *store.CooldownError
+	switch {
+	case errors.As(err, &ae):
+		return &ActiveError{ExportID: ae.ExportID}
+	case errors.As(err, &ce):
+		return &CooldownError{Until: ce.Until}
+	case errors.Is(err, store.ErrNotFound):
+		return ErrNotFound
+	}
+	return err
+}
+
+// BeginTask is the body of the post-hold task.
+type BeginTask struct {
+	CustomerID string `json:"customer_id"`
+	ExportID   string `json:"export_id"`
+}
+
+func (s *Service) enqueueBegin(ctx context.Context, e *export.Export) error {
+	return s.Tasks.Enqueue(ctx, taskqueue.Task{
+		Queue: s.ControlQueue, Name: taskqueue.Name("begin", e.ID), URL: s.BeginURL,
+		Body: BeginTask{CustomerID: e.CustomerID, ExportID: e.ID}, At: e.HoldEnd,
+	})
+}
+
+// send records an email as sent, then sends it; a second call for the same
+// kind of the same export sends nothing. A failed send is logged: the
+// export goes on regardless.
+func (s *Service) send(ctx context.Context, e *export.Export, kind string, fn func() error) {
+	first, err := s.Store.RecordSend(ctx, e.CustomerID, e.ID, kind, s.now())
+	if err != nil || !first {
+		if err != nil {
+			s.Log.ErrorContext(ctx, "email not recorded, so not sent", "export", e.ID, "kind", kind, "error", err)
+		}
+		return
+	}
+	if err := fn(); err != nil {
+		s.Log.ErrorContext(ctx, "email not sent", "export", e.ID, "kind", kind, "error", err)
+	}
+}
+
+func newID(now time.Time) string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	return now.Format("20060102") + "-" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// Get returns one export of the caller's organisation.
+func (s *Service) Get(ctx context.Context, p auth.Principal, eid string) (*export.Export, error) {
+	org, _, err := s.superAdmin(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.Store.Export(ctx, org.CustomerID, eid)
+	return e, translate(err)
+}
+
+// List returns the caller's organisation's exports, newest first.
+func (s *Service) List(ctx context.Context, p auth.Principal) ([]*export.Export, error) {
+	org, _, err := s.superAdmin(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Exports(ctx, org.CustomerID, 100)
+}
+
+// AuditLog returns the caller's organisation's audit log (R15).
+func (s *Service) AuditLog(ctx context.Context, p auth.Principal) ([]export.AuditEntry, error) {
+	org, _, err := s.superAdmin(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Audit(ctx, org.CustomerID, 1000)
+}
+
+// Progress counts an export's accounts.
+type Progress struct {
+	Total, Final int64
+}
+
+// Progress reads how far an export is.
+func (s *Service) Progress(ctx context.Context, e *export.Export) (Progress, error) {
+	total, err := s.Store.CountAccounts(ctx, e.CustomerID, e.ID)
+	if err != nil {
+		return Progress{}, err
+	}
+	final, err := s.Store.CountAccounts(ctx, e.CustomerID, e.ID, export.AccountDone, export.AccountFailed, export.AccountCancelled)
+	if err != nil {
+		return Progress{}, err
+	}
+	return Progress{Total: total, Final: final}, nil
+}
+
+// Cancel stops an export on hold (R3d) or running. The super
+// administrators are told.
+func (s *Service) Cancel(ctx context.Context, p auth.Principal, eid, note string) (*export.Export, error) {
+	org, _, err := s.superAdmin(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.cancel(ctx, org.CustomerID, eid, p.Email, note)
+}
+
+func (s *Service) cancel(ctx context.Context, cid, eid, by, note string) (*export.Export, error) {
+	now := s.now()
+	e, err := s.Store.Update(ctx, cid, eid, func(e *export.Export) (store.Change, error) {
+		if e.State != export.OnHold && e.State != export.Running {
+			return nil, &StateError{State: e.State, Action: "cancelled"}
+		}
+		e.State, e.CancelledAt, e.CancelledBy, e.CancelNote = export.Cancelled, now, by, note
+		return store.Change{{At: now, Actor: by, Action: export.ActionCancel, ExportID: e.ID,
+			Detail: map[string]any{"note": note}}}, nil
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	admins := e.SuperAdmins
+	if len(admins) == 0 {
+		admins = []string{e.RequestedBy}
+	}
+	s.send(ctx, e, "cancelled", func() error { return s.Mail.Cancelled(ctx, admins, e) })
+	return e, nil
+}
+
+// CancelIfRequesterLost cancels e when its requester is no longer a super
+// administrator (R3c) and reports whether it did. The phases call it
+// before they start.
+func (s *Service) CancelIfRequesterLost(ctx context.Context, e *export.Export) (bool, error) {
+	_, req, err := s.Directory.Lookup(ctx, e.RequestedBy)
+	if err != nil && !errors.Is(err, ErrUnknownUser) {
+		return false, fmt.Errorf("check requester of %s: %w", e.ID, err)
+	}
+	if err == nil && req.IsSuperAdmin {
+		return false, nil
+	}
+	_, err = s.cancel(ctx, e.CustomerID, e.ID, "orgexport", "The requester "+e.RequestedBy+" is no longer a super administrator.")
+	var se *StateError
+	if errors.As(err, &se) {
+		return false, nil
+	}
+	return err == nil, err
+}

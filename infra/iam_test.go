@@ -15,16 +15,16 @@ type grant struct {
 // targetAttr names the attribute that identifies the resource an
 // *_iam_member grants on.
 var targetAttr = map[string]string{
-	"google_project_iam_member":                     "project",
-	"google_storage_bucket_iam_member":              "bucket",
-	"google_service_account_iam_member":             "service_account_id",
-	"google_cloud_tasks_queue_iam_member":           "name",
-	"google_pubsub_topic_iam_member":                "topic",
-	"google_pubsub_subscription_iam_member":         "subscription",
-	"google_secret_manager_secret_iam_member":       "secret_id",
-	"google_cloud_run_v2_service_iam_member":        "name",
+	"google_project_iam_member":                      "project",
+	"google_storage_bucket_iam_member":               "bucket",
+	"google_service_account_iam_member":              "service_account_id",
+	"google_cloud_tasks_queue_iam_member":            "name",
+	"google_pubsub_topic_iam_member":                 "topic",
+	"google_pubsub_subscription_iam_member":          "subscription",
+	"google_secret_manager_secret_iam_member":        "secret_id",
+	"google_cloud_run_v2_service_iam_member":         "name",
 	"google_artifact_registry_repository_iam_member": "repository",
-	"google_kms_crypto_key_iam_member":              "crypto_key_id",
+	"google_kms_crypto_key_iam_member":               "crypto_key_id",
 }
 
 func grants(t *testing.T, m *module) []grant {
@@ -127,7 +127,9 @@ func TestGrantsFollowWhatEachFunctionUses(t *testing.T) {
 		t.Fatalf("no function sets %s", name)
 		return ""
 	}
-	saName := func(email string) string { return "projects/" + m.vars["project_id"].AsString() + "/serviceAccounts/" + email }
+	saName := func(email string) string {
+		return "projects/" + m.vars["project_id"].AsString() + "/serviceAccounts/" + email
+	}
 	checks := []struct {
 		what, kind, target, role, variable string
 	}{

@@ -1,0 +1,38 @@
+// Package archive writes an account's export as numbered zip parts, as it
+// streams from the connectors to the bucket.
+//
+// # Parts
+//
+// A PartWriter writes one part, "{id}-001.zip", "{id}-002.zip", … (see
+// PartName) to any io.Writer, usually a Cloud Storage upload, and is the
+// connector.Emitter the connectors write into. Entries are written as they
+// come: sizes and CRC in data descriptors, zip64 records where sizes,
+// offsets or the entry count need them, UTF-8 names flagged, deflate
+// (github.com/klauspost/compress) for compressible content and store for
+// content that is already compressed. Only the central directory of the
+// part, a few dozen bytes per entry, is held in memory.
+//
+// # Checkpoints and cuts
+//
+// When the part reaches Options.PartSize, or the clock reaches
+// Options.Deadline, the next Checkpoint returns connector.ErrCut. The caller
+// then calls Close, which writes the central directory, finishes the upload,
+// stores Summary.Cursor, and later starts the next part from that cursor.
+// Everything written before the cut is in the part; nothing after it is.
+//
+// # Failures and the item index
+//
+// Fail records an item that could not be exported; if the entry being
+// written holds exactly that item, the entry is left out of the zip (its
+// bytes stay in the part, but no central directory record points at them).
+// Failures and the item index (which source item is in which entry) are
+// streamed as NDJSON to writers the caller gives, to be stored beside the
+// part (FailuresName, IndexName); FailureLog, ReadFailures and ReadIndex
+// write and read them.
+//
+// # Checksums
+//
+// While streaming, the writer computes each part's size, SHA-256 (for
+// manifest.json), and MD5 and CRC32C (as Cloud Storage reports them), and
+// returns them from Close in a Summary with the per-product counts.
+package archive

@@ -1,0 +1,191 @@
+package workspace
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
+
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+)
+
+const (
+	jwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	// SubjectGrant is the emulator's own grant: a token for the subject
+	// named by the sub parameter, no assertion needed.
+	SubjectGrant   = "urn:orgexport:emulator:subject"
+	serviceAccount = "orgexport-delegation@orgexport-local.iam.gserviceaccount.com"
+	tokenPrefix    = "ya29.emu."
+)
+
+// ServiceAccountKey is a service account key file (JSON) whose token_uri is
+// the emulator's /token. With google.JWTConfigFromJSON and Subject set, it
+// yields tokens for that subject, as domain-wide delegation does.
+func (s *Server) ServiceAccountKey() []byte {
+	der, _ := x509.MarshalPKCS8PrivateKey(s.saKey)
+	b, _ := json.Marshal(map[string]string{
+		"type": "service_account", "project_id": "orgexport-local", "private_key_id": "emulator",
+		"private_key":  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"client_email": serviceAccount, "client_id": "100000000000000000001",
+		"token_uri": s.url + "/token", "auth_uri": s.url + "/auth",
+	})
+	return b
+}
+
+// TokenSource returns tokens for subject, fetched from /token with the
+// JWT-bearer grant (the path production code takes).
+func (s *Server) TokenSource(ctx context.Context, subject string) (oauth2.TokenSource, error) {
+	cfg, err := google.JWTConfigFromJSON(s.ServiceAccountKey(), "https://www.googleapis.com/auth/cloud-platform")
+	if err != nil {
+		return nil, fmt.Errorf("workspace emulator: token source: %w", err)
+	}
+	cfg.Subject = subject
+	return cfg.TokenSource(ctx), nil
+}
+
+// HTTPClient is an http.Client that sends subject's token.
+func (s *Server) HTTPClient(ctx context.Context, subject string) (*http.Client, error) {
+	ts, err := s.TokenSource(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	return oauth2.NewClient(ctx, ts), nil
+}
+
+// serveToken is POST /token.
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, "invalid_request", err.Error())
+		return
+	}
+	var sub string
+	switch r.Form.Get("grant_type") {
+	case jwtBearerGrant:
+		var err error
+		if sub, err = s.verifyAssertion(r.Form.Get("assertion")); err != nil {
+			oauthError(w, "invalid_grant", err.Error())
+			return
+		}
+	case SubjectGrant, "":
+		sub = r.Form.Get("sub")
+	default:
+		oauthError(w, "unsupported_grant_type", "grant_type "+r.Form.Get("grant_type"))
+		return
+	}
+	u, ok := s.org.UserByEmail(sub)
+	if !ok {
+		oauthError(w, "invalid_grant", "Invalid email or User ID")
+		return
+	}
+	life := time.Hour
+	writeJSONStatus(w, http.StatusOK, obj{"access_token": s.mintAccess(u.Email, s.now().Add(life)),
+		"token_type": "Bearer", "expires_in": int(life.Seconds())})
+}
+
+func oauthError(w http.ResponseWriter, code, desc string) {
+	writeJSONStatus(w, http.StatusBadRequest, obj{"error": code, "error_description": desc})
+}
+
+func (s *Server) verifyAssertion(assertion string) (string, error) {
+	tok, err := jwt.ParseSigned(assertion, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		return "", fmt.Errorf("assertion: %w", err)
+	}
+	var c struct {
+		jwt.Claims
+		Scope string `json:"scope"`
+	}
+	if err := tok.Claims(&s.saKey.PublicKey, &c); err != nil {
+		return "", fmt.Errorf("assertion signature: %w", err)
+	}
+	err = c.ValidateWithLeeway(jwt.Expected{Issuer: serviceAccount, AnyAudience: jwt.Audience{s.url + "/token"}, Time: s.now()}, time.Minute)
+	if err != nil {
+		return "", fmt.Errorf("assertion claims: %w", err)
+	}
+	return c.Subject, nil
+}
+
+// mintAccess makes "ya29.emu.<subject>.<expiry>.<mac>".
+func (s *Server) mintAccess(sub string, exp time.Time) string {
+	body := base64.RawURLEncoding.EncodeToString([]byte(sub)) + "." + strconv.FormatInt(exp.Unix(), 10)
+	return tokenPrefix + body + "." + s.mac(body)
+}
+
+func (s *Server) mac(body string) string {
+	m := hmac.New(sha256.New, s.macKey)
+	m.Write([]byte(body))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// subjectOf checks the bearer token and returns its user.
+func (s *Server) subjectOf(r *http.Request) (synth.User, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return synth.User{}, apiError{401, "required", "Request is missing required authentication credential."}
+	}
+	invalid := apiError{401, "authError", "Invalid Credentials"}
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return synth.User{}, invalid
+	}
+	parts := strings.Split(strings.TrimPrefix(tok, tokenPrefix), ".")
+	if !strings.HasPrefix(tok, tokenPrefix) || len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(s.mac(parts[0]+"."+parts[1]))) {
+		return synth.User{}, invalid
+	}
+	exp, _ := strconv.ParseInt(parts[1], 10, 64)
+	sub, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	u, ok := s.org.UserByEmail(string(sub))
+	if !ok || s.now().Unix() > exp {
+		return synth.User{}, invalid
+	}
+	return u, nil
+}
+
+type subjectKey struct{}
+
+// authed wraps an API handler: it needs a valid token and finds its user.
+func (s *Server) authed(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.subjectOf(r)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="https://accounts.google.com/"`)
+			writeError(w, err.(apiError))
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), subjectKey{}, u)))
+	})
+}
+
+func subject(r *http.Request) synth.User { return r.Context().Value(subjectKey{}).(synth.User) }
+
+func requireAdmin(r *http.Request) error {
+	if u := subject(r); !u.Admin || u.Suspended {
+		return forbidden("Not Authorized to access this resource/api")
+	}
+	return nil
+}
+
+// MintIDToken signs an ID token for a user of the organisation.
+func (s *Server) MintIDToken(email, audience string) (string, error) {
+	u, ok := s.org.UserByEmail(email)
+	if !ok {
+		return "", fmt.Errorf("workspace emulator: mint ID token: no user %q", email)
+	}
+	return s.issuer.Mint(oidcToken(u, audience, s.org.Options().Domain))
+}
+
+func newSAKey() (*rsa.PrivateKey, error) { return rsa.GenerateKey(randReader, 2048) }

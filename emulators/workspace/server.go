@@ -1,0 +1,131 @@
+package workspace
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/orgexport/orgexport/emulators/oidcissuer"
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+)
+
+var randReader = rand.Reader
+
+// Config configures a Server.
+type Config struct {
+	Org    *synth.Org
+	Faults Faults
+	// Logger receives one line per fault injected; nil discards.
+	Logger *slog.Logger
+	// Now is the clock for token expiry; nil means time.Now. (The
+	// organisation's data is fixed by its own Options.Now.)
+	Now func() time.Time
+}
+
+// Server serves the emulated APIs on one listener.
+type Server struct {
+	org    *synth.Org
+	log    *slog.Logger
+	now    func() time.Time
+	url    string
+	ln     net.Listener
+	http   *http.Server
+	issuer *oidcissuer.Issuer
+	faults *faultState
+	saKey  *rsa.PrivateKey
+	macKey []byte
+}
+
+// Start listens on addr (host:port; port 0 picks one) and serves until
+// Close.
+func Start(cfg Config, addr string) (*Server, error) {
+	if cfg.Org == nil {
+		return nil, errors.New("workspace emulator: no organisation")
+	}
+	s := &Server{org: cfg.Org, log: cfg.Logger, now: cfg.Now, macKey: make([]byte, 32)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if _, err := rand.Read(s.macKey); err != nil {
+		return nil, fmt.Errorf("workspace emulator: token key: %w", err)
+	}
+	key, err := newSAKey()
+	if err != nil {
+		return nil, fmt.Errorf("workspace emulator: service account key: %w", err)
+	}
+	s.saKey = key
+	if err := cfg.Faults.validate(); err != nil {
+		return nil, err
+	}
+	s.faults = newFaultState(cfg.Faults, cfg.Org.Options().Seed)
+	if s.ln, err = net.Listen("tcp", addr); err != nil {
+		return nil, fmt.Errorf("workspace emulator: listen: %w", err)
+	}
+	s.url = "http://" + s.ln.Addr().String()
+	if s.issuer, err = oidcissuer.New(s.url+"/oidc", s.now); err != nil {
+		s.ln.Close()
+		return nil, fmt.Errorf("workspace emulator: %w", err)
+	}
+	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.http.Serve(s.ln) }()
+	return s, nil
+}
+
+// URL is the server's base URL, without a trailing slash.
+func (s *Server) URL() string { return s.url }
+
+// Org is the organisation served.
+func (s *Server) Org() *synth.Org { return s.org }
+
+// IssuerURL is the OIDC issuer's URL (discovery at
+// IssuerURL()+"/.well-known/openid-configuration").
+func (s *Server) IssuerURL() string { return s.issuer.URL() }
+
+// Endpoint is what to pass to option.WithEndpoint for an API: "directory",
+// "gmail", "drive", "calendar" or "people".
+func (s *Server) Endpoint(api string) string {
+	switch api {
+	case "drive":
+		return s.url + "/drive/v3/"
+	case "calendar":
+		return s.url + "/calendar/v3/"
+	}
+	return s.url + "/"
+}
+
+// Close stops the server, ending open requests.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.http.Shutdown(ctx); err != nil {
+		return s.http.Close()
+	}
+	return nil
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /token", s.serveToken)
+	mux.Handle("/oidc/", http.StripPrefix("/oidc", s.issuer.Handler()))
+	api := func(name string, pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, s.authed(s.faulty(name, h)))
+	}
+	s.directoryRoutes(api)
+	s.gmailRoutes(api)
+	s.emulatorRoutes(mux)
+	return mux
+}
+
+func oidcToken(u synth.User, audience, domain string) oidcissuer.Token {
+	return oidcissuer.Token{Subject: u.ID, Audience: audience, Email: u.Email, HostedDomain: domain,
+		Extra: map[string]any{"name": u.FullName()}}
+}

@@ -1,0 +1,87 @@
+package workspace_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/option"
+
+	"github.com/orgexport/orgexport/emulators/workspace"
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+)
+
+func start(t *testing.T, opt synth.Options, faults workspace.Faults) *workspace.Server {
+	t.Helper()
+	org, err := synth.New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := workspace.Start(workspace.Config{Org: org, Faults: faults}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// clientOpts are the options for a google.golang.org/api client acting as
+// subject against api.
+func clientOpts(t *testing.T, s *workspace.Server, api, subject string) []option.ClientOption {
+	t.Helper()
+	ts, err := s.TokenSource(context.Background(), subject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []option.ClientOption{option.WithEndpoint(s.Endpoint(api)), option.WithTokenSource(ts)}
+}
+
+func wantAPIError(t *testing.T, err error, code int, reason string) {
+	t.Helper()
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		t.Fatalf("err = %v, want googleapi error %d %s", err, code, reason)
+	}
+	if ge.Code != code || len(ge.Errors) == 0 || ge.Errors[0].Reason != reason {
+		t.Fatalf("err = %d %+v, want %d %s", ge.Code, ge.Errors, code, reason)
+	}
+}
+
+func TestUnauthenticatedRequestsGet401(t *testing.T) {
+	s := start(t, synth.Tiny(1), workspace.Faults{})
+	for _, h := range []string{"", "Bearer nonsense", "Bearer ya29.emu.YWRtaW5AZXhhbXBsZS5jb20.9999999999.forged"} {
+		req, _ := http.NewRequest("GET", s.URL()+"/gmail/v1/users/me/labels", nil)
+		if h != "" {
+			req.Header.Set("Authorization", h)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 401 {
+			t.Errorf("Authorization %q: status %d, want 401", h, res.StatusCode)
+		}
+	}
+}
+
+func TestTokenEndpointRefusesUnknownSubject(t *testing.T) {
+	s := start(t, synth.Tiny(1), workspace.Faults{})
+	ts, err := s.TokenSource(context.Background(), "nobody@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Token(); err == nil {
+		t.Fatal("token for an unknown subject was issued")
+	}
+	res, err := http.PostForm(s.URL()+"/token", map[string][]string{"grant_type": {workspace.SubjectGrant}, "sub": {"admin@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("subject grant: status %d", res.StatusCode)
+	}
+}

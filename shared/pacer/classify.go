@@ -132,7 +132,7 @@ func Reason(err error) string {
 	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
-		return "could not reach the Google API: " + err.Error()
+		return err.Error()
 	}
 	return describe(ge.Code, apiReasons(ge), ge.Message)
 }

@@ -1,0 +1,28 @@
+// Package drive exports a user's My Drive, or a shared drive as a
+// customer-owned account, into "Drive/<folder path>/<name>".
+//
+// # What is exported
+//
+// Files the account owns (for a user) or holds (for a shared drive), not
+// trashed. Binary files are downloaded as they are, resuming a broken
+// download with a Range request and checking the MD5 when Drive gives one.
+// Google Docs, Sheets, Slides and Drawings are exported as docx, xlsx, pptx
+// and svg; when the export is over Drive's 10 MB limit, the file's
+// exportLinks URL is fetched instead, and only if both fail is the file
+// recorded as a failure with the reason. Shortcuts are listed as a small
+// ".url" file pointing at their target; they are not followed. Forms,
+// Sites, Maps and other Google types that Drive cannot export are recorded
+// as failures saying so.
+//
+// # Names
+//
+// Every segment is sanitised with package zipname; names equal in a folder
+// (after sanitising, ignoring case) get a suffix derived from the file id.
+// Siblings are named in id order, so a re-export names each file the same.
+//
+// # Resuming
+//
+// The listing (metadata only) is read at the start of every Export call,
+// and files are written in id order; the cursor is the id of the last file
+// written.
+package drive

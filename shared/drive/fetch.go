@@ -1,0 +1,142 @@
+package drive
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+
+	"google.golang.org/api/drive/v3"
+	"google.golang.org/api/googleapi"
+)
+
+// writeError marks a failure to write into the zip, which is not the
+// item's fault and ends the export.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return "write entry: " + e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+type sinkWriter struct{ w io.Writer }
+
+func (s sinkWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err != nil {
+		err = &writeError{err}
+	}
+	return n, err
+}
+
+// resumes is how often a broken download is resumed with a Range request.
+const resumes = 3
+
+// download copies a binary file into w, resuming where the body broke off
+// and checking its size and MD5.
+func download(ctx context.Context, svc *drive.Service, f *drive.File, w io.Writer) error {
+	h := md5.New()
+	sink := io.MultiWriter(sinkWriter{w}, h)
+	var n int64
+	var err error
+	for try := 0; try <= resumes; try++ {
+		var resp *http.Response
+		call := svc.Files.Get(f.Id).SupportsAllDrives(true).Context(ctx)
+		if n > 0 {
+			call.Header().Set("Range", fmt.Sprintf("bytes=%d-", n))
+		}
+		if resp, err = call.Download(); err != nil {
+			return err
+		}
+		if n > 0 && resp.StatusCode != http.StatusPartialContent {
+			resp.Body.Close()
+			return fmt.Errorf("download broke off after %d bytes and Drive would not resume it", n)
+		}
+		var m int64
+		m, err = io.Copy(sink, resp.Body)
+		resp.Body.Close()
+		n += m
+		if err == nil || ctx.Err() != nil || errors.As(err, new(*writeError)) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("download broke off after %d bytes: %w", n, err)
+	}
+	if f.Size > 0 && n != f.Size {
+		return fmt.Errorf("download ended after %d of %d bytes", n, f.Size)
+	}
+	if sum := hex.EncodeToString(h.Sum(nil)); f.Md5Checksum != "" && sum != f.Md5Checksum {
+		return fmt.Errorf("downloaded bytes do not match Drive's MD5 checksum")
+	}
+	return nil
+}
+
+// exportLimit is Drive's limit on files.export; bigger exports fall back
+// to exportLinks.
+const exportLimit = 10 << 20
+
+var errExportTooLarge = errors.New("export is over Drive's 10 MB limit")
+
+// exportDoc exports a Google file as mimeType into memory (it is at most
+// 10 MB), so a failed export leaves nothing half-written.
+func exportDoc(ctx context.Context, svc *drive.Service, id, mimeType string) ([]byte, error) {
+	resp, err := svc.Files.Export(id, mimeType).Context(ctx).Download()
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, exportLimit+1))
+	if err == nil && len(b) > exportLimit {
+		err = errExportTooLarge
+	}
+	return b, err
+}
+
+// tooLarge reports whether err is Drive's "export too large" answer.
+func tooLarge(err error) bool {
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		return errors.Is(err, errExportTooLarge)
+	}
+	for _, e := range ge.Errors {
+		if e.Reason == "exportSizeLimitExceeded" {
+			return true
+		}
+	}
+	return bytes.Contains([]byte(ge.Body), []byte("exportSizeLimitExceeded"))
+}
+
+// exportLink fetches url (one of the file's exportLinks) into a temporary
+// file, so that only a complete download reaches the zip. The caller
+// removes the file.
+func exportLink(ctx context.Context, client *http.Client, url string) (*os.File, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if err := googleapi.CheckResponse(resp); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp("", "orgexport-drive-*")
+	if err != nil {
+		return nil, fmt.Errorf("spool export: %w", err)
+	}
+	if _, err = io.Copy(tmp, resp.Body); err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return tmp, nil
+}

@@ -121,6 +121,7 @@ func (s *Server) routes() http.Handler {
 	}
 	s.directoryRoutes(api)
 	s.gmailRoutes(api)
+	s.driveRoutes(api)
 	s.emulatorRoutes(mux)
 	return mux
 }

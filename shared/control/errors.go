@@ -19,6 +19,8 @@ var (
 	ErrNotSuperAdmin = errors.New("only a super administrator of the organisation can do this")
 	// ErrNotSupport: only support staff may do this.
 	ErrNotSupport = errors.New("only support staff can do this")
+	// ErrInvalid: the request is not valid; the message says why.
+	ErrInvalid = errors.New("invalid request")
 )
 
 // RefusedError lists every rule of R1 the requester does not meet.

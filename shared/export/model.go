@@ -95,8 +95,9 @@ type Account struct {
 	Attempts    int       `firestore:"attempts"`
 	Heartbeat   time.Time `firestore:"heartbeat,omitempty"`
 	LastError   string    `firestore:"lastError,omitempty"`
-	// FailuresObject is the NDJSON object listing failed items, if any.
-	FailuresObject string `firestore:"failuresObject,omitempty"`
+	// FailureObjects are the NDJSON objects listing failed items, one per
+	// part that had failures, relative to the export's prefix.
+	FailureObjects []string `firestore:"failureObjects,omitempty"`
 }
 
 // ProductCount counts one product's items of an account.

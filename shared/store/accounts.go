@@ -159,3 +159,17 @@ func (s *Store) UnfinishedAccounts(ctx context.Context, cid, eid string) iter.Se
 		Where("state", "in", []string{string(export.AccountPending), string(export.AccountRunning)})
 	return s.accountsWhere(ctx, q)
 }
+
+// CountAccountsWithFailedItems counts an export's accounts with at least one
+// failed item.
+func (s *Store) CountAccountsWithFailedItems(ctx context.Context, cid, eid string) (int64, error) {
+	if err := validID(cid, eid); err != nil {
+		return 0, err
+	}
+	q := s.export(cid, eid).Collection("accounts").Where("failedItems", ">", 0)
+	res, err := q.NewAggregationQuery().WithCount("n").Get(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count accounts with failures of %s: %w", eid, err)
+	}
+	return countValue(res["n"])
+}

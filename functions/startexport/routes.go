@@ -1,0 +1,136 @@
+package startexport
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/auth"
+	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/httpapi"
+)
+
+func (h *Handler) start(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	var body control.StartRequest
+	if err := httpapi.Decode(r, &body, true); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	e, err := h.Service.Start(r.Context(), p, body)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "exports/"+e.ID)
+	httpapi.JSON(w, http.StatusAccepted, h.view(r.Context(), e, false))
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	es, err := h.Service.List(r.Context(), p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := make([]View, 0, len(es))
+	for _, e := range es {
+		out = append(out, h.view(r.Context(), e, false))
+	}
+	httpapi.JSON(w, http.StatusOK, map[string]any{"exports": out})
+}
+
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, p auth.Principal, id string) {
+	e, err := h.Service.Get(r.Context(), p, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	httpapi.JSON(w, http.StatusOK, h.view(r.Context(), e, true))
+}
+
+func (h *Handler) cancel(w http.ResponseWriter, r *http.Request, p auth.Principal, id string) {
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := httpapi.Decode(r, &body, true); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(body.Note) > 1000 {
+		h.fail(w, r, httpapi.BadRequest("The note is longer than 1,000 characters."))
+		return
+	}
+	e, err := h.Service.Cancel(r.Context(), p, id, body.Note)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	httpapi.JSON(w, http.StatusOK, h.view(r.Context(), e, false))
+}
+
+func (h *Handler) audit(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	entries, err := h.Service.AuditLog(r.Context(), p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	httpapi.JSON(w, http.StatusOK, map[string]any{"entries": entries})
+}
+
+// View is an export as the API shows it.
+type View struct {
+	ID            string               `json:"id"`
+	State         export.State         `json:"state"`
+	RequestedBy   string               `json:"requested_by"`
+	RequestedAt   time.Time            `json:"requested_at"`
+	HoldEnd       time.Time            `json:"hold_end"`
+	HoldRemaining string               `json:"hold_remaining,omitempty"`
+	CutOff        *time.Time           `json:"cut_off,omitempty"`
+	StartedAt     *time.Time           `json:"started_at,omitempty"`
+	Deadline      *time.Time           `json:"deadline,omitempty"`
+	CompletedAt   *time.Time           `json:"completed_at,omitempty"`
+	ExpiresAt     *time.Time           `json:"expires_at,omitempty"`
+	CancelledBy   string               `json:"cancelled_by,omitempty"`
+	Progress      *ProgressView        `json:"progress,omitempty"`
+	Totals        *export.Totals       `json:"totals,omitempty"`
+	Unsupported   []export.Unsupported `json:"unsupported,omitempty"`
+	Links         map[string]string    `json:"links,omitempty"`
+}
+
+// ProgressView counts accounts.
+type ProgressView struct {
+	AccountsTotal int64 `json:"accounts_total"`
+	AccountsDone  int64 `json:"accounts_done"`
+}
+
+func opt(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) View {
+	v := View{ID: e.ID, State: e.State, RequestedBy: e.RequestedBy, RequestedAt: e.RequestedAt, HoldEnd: e.HoldEnd,
+		CutOff: opt(e.CutOff), StartedAt: opt(e.StartedAt), Deadline: opt(e.Deadline), CompletedAt: opt(e.CompletedAt),
+		ExpiresAt: opt(e.Expires), CancelledBy: e.CancelledBy, Unsupported: e.Unsupported}
+	if e.State == export.OnHold {
+		if left := time.Until(e.HoldEnd); h.Service.Now != nil {
+			v.HoldRemaining = e.HoldEnd.Sub(h.Service.Now()).Round(time.Second).String()
+		} else if left > 0 {
+			v.HoldRemaining = left.Round(time.Second).String()
+		}
+	}
+	if progress && e.State != export.OnHold {
+		if p, err := h.Service.Progress(ctx, e); err == nil {
+			v.Progress = &ProgressView{AccountsTotal: p.Total, AccountsDone: p.Final}
+		}
+	}
+	if e.State.Done() {
+		t := e.Totals
+		v.Totals = &t
+		base := h.ArchiveURL + "/" + e.Prefix
+		v.Links = map[string]string{"archive": base, "report": base + "report.html", "report_json": base + "report.json", "manifest": base + "manifest.json"}
+	}
+	return v
+}

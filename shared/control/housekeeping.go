@@ -1,0 +1,202 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/store"
+	"github.com/orgexport/orgexport/shared/taskqueue"
+)
+
+// StuckAfter is how long an account may go without a heartbeat before it is
+// sent again: longer than the 30-minute dispatch deadline.
+const StuckAfter = 35 * time.Minute
+
+// beginGrace is how long after its hold ends an export may wait for its
+// start task before housekeeping enqueues it again.
+const beginGrace = 10 * time.Minute
+
+// HousekeepingReport says what one run did.
+type HousekeepingReport struct {
+	BeginsEnqueued  int `json:"begins_enqueued"`
+	DeadlinesPassed int `json:"deadlines_passed"`
+	Expired         int `json:"expired"`
+	ObjectsDeleted  int `json:"objects_deleted"`
+	StuckRequeued   int `json:"stuck_requeued"`
+}
+
+// AccountTask is the body of a per-account task.
+type AccountTask struct {
+	CustomerID string `json:"customer_id"`
+	ExportID   string `json:"export_id"`
+	AccountKey string `json:"account_key"`
+	// Part is the part the task writes; it names the task, so each
+	// continuation is a new task and a redelivery is the same one.
+	Part int `json:"part"`
+	// Attempt distinguishes a re-enqueue of stuck work.
+	Attempt int `json:"attempt,omitempty"`
+}
+
+// Housekeeping does the hourly work. Running it twice in a row changes
+// nothing the second time. It goes on past a failing export and returns
+// every error joined.
+func (s *Service) Housekeeping(ctx context.Context) (HousekeepingReport, error) {
+	now := s.now()
+	var rep HousekeepingReport
+	var errs []error
+	errs = append(errs, s.missingBegins(ctx, now, &rep)...)
+	errs = append(errs, s.deadlines(ctx, now, &rep)...)
+	errs = append(errs, s.retention(ctx, now, &rep)...)
+	errs = append(errs, s.stuck(ctx, now, &rep)...)
+	return rep, errors.Join(errs...)
+}
+
+func (s *Service) missingBegins(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
+	due, err := s.Store.ExportsDue(ctx, export.OnHold, "holdEnd", now.Add(-beginGrace))
+	if err != nil {
+		return []error{err}
+	}
+	var errs []error
+	for _, e := range due {
+		if err := s.enqueueBegin(ctx, e); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rep.BeginsEnqueued++
+	}
+	return errs
+}
+
+// deadlines fails what is unfinished 14 days after the start (R10) and has
+// the export assembled.
+func (s *Service) deadlines(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
+	due, err := s.Store.ExportsDue(ctx, export.Running, "deadline", now)
+	if err != nil {
+		return []error{err}
+	}
+	var errs []error
+	for _, e := range due {
+		n, err := s.failUnfinished(ctx, e, now)
+		if err == nil {
+			err = s.Events.AccountsFinished(ctx, e.CustomerID, e.ID)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("deadline of %s: %w", e.ID, err))
+			continue
+		}
+		if n > 0 {
+			rep.DeadlinesPassed++
+		}
+	}
+	return errs
+}
+
+func (s *Service) failUnfinished(ctx context.Context, e *export.Export, now time.Time) (int, error) {
+	n := 0
+	for a, err := range s.Store.UnfinishedAccounts(ctx, e.CustomerID, e.ID) {
+		if err != nil {
+			return n, err
+		}
+		_, err := s.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
+			if a.State.Final() {
+				return nil
+			}
+			a.State = export.AccountFailed
+			a.LastError = "The export reached its 14-day limit before this account was finished (R10)."
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	if n > 0 {
+		err := s.Store.AppendAudit(ctx, e.CustomerID, export.AuditEntry{At: now, Actor: "orgexport",
+			Action: export.ActionDeadline, ExportID: e.ID, Detail: map[string]any{"accountsFailed": n}})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// retention expires exports 30 days after completion (R12): the record
+// shows EXPIRED, its links are withdrawn and its objects deleted (the
+// bucket's lifecycle rule does the same in production, as a backstop).
+func (s *Service) retention(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
+	var errs []error
+	for _, st := range []export.State{export.Completed, export.CompletedWithErrors} {
+		due, err := s.Store.ExportsDue(ctx, st, "expires", now)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, e := range due {
+			if err := s.expire(ctx, e, now, rep); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errs
+}
+
+func (s *Service) expire(ctx context.Context, e *export.Export, now time.Time, rep *HousekeepingReport) error {
+	n, err := s.Archive.DeletePrefix(ctx, e.Prefix)
+	rep.ObjectsDeleted += n
+	if err != nil {
+		return fmt.Errorf("expire %s: %w", e.ID, err)
+	}
+	_, err = s.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) (store.Change, error) {
+		e.State = export.Expired
+		return store.Change{{At: now, Actor: "orgexport", Action: export.ActionExpire, ExportID: e.ID,
+			Detail: map[string]any{"objectsDeleted": n}}}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("expire %s: %w", e.ID, err)
+	}
+	rep.Expired++
+	return nil
+}
+
+// stuck sends accounts again whose worker stopped beating.
+func (s *Service) stuck(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
+	running, err := s.Store.ExportsDue(ctx, export.Running, "deadline", now.Add(export.MaxDuration))
+	if err != nil {
+		return []error{err}
+	}
+	var errs []error
+	for _, e := range running {
+		for a, err := range s.Store.StuckAccounts(ctx, e.CustomerID, e.ID, now.Add(-StuckAfter)) {
+			if err != nil {
+				errs = append(errs, err)
+				break
+			}
+			if err := s.requeue(ctx, e, a, now); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			rep.StuckRequeued++
+		}
+	}
+	return errs
+}
+
+func (s *Service) requeue(ctx context.Context, e *export.Export, a *export.Account, now time.Time) error {
+	a, err := s.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
+		a.Attempts++
+		a.Heartbeat = now // not stuck again until StuckAfter has passed
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	part := max(a.Resume.NextPart, 1)
+	return s.Tasks.Enqueue(ctx, taskqueue.Task{
+		Queue: s.AccountQueue, URL: s.AccountURL,
+		Name: taskqueue.Name(e.ID, a.Key, fmt.Sprintf("p%03d", part), fmt.Sprintf("r%d", a.Attempts)),
+		Body: AccountTask{CustomerID: e.CustomerID, ExportID: e.ID, AccountKey: a.Key, Part: part, Attempt: a.Attempts},
+	})
+}

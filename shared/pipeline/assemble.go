@@ -1,0 +1,277 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/events"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/report"
+	"github.com/orgexport/orgexport/shared/store"
+)
+
+// Assemble handles an export event: when every account of the export is
+// final it moves the export to ASSEMBLING (once, in a transaction), writes
+// the report and manifest.json, completes the export and emails the
+// requester. Duplicate and out-of-order events are harmless.
+func (p *Pipeline) Assemble(ctx context.Context, ev events.Event) error {
+	e, err := p.Store.Export(ctx, ev.CustomerID, ev.ExportID)
+	if err != nil {
+		return fmt.Errorf("export %s: %w", ev.ExportID, err)
+	}
+	if e.State == export.Running {
+		ready, err := p.ready(ctx, e)
+		if err != nil || !ready {
+			return err
+		}
+		if e, err = p.toAssembling(ctx, e); err != nil || e == nil {
+			return err
+		}
+	}
+	if e.State != export.Assembling {
+		return nil
+	}
+	return p.complete(ctx, e)
+}
+
+// ready reports whether every account is final and none is left to list.
+func (p *Pipeline) ready(ctx context.Context, e *export.Export) (bool, error) {
+	if !e.Enumeration.Done {
+		return false, nil
+	}
+	left, err := p.Store.CountAccounts(ctx, e.CustomerID, e.ID, export.AccountPending, export.AccountRunning)
+	return left == 0, err
+}
+
+// toAssembling re-checks the requester (R3c) and moves the export on. It
+// returns nil if the export was cancelled instead.
+func (p *Pipeline) toAssembling(ctx context.Context, e *export.Export) (*export.Export, error) {
+	if cancelled, err := p.Requesters.CancelIfRequesterLost(ctx, e); err != nil || cancelled {
+		return nil, err
+	}
+	return p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) (store.Change, error) {
+		if e.State == export.Running {
+			e.State = export.Assembling
+		}
+		return nil, nil
+	})
+}
+
+func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
+	now := p.now()
+	final, err := p.finalState(ctx, e)
+	if err != nil {
+		return err
+	}
+	rep, err := p.buildReport(ctx, e, final, now)
+	if err != nil {
+		return err
+	}
+	if err := p.writeReport(ctx, e, rep); err != nil {
+		return err
+	}
+	if err := p.writeManifest(ctx, e, now); err != nil {
+		return err
+	}
+	t := rep.Totals()
+	e, err = p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) (store.Change, error) {
+		if e.State != export.Assembling {
+			return nil, nil
+		}
+		e.State, e.CompletedAt, e.Expires = final, now, export.Expires(now)
+		e.Totals = export.Totals{Accounts: t.Accounts, AccountsFailed: t.AccountsWithErrors, Files: t.Exported, FailedItems: t.Failed}
+		return store.Change{{At: now, Actor: "orgexport", Action: export.ActionComplete, ExportID: e.ID,
+			Detail: map[string]any{"state": string(final), "accounts": t.Accounts, "failedItems": t.Failed}}}, nil
+	})
+	if err != nil {
+		return err
+	}
+	first, err := p.Store.RecordSend(ctx, e.CustomerID, e.ID, "completion", now)
+	if err != nil || !first {
+		return err
+	}
+	if err := p.Completion.Completed(ctx, e); err != nil {
+		p.Log.ErrorContext(ctx, "completion email not sent", "export", e.ID, "error", err)
+	}
+	return nil
+}
+
+func (p *Pipeline) finalState(ctx context.Context, e *export.Export) (export.State, error) {
+	failed, err := p.Store.CountAccounts(ctx, e.CustomerID, e.ID, export.AccountFailed)
+	if err != nil {
+		return "", err
+	}
+	withItems, err := p.Store.CountAccountsWithFailedItems(ctx, e.CustomerID, e.ID)
+	if err != nil {
+		return "", err
+	}
+	if failed+withItems > 0 {
+		return export.CompletedWithErrors, nil
+	}
+	return export.Completed, nil
+}
+
+func (p *Pipeline) buildReport(ctx context.Context, e *export.Export, final export.State, now time.Time) (*report.Report, error) {
+	in := report.Input{
+		Export: report.Export{CustomerID: e.CustomerID, Domain: e.Domain, ExportID: e.ID, RequestedBy: e.RequestedBy,
+			RequestedAt: e.RequestedAt, HoldEnd: e.HoldEnd, CutOff: e.CutOff, StartedAt: e.StartedAt, FinishedAt: now, State: final},
+		Accounts: p.reportAccounts(ctx, e),
+	}
+	for _, u := range e.Unsupported {
+		dt := u.Scope
+		if dt == string(u.Product) {
+			dt = ""
+		}
+		in.Unsupported = append(in.Unsupported, report.Unsupported{Product: u.Product, DataType: dt, Reason: u.Reason})
+	}
+	return report.Build(in)
+}
+
+// reportAccounts converts the account records for the report; failed items
+// are read from the bucket only when the report is written.
+func (p *Pipeline) reportAccounts(ctx context.Context, e *export.Export) iter.Seq2[report.Account, error] {
+	return func(yield func(report.Account, error) bool) {
+		for a, err := range p.Store.Accounts(ctx, e.CustomerID, e.ID) {
+			if err != nil {
+				yield(report.Account{}, err)
+				return
+			}
+			if !yield(p.reportAccount(ctx, e, a), nil) {
+				return
+			}
+		}
+	}
+}
+
+func (p *Pipeline) reportAccount(ctx context.Context, e *export.Export, a *export.Account) report.Account {
+	ra := report.Account{Type: a.Type, ID: a.ID}
+	for _, part := range a.Parts {
+		ra.Parts = append(ra.Parts, part.Name)
+	}
+	names := make([]string, 0, len(a.Products))
+	for name := range a.Products {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		pc := a.Products[name]
+		ra.Products = append(ra.Products, report.ProductCount{Product: export.Product(name), Exported: pc.Files, Failed: pc.Failed})
+		if pc.Note != "" {
+			ra.Errors = append(ra.Errors, name+": "+pc.Note)
+		}
+	}
+	if a.State == export.AccountFailed || a.State == export.AccountCancelled {
+		msg := a.LastError
+		if msg == "" {
+			msg = "The account was not exported (" + strings.ToLower(string(a.State)) + ")."
+		}
+		ra.Errors = append(ra.Errors, msg)
+	}
+	if len(a.FailureObjects) > 0 {
+		objs := slices.Clone(a.FailureObjects)
+		ra.Failures = p.failures(ctx, e.Prefix, objs)
+	}
+	return ra
+}
+
+func (p *Pipeline) failures(ctx context.Context, prefix string, objs []string) iter.Seq2[connector.Failure, error] {
+	return func(yield func(connector.Failure, error) bool) {
+		stop := fmt.Errorf("stop")
+		for _, name := range objs {
+			r, err := p.Bucket.Open(ctx, prefix+name)
+			if err != nil {
+				yield(connector.Failure{}, err)
+				return
+			}
+			err = archive.ReadFailures(r, func(f connector.Failure) error {
+				if !yield(f, nil) {
+					return stop
+				}
+				return nil
+			})
+			r.Close()
+			if err == stop {
+				return
+			}
+			if err != nil {
+				yield(connector.Failure{}, fmt.Errorf("read %s: %w", name, err))
+				return
+			}
+		}
+	}
+}
+
+func (p *Pipeline) writeReport(ctx context.Context, e *export.Export, rep *report.Report) error {
+	if err := p.writeObject(ctx, e.Prefix+"report.html", "text/html; charset=utf-8", rep.WriteHTML); err != nil {
+		return err
+	}
+	return p.writeObject(ctx, e.Prefix+"report.json", "application/json", rep.WriteJSON)
+}
+
+func (p *Pipeline) writeObject(ctx context.Context, name, contentType string, write func(io.Writer) error) error {
+	wctx, abandon := context.WithCancel(ctx)
+	defer abandon()
+	w, err := p.Bucket.Create(wctx, name, contentType)
+	if err != nil {
+		return err
+	}
+	if err := write(w); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("upload %s: %w", name, err)
+	}
+	return nil
+}
+
+// ManifestEntry is one object in manifest.json (R8d).
+type ManifestEntry struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	MD5    string `json:"md5"`
+	CRC32C string `json:"crc32c"`
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+// writeManifest lists every object of the export with its size and
+// checksums, so a download can be verified.
+func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time.Time) error {
+	sha := map[string]string{}
+	for a, err := range p.Store.Accounts(ctx, e.CustomerID, e.ID) {
+		if err != nil {
+			return err
+		}
+		for _, part := range a.Parts {
+			sha[part.Name] = part.SHA256
+		}
+	}
+	return p.writeObject(ctx, e.Prefix+"manifest.json", "application/json", func(w io.Writer) error {
+		fmt.Fprintf(w, "{\n  \"version\": 1,\n  \"customer_id\": %q,\n  \"export_id\": %q,\n  \"generated_at\": %q,\n  \"objects\": [", e.CustomerID, e.ID, now.Format(time.RFC3339))
+		first := true
+		for o, err := range p.Bucket.List(ctx, e.Prefix) {
+			if err != nil {
+				return err
+			}
+			rel := strings.TrimPrefix(o.Name, e.Prefix)
+			if rel == "manifest.json" {
+				continue
+			}
+			b, _ := json.Marshal(ManifestEntry{Name: rel, Size: o.Size, MD5: fmt.Sprintf("%x", o.MD5), CRC32C: fmt.Sprintf("%08x", o.CRC32C), SHA256: sha[rel]})
+			if !first {
+				io.WriteString(w, ",")
+			}
+			first = false
+			fmt.Fprintf(w, "\n    %s", b)
+		}
+		_, err := io.WriteString(w, "\n  ]\n}\n")
+		return err
+	})
+}

@@ -1,0 +1,96 @@
+package pipeline
+
+import (
+	"context"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/store"
+	"github.com/orgexport/orgexport/shared/taskqueue"
+)
+
+// Store is what the data plane needs of the records.
+type Store interface {
+	Export(ctx context.Context, cid, eid string) (*export.Export, error)
+	Update(ctx context.Context, cid, eid string, fn func(e *export.Export) (store.Change, error)) (*export.Export, error)
+	AddAccounts(ctx context.Context, cid, eid string, accts []export.Account) (int, error)
+	Account(ctx context.Context, cid, eid, key string) (*export.Account, error)
+	UpdateAccount(ctx context.Context, cid, eid, key string, fn func(a *export.Account) error) (*export.Account, error)
+	Accounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
+	CountAccounts(ctx context.Context, cid, eid string, states ...export.AccountState) (int64, error)
+	CountAccountsWithFailedItems(ctx context.Context, cid, eid string) (int64, error)
+	RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error)
+}
+
+// Bucket is the archive's storage.
+type Bucket interface {
+	// Create opens an object for writing; Close commits it. Writing the same
+	// name again replaces it.
+	Create(ctx context.Context, name, contentType string) (io.WriteCloser, error)
+	Open(ctx context.Context, name string) (io.ReadCloser, error)
+	// List yields the objects under prefix with their sizes and checksums.
+	List(ctx context.Context, prefix string) iter.Seq2[Object, error]
+}
+
+// Object is a stored object as listed.
+type Object struct {
+	Name   string
+	Size   int64
+	MD5    []byte
+	CRC32C uint32
+}
+
+// Listed is an account found in the Directory.
+type Listed struct {
+	Account connector.Account
+	// Created is when a user account was created; zero for other types.
+	Created time.Time
+}
+
+// Directory lists an organisation's accounts, a page at a time.
+type Directory interface {
+	// Accounts lists one page of accounts of the kind, read as admin, after
+	// cursor; next is "" after the last page.
+	Accounts(ctx context.Context, kind Kind, domain, admin, cursor string) (page []Listed, next string, err error)
+}
+
+// Kind is a kind of account BeginExport lists, in order.
+type Kind int
+
+// Kinds of account.
+const (
+	Users Kind = iota
+	Groups
+	SharedDrives
+	CalendarResources
+	numKinds
+)
+
+func (k Kind) String() string {
+	return [...]string{"users", "groups", "shared drives", "calendar resources"}[k]
+}
+
+// Enqueuer creates Cloud Tasks.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, t taskqueue.Task) error
+}
+
+// Publisher publishes export events.
+type Publisher interface {
+	AccountFinished(ctx context.Context, cid, eid, key string) error
+	AccountsFinished(ctx context.Context, cid, eid string) error
+}
+
+// Requesters checks R3c before each phase: it cancels e, and emails the
+// other super administrators, if its requester is no longer one.
+type Requesters interface {
+	CancelIfRequesterLost(ctx context.Context, e *export.Export) (bool, error)
+}
+
+// Completion emails the requester that the export is done (R11).
+type Completion interface {
+	Completed(ctx context.Context, e *export.Export) error
+}

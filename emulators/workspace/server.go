@@ -122,6 +122,8 @@ func (s *Server) routes() http.Handler {
 	s.directoryRoutes(api)
 	s.gmailRoutes(api)
 	s.driveRoutes(api)
+	s.calendarRoutes(api)
+	s.peopleRoutes(api, mux)
 	s.emulatorRoutes(mux)
 	return mux
 }

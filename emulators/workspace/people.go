@@ -1,0 +1,137 @@
+package workspace
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+)
+
+func (s *Server) peopleRoutes(api func(string, string, http.HandlerFunc), mux *http.ServeMux) {
+	api("people", "GET /v1/people/{person}/connections", handle(s.listConnections))
+	api("people", "GET /v1/contactGroups", handle(s.listContactGroups))
+	api("people", "GET /v1/otherContacts", handle(s.listOtherContacts))
+	// Contact photos are public URLs, as Google's are.
+	mux.HandleFunc("GET /emulator/photos/{user}/{n}", s.servePhoto)
+}
+
+// personMask reads personFields/readMask, which People requires.
+func personMask(r *http.Request, param string) (map[string]bool, error) {
+	v := r.URL.Query().Get(param)
+	if v == "" {
+		return nil, apiError{400, "badRequest", param + " mask is required. Please specify one or more valid paths."}
+	}
+	m := map[string]bool{}
+	for _, f := range strings.Split(v, ",") {
+		// Fields the emulator does not fill (birthdays, …) are accepted and empty.
+		m[strings.TrimSpace(f)] = true
+	}
+	return m, nil
+}
+
+func (s *Server) personJSON(r *http.Request, p synth.Person, user, n int, mask map[string]bool) obj {
+	o := obj{"resourceName": p.ResourceName, "etag": etag(p.ResourceName)}
+	src := obj{"primary": true, "source": obj{"type": "CONTACT", "id": strings.TrimPrefix(p.ResourceName, "people/")}}
+	if mask["names"] {
+		o["names"] = []obj{{"metadata": src, "displayName": p.Given + " " + p.Family, "givenName": p.Given, "familyName": p.Family}}
+	}
+	if mask["emailAddresses"] {
+		o["emailAddresses"] = []obj{{"metadata": src, "value": p.Email, "type": "work"}}
+	}
+	if mask["phoneNumbers"] && p.Phone != "" {
+		o["phoneNumbers"] = []obj{{"metadata": src, "value": p.Phone, "type": "mobile"}}
+	}
+	if mask["photos"] && p.Photo {
+		o["photos"] = []obj{{"metadata": src, "url": fmt.Sprintf("http://%s/emulator/photos/%d/%d", r.Host, user, n)}}
+	}
+	if mask["memberships"] {
+		var ms []obj
+		for _, g := range p.Groups {
+			ms = append(ms, obj{"contactGroupMembership": obj{"contactGroupResourceName": g, "contactGroupId": strings.TrimPrefix(g, "contactGroups/")}})
+		}
+		o["memberships"] = ms
+	}
+	return o
+}
+
+func (s *Server) listConnections(w http.ResponseWriter, r *http.Request) error {
+	u := subject(r)
+	if p := r.PathValue("person"); p != "me" {
+		return forbidden("The caller does not have permission")
+	}
+	mask, err := personMask(r, "personFields")
+	if err != nil {
+		return err
+	}
+	start, size, err := page(r, "pageSize", 100, 1000)
+	if err != nil {
+		return err
+	}
+	n := s.org.ContactCount(u.Index)
+	end := min(n, start+size)
+	items := []obj{}
+	for i := min(start, end); i < end; i++ {
+		items = append(items, s.personJSON(r, s.org.Contact(u.Index, i), u.Index, i, mask))
+	}
+	res := obj{"connections": items, "totalPeople": n, "totalItems": n}
+	setNext(res, end, n)
+	reply(w, r, res, "")
+	return nil
+}
+
+func (s *Server) listOtherContacts(w http.ResponseWriter, r *http.Request) error {
+	u := subject(r)
+	mask, err := personMask(r, "readMask")
+	if err != nil {
+		return err
+	}
+	start, size, err := page(r, "pageSize", 100, 1000)
+	if err != nil {
+		return err
+	}
+	n := s.org.OtherContactCount(u.Index)
+	end := min(n, start+size)
+	items := []obj{}
+	for i := min(start, end); i < end; i++ {
+		items = append(items, s.personJSON(r, s.org.OtherContact(u.Index, i), u.Index, i, mask))
+	}
+	res := obj{"otherContacts": items, "totalSize": n}
+	setNext(res, end, n)
+	reply(w, r, res, "")
+	return nil
+}
+
+func (s *Server) listContactGroups(w http.ResponseWriter, r *http.Request) error {
+	u := subject(r)
+	gs := s.org.ContactGroups(u.Index)
+	if !s.org.HasData() {
+		gs = nil
+	}
+	start, size, err := page(r, "pageSize", 30, 1000)
+	if err != nil {
+		return err
+	}
+	end := min(len(gs), start+size)
+	items := []obj{}
+	for _, g := range gs[min(start, end):end] {
+		items = append(items, obj{"resourceName": g.ResourceName, "etag": etag(g.ResourceName), "name": g.Name,
+			"formattedName": g.Name, "groupType": g.Type, "memberCount": g.Members})
+	}
+	res := obj{"contactGroups": items, "totalItems": len(gs)}
+	setNext(res, end, len(gs))
+	reply(w, r, res, "")
+	return nil
+}
+
+func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request) {
+	u, err1 := strconv.Atoi(r.PathValue("user"))
+	n, err2 := strconv.Atoi(r.PathValue("n"))
+	if err1 != nil || err2 != nil || u < 0 || u >= len(s.org.Users()) || n < 0 || n >= s.org.ContactCount(u) || !s.org.Contact(u, n).Photo {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	_, _ = w.Write(s.org.Photo(u, n))
+}

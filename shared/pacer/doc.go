@@ -11,6 +11,8 @@
 //   - 404, 410, 400 and 403 quotaExceeded / dailyLimitExceeded (and other
 //     403s) are final for the item: the response goes back to the caller.
 //   - 401 is fatal: the credentials are wrong for every item.
+//   - A successful JSON answer (up to 16 MiB) is read inside the retry loop,
+//     so one cut off in transit is fetched again.
 //
 // # Classes and reasons
 //

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -182,6 +184,9 @@ func (t *transport) judge(ctx context.Context, resp *http.Response, err error, a
 		return p.backoff(attempt), true, nil
 	}
 	s := resp.StatusCode
+	if s < 300 {
+		return t.buffer(ctx, resp, attempt, last)
+	}
 	if s < 400 || (s != http.StatusTooManyRequests && s != http.StatusForbidden && s < 500) {
 		return 0, false, nil
 	}
@@ -196,6 +201,28 @@ func (t *transport) judge(ctx context.Context, resp *http.Response, err error, a
 		delay = min(ra, p.opts.MaxBackoff)
 	}
 	return delay, true, nil
+}
+
+// jsonBufferLimit is how much of a JSON answer is read inside the retry
+// loop, so that a body cut off in transit is fetched again. Larger bodies,
+// and media, are streamed (Drive downloads resume with Range requests).
+const jsonBufferLimit = 16 << 20
+
+// buffer reads a successful JSON answer whole, retrying if it breaks off.
+func (t *transport) buffer(ctx context.Context, resp *http.Response, attempt int, last bool) (time.Duration, bool, error) {
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || resp.Body == nil {
+		return 0, false, nil
+	}
+	head, err := io.ReadAll(io.LimitReader(resp.Body, jsonBufferLimit))
+	if err != nil {
+		resp.Body.Close()
+		if ctx.Err() != nil || last {
+			return 0, false, fmt.Errorf("reading the answer: %w", err)
+		}
+		return t.p.backoff(attempt), true, nil
+	}
+	resp.Body = readCloser{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	return 0, false, nil
 }
 
 type readCloser struct {

@@ -229,3 +229,21 @@ func TestResendsRequestBody(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+func TestRefetchesJSONCutOffInTransit(t *testing.T) {
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		if n++; n == 1 {
+			w.Header().Set("Content-Length", "100")
+			io.WriteString(w, `{"cut":`)
+			return // the connection ends before 100 bytes
+		}
+		io.WriteString(w, `{"whole":true}`)
+	}))
+	defer srv.Close()
+	resp, body := get(t, newTestPacer(&fakeClock{}, 3), srv.URL)
+	if resp.StatusCode != 200 || body != `{"whole":true}` || n != 2 {
+		t.Fatalf("got %q after %d calls", body, n)
+	}
+}

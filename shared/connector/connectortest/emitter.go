@@ -36,6 +36,8 @@ type Emitter struct {
 	Cut func(n int, cursor string) bool
 	// PartNumber is what Part returns (default 1).
 	PartNumber int
+	// OnCreate, if set, is called at every Create.
+	OnCreate func()
 
 	inPart int
 	open   bool // a writer is valid
@@ -50,6 +52,9 @@ var _ connector.Emitter = (*Emitter)(nil)
 func (m *Emitter) Create(e connector.Entry) (io.Writer, error) {
 	if err := zipname.Valid(e.Path); err != nil {
 		return nil, fmt.Errorf("connectortest: %w", err)
+	}
+	if m.OnCreate != nil {
+		m.OnCreate()
 	}
 	en := &Entry{Entry: e}
 	m.Entries = append(m.Entries, en)

@@ -1,0 +1,87 @@
+package connectortest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	emulator "github.com/orgexport/orgexport/emulators/workspace"
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+	"github.com/orgexport/orgexport/shared/config"
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/pacer"
+	"github.com/orgexport/orgexport/shared/workspace"
+)
+
+// Env is a running Workspace emulator with a client factory pointed at it.
+type Env struct {
+	Server  *emulator.Server
+	Factory *workspace.Factory
+	// Admin is the super administrator that reads customer-owned data.
+	Admin string
+}
+
+// FastPacer retries at once, so fault tests take milliseconds.
+var FastPacer = pacer.Options{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+
+// Start runs an emulator of the organisation for the test's duration and
+// builds a Factory that reaches it through the production code path, with
+// the emulator's service account key standing in for IAM Credentials.
+func Start(t testing.TB, opts synth.Options) *Env {
+	t.Helper()
+	org, err := synth.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := emulator.Start(emulator.Config{Org: org}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	signer, err := workspace.NewKeySigner(s.ServiceAccountKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := workspace.New(context.Background(),
+		config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: signer.Email()},
+		workspace.Options{Signer: signer, Pacer: FastPacer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{Server: s, Factory: f, Admin: "admin@" + opts.Domain}
+}
+
+// Accounts lists the organisation's accounts as the pipeline would hand
+// them to connectors.
+func (env *Env) Accounts() []connector.Account {
+	var out []connector.Account
+	for _, a := range env.Server.Accounts() {
+		ca := connector.Account{Type: a.Type, ID: a.ID, Name: a.Name, Kind: a.Kind, Subject: a.ID}
+		if a.Type != export.User {
+			ca.Subject = env.Admin
+		}
+		out = append(out, ca)
+	}
+	return out
+}
+
+// Truth is the ground truth of the account's items of product p.
+func (env *Env) Truth(a connector.Account, p export.Product) []synth.TruthItem {
+	var out []synth.TruthItem
+	for it := range env.Server.Truth(a.ID) {
+		if it.Product == p {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// SetFaults replaces the emulator's faults for the rest of the test.
+func (env *Env) SetFaults(t testing.TB, f emulator.Faults) {
+	t.Helper()
+	if err := env.Server.SetFaults(f); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Server.SetFaults(emulator.Faults{}) })
+}

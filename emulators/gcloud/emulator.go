@@ -97,6 +97,15 @@ func startOnce(ctx context.Context, k kind, tc toolchain, o Options) (*Emulator,
 	return e, nil
 }
 
+// attach returns a handle on an emulator that something else started, for
+// Reset and Env; Stop leaves it running.
+func attach(k kind, host, project string) *Emulator {
+	if project == "" {
+		project = DefaultProject
+	}
+	return &Emulator{kind: k, host: host, project: project, client: &http.Client{Timeout: 10 * time.Second}}
+}
+
 // HostPort is the emulator's address, 127.0.0.1:PORT.
 func (e *Emulator) HostPort() string { return e.host }
 
@@ -107,11 +116,23 @@ func (e *Emulator) Env() map[string]string { return map[string]string{e.kind.env
 // Project is the project Reset clears.
 func (e *Emulator) Project() string { return e.project }
 
-// Pid is the emulator JVM's process id (also its process group id).
-func (e *Emulator) Pid() int { return e.proc.pid() }
+// Pid is the emulator JVM's process id (also its process group id); 0 for
+// an attached emulator.
+func (e *Emulator) Pid() int {
+	if e.proc == nil {
+		return 0
+	}
+	return e.proc.pid()
+}
 
-// LogPath is the file that receives the emulator's output.
-func (e *Emulator) LogPath() string { return e.proc.logPath }
+// LogPath is the file that receives the emulator's output; empty for an
+// attached emulator.
+func (e *Emulator) LogPath() string {
+	if e.proc == nil {
+		return ""
+	}
+	return e.proc.logPath
+}
 
 // StartupTime is how long the emulator took from exec to answering.
 func (e *Emulator) StartupTime() time.Duration { return e.took }
@@ -131,6 +152,9 @@ func (e *Emulator) ResetProject(ctx context.Context, project string) error {
 // Stop ends the emulator and everything it started: SIGTERM to its process
 // group, SIGKILL after a grace period. It is safe to call more than once.
 func (e *Emulator) Stop() error {
+	if e.proc == nil {
+		return nil
+	}
 	select {
 	case <-e.proc.exited:
 		return nil

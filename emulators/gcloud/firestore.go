@@ -31,6 +31,11 @@ func StartFirestore(ctx context.Context, o Options) (*Emulator, error) {
 	return start(ctx, firestoreKind, o)
 }
 
+// AttachFirestore returns a handle on a Firestore emulator already running
+// at host (for example one from FIRESTORE_EMULATOR_HOST). Stop leaves it
+// running.
+func AttachFirestore(host, project string) *Emulator { return attach(firestoreKind, host, project) }
+
 // firestoreReady: the emulator answers GET / with "Ok".
 func firestoreReady(ctx context.Context, c *http.Client, host string) bool {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+host+"/", nil)

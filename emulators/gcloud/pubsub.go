@@ -30,6 +30,10 @@ func StartPubSub(ctx context.Context, o Options) (*Emulator, error) {
 	return start(ctx, pubsubKind, o)
 }
 
+// AttachPubSub returns a handle on a Pub/Sub emulator already running at
+// host (for example one from PUBSUB_EMULATOR_HOST). Stop leaves it running.
+func AttachPubSub(host, project string) *Emulator { return attach(pubsubKind, host, project) }
+
 // pubsubReady: listing a project's topics succeeds.
 func pubsubReady(ctx context.Context, c *http.Client, host string) bool {
 	return do(ctx, c, http.MethodGet, "http://"+host+"/v1/projects/"+DefaultProject+"/topics", nil) == nil

@@ -106,8 +106,6 @@ func (m *module) computed(r *resource, v cty.Value) cty.Value {
 		set("name", attrs["repository_id"])
 	case "google_cloudfunctions2_function":
 		set("url", cty.StringVal("https://"+str("location")+"-"+project+".cloudfunctions.net/"+str("name")))
-	case "google_project":
-		set("number", cty.StringVal(testProjectNumber))
 	case "google_storage_project_service_account":
 		set("email_address", cty.StringVal("service-"+testProjectNumber+"@gs-project-accounts.iam.gserviceaccount.com"))
 	}

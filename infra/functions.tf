@@ -163,6 +163,9 @@ resource "google_cloudfunctions2_function" "fn" {
     }
   }
 
+  # Ingress stays open: Cloud Tasks, Pub/Sub push and Scheduler reach the
+  # functions over the internet-facing URL. Cloud Run IAM (invokers.tf) and
+  # the OIDC check in code decide who gets in.
   service_config {
     service_account_email            = google_service_account.runtime[each.key].email
     timeout_seconds                  = each.value.timeout

@@ -24,7 +24,3 @@ provider "google-beta" {
   project = var.project_id
   region  = var.region
 }
-
-data "google_project" "this" {
-  project_id = var.project_id
-}

@@ -1,0 +1,40 @@
+package blob
+
+import (
+	"context"
+	"errors"
+	"io"
+	"iter"
+	"time"
+)
+
+// ErrNotExist is returned (wrapped) for an object that does not exist.
+var ErrNotExist = errors.New("object does not exist")
+
+// Bucket is the port every implementation provides. Consumers declare the
+// subset they use.
+type Bucket interface {
+	// NewWriter starts an upload of name. The object exists once Close
+	// returns nil; cancelling ctx abandons it.
+	NewWriter(ctx context.Context, name, contentType string) io.WriteCloser
+	// NewReader opens name for reading.
+	NewReader(ctx context.Context, name string) (io.ReadCloser, error)
+	// List yields the objects whose names start with prefix, in name order.
+	List(ctx context.Context, prefix string) iter.Seq2[Attrs, error]
+	// Delete removes name.
+	Delete(ctx context.Context, name string) error
+	// Attrs describes name.
+	Attrs(ctx context.Context, name string) (Attrs, error)
+}
+
+// Attrs describe a stored object.
+type Attrs struct {
+	Name        string
+	Size        int64
+	ContentType string
+	// MD5 and CRC32C (Castagnoli) of the content, as Cloud Storage reports
+	// them.
+	MD5     []byte
+	CRC32C  uint32
+	Updated time.Time
+}

@@ -1,0 +1,177 @@
+package blobtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"testing"
+
+	"github.com/orgexport/orgexport/shared/blob"
+)
+
+// Run runs the suite against buckets made by newBucket, which returns an
+// empty bucket for each test.
+func Run(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, b blob.Bucket)
+	}{
+		{"WriteReadAttrs", testWriteReadAttrs},
+		{"LargeObjectInManyWrites", testLarge},
+		{"Missing", testMissing},
+		{"Overwrite", testOverwrite},
+		{"ListPrefixInOrder", testList},
+		{"CancelledUploadLeavesNothing", testCancelled},
+		{"Delete", testDelete},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newBucket(t)) })
+	}
+}
+
+// put stores data under name.
+func put(t *testing.T, b blob.Bucket, name, contentType string, data []byte) {
+	t.Helper()
+	w := b.NewWriter(context.Background(), name, contentType)
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// get reads name.
+func get(t *testing.T, b blob.Bucket, name string) []byte {
+	t.Helper()
+	r, err := b.NewReader(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func testWriteReadAttrs(t *testing.T, b blob.Bucket) {
+	name := "C01/exp-1/users/ålice@example.com/ålice@example.com-001.zip"
+	data := []byte("PK\x03\x04 not really a zip")
+	put(t, b, name, "application/zip", data)
+	if got := get(t, b, name); !bytes.Equal(got, data) {
+		t.Errorf("read %q, wrote %q", got, data)
+	}
+	a, err := b.Attrs(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := md5.Sum(data)
+	crc := crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli))
+	if a.Name != name || a.Size != int64(len(data)) || a.ContentType != "application/zip" ||
+		!bytes.Equal(a.MD5, sum[:]) || a.CRC32C != crc || a.Updated.IsZero() {
+		t.Errorf("attrs %+v; want size %d md5 %x crc32c %x", a, len(data), sum, crc)
+	}
+}
+
+func testLarge(t *testing.T, b blob.Bucket) {
+	data := make([]byte, 3<<20+12345) // several upload chunks at 256 KiB
+	for i := range data {
+		data[i] = byte(i * 7 >> 3)
+	}
+	w := b.NewWriter(context.Background(), "big.bin", "application/octet-stream")
+	for rest := data; len(rest) > 0; {
+		n := min(len(rest), 100_000)
+		if _, err := w.Write(rest[:n]); err != nil {
+			t.Fatal(err)
+		}
+		rest = rest[n:]
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, b, "big.bin"); !bytes.Equal(got, data) {
+		t.Errorf("read %d bytes, wrote %d, equal %v", len(got), len(data), bytes.Equal(got, data))
+	}
+}
+
+func testMissing(t *testing.T, b blob.Bucket) {
+	ctx := context.Background()
+	if _, err := b.NewReader(ctx, "nope"); !errors.Is(err, blob.ErrNotExist) {
+		t.Errorf("NewReader = %v", err)
+	}
+	if _, err := b.Attrs(ctx, "nope"); !errors.Is(err, blob.ErrNotExist) {
+		t.Errorf("Attrs = %v", err)
+	}
+	if err := b.Delete(ctx, "nope"); !errors.Is(err, blob.ErrNotExist) {
+		t.Errorf("Delete = %v", err)
+	}
+}
+
+func testOverwrite(t *testing.T, b blob.Bucket) {
+	put(t, b, "p-001.zip", "application/zip", []byte("first attempt, longer"))
+	put(t, b, "p-001.zip", "application/zip", []byte("redone"))
+	if got := get(t, b, "p-001.zip"); string(got) != "redone" {
+		t.Errorf("read %q", got)
+	}
+}
+
+func testList(t *testing.T, b blob.Bucket) {
+	names := []string{"e/users/b/b-002.zip", "e/report.html", "e/users/b/b-001.zip", "e/users/a/a-001.zip", "other/x", "e/groups/g/g-001.zip"}
+	for i, n := range names {
+		put(t, b, n, "application/zip", bytes.Repeat([]byte("x"), i))
+	}
+	var got []string
+	for a, err := range b.List(context.Background(), "e/users/") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s:%d", a.Name, a.Size))
+	}
+	want := []string{"e/users/a/a-001.zip:3", "e/users/b/b-001.zip:2", "e/users/b/b-002.zip:0"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("List = %v, want %v", got, want)
+	}
+	n := 0
+	for range b.List(context.Background(), "") {
+		n++
+		break // stopping early must be fine
+	}
+	if n != 1 {
+		t.Errorf("stopped list yielded %d", n)
+	}
+}
+
+func testCancelled(t *testing.T, b blob.Bucket) {
+	put(t, b, "kept.zip", "application/zip", []byte("earlier complete upload"))
+	for _, name := range []string{"new.zip", "kept.zip"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		w := b.NewWriter(ctx, name, "application/zip")
+		w.Write([]byte("partial"))
+		cancel()
+		if err := w.Close(); err == nil {
+			t.Errorf("%s: Close after cancel succeeded", name)
+		}
+	}
+	if _, err := b.Attrs(context.Background(), "new.zip"); !errors.Is(err, blob.ErrNotExist) {
+		t.Errorf("abandoned upload exists: %v", err)
+	}
+	if got := get(t, b, "kept.zip"); string(got) != "earlier complete upload" {
+		t.Errorf("abandoned upload replaced the object: %q", got)
+	}
+}
+
+func testDelete(t *testing.T, b blob.Bucket) {
+	put(t, b, "gone.txt", "text/plain", []byte("x"))
+	if err := b.Delete(context.Background(), "gone.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Attrs(context.Background(), "gone.txt"); !errors.Is(err, blob.ErrNotExist) {
+		t.Errorf("Attrs after Delete = %v", err)
+	}
+}

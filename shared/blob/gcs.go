@@ -1,0 +1,158 @@
+package blob
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"cloud.google.com/go/storage"
+	"google.golang.org/api/iterator"
+	"google.golang.org/api/option"
+)
+
+// DefaultChunkSize is the resumable upload chunk size when GCSOptions leaves
+// it 0: each upload buffers one chunk in memory.
+const DefaultChunkSize = 8 << 20
+
+// GCSOptions configure a GCS bucket.
+type GCSOptions struct {
+	// ChunkSize is the size of each resumable upload request, rounded up
+	// by the client to a multiple of 256 KiB; 0 means DefaultChunkSize.
+	ChunkSize int
+}
+
+// GCS is a bucket in Cloud Storage.
+type GCS struct {
+	client *storage.Client
+	bucket *storage.BucketHandle
+	name   string
+	chunk  int
+	owned  bool // Close closes the client
+}
+
+var _ Bucket = (*GCS)(nil)
+
+// NewGCS returns the bucket named bucket, reached through client.
+func NewGCS(client *storage.Client, bucket string, o GCSOptions) *GCS {
+	if o.ChunkSize <= 0 {
+		o.ChunkSize = DefaultChunkSize
+	}
+	return &GCS{client: client, bucket: client.Bucket(bucket), name: bucket, chunk: o.ChunkSize}
+}
+
+// OpenGCS creates a client with the default credentials, or the emulator
+// named by STORAGE_EMULATOR_HOST, and returns the bucket. Close releases
+// the client.
+func OpenGCS(ctx context.Context, bucket string, o GCSOptions, opts ...option.ClientOption) (*GCS, error) {
+	client, err := storage.NewClient(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("open bucket %s: %w", bucket, err)
+	}
+	g := NewGCS(client, bucket, o)
+	g.owned = true
+	return g, nil
+}
+
+// Close closes the client if OpenGCS created it.
+func (g *GCS) Close() error {
+	if !g.owned {
+		return nil
+	}
+	return g.client.Close()
+}
+
+// NewWriter starts a resumable upload.
+func (g *GCS) NewWriter(ctx context.Context, name, contentType string) io.WriteCloser {
+	w := g.bucket.Object(name).NewWriter(ctx)
+	w.ChunkSize = g.chunk
+	w.ContentType = contentType
+	return &gcsWriter{ctx: ctx, w: w, name: g.objectName(name)}
+}
+
+type gcsWriter struct {
+	ctx  context.Context
+	w    *storage.Writer
+	name string
+}
+
+func (w *gcsWriter) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("upload %s: %w", w.name, err)
+	}
+	return n, nil
+}
+
+func (w *gcsWriter) Close() error {
+	// The client aborts a cancelled upload from a goroutine of its own;
+	// closing before it runs would finalise the object, so do not.
+	if err := w.ctx.Err(); err != nil {
+		return fmt.Errorf("upload %s abandoned: %w", w.name, err)
+	}
+	if err := w.w.Close(); err != nil {
+		return fmt.Errorf("upload %s: %w", w.name, err)
+	}
+	return nil
+}
+
+// NewReader opens name.
+func (g *GCS) NewReader(ctx context.Context, name string) (io.ReadCloser, error) {
+	r, err := g.bucket.Object(name).NewReader(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", g.objectName(name), translate(err))
+	}
+	return r, nil
+}
+
+// List yields the objects under prefix in name order.
+func (g *GCS) List(ctx context.Context, prefix string) iter.Seq2[Attrs, error] {
+	return func(yield func(Attrs, error) bool) {
+		it := g.bucket.Objects(ctx, &storage.Query{Prefix: prefix})
+		for {
+			a, err := it.Next()
+			if errors.Is(err, iterator.Done) {
+				return
+			}
+			if err != nil {
+				yield(Attrs{}, fmt.Errorf("list %s: %w", g.objectName(prefix), translate(err)))
+				return
+			}
+			if !yield(attrsOf(a), nil) {
+				return
+			}
+		}
+	}
+}
+
+// Delete removes name.
+func (g *GCS) Delete(ctx context.Context, name string) error {
+	if err := g.bucket.Object(name).Delete(ctx); err != nil {
+		return fmt.Errorf("delete %s: %w", g.objectName(name), translate(err))
+	}
+	return nil
+}
+
+// Attrs describes name.
+func (g *GCS) Attrs(ctx context.Context, name string) (Attrs, error) {
+	a, err := g.bucket.Object(name).Attrs(ctx)
+	if err != nil {
+		return Attrs{}, fmt.Errorf("attributes of %s: %w", g.objectName(name), translate(err))
+	}
+	return attrsOf(a), nil
+}
+
+func attrsOf(a *storage.ObjectAttrs) Attrs {
+	return Attrs{Name: a.Name, Size: a.Size, ContentType: a.ContentType, MD5: a.MD5, CRC32C: a.CRC32C, Updated: a.Updated}
+}
+
+func (g *GCS) objectName(name string) string { return "gs://" + g.name + "/" + name }
+
+// translate maps the client's not-found errors to ErrNotExist.
+func translate(err error) error {
+	if errors.Is(err, storage.ErrObjectNotExist) || errors.Is(err, storage.ErrBucketNotExist) {
+		return fmt.Errorf("%w: %w", ErrNotExist, err)
+	}
+	return err
+}

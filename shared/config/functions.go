@@ -47,6 +47,7 @@ type BeginExport struct {
 	Tasks     Tasks
 	Mail      Mail
 	Bucket    string
+	Topic     string
 }
 
 // LoadBeginExport reads BeginExport's configuration.
@@ -59,6 +60,7 @@ func LoadBeginExport(get Getenv) (BeginExport, error) {
 		Tasks:     r.tasks(),
 		Mail:      r.mail(),
 		Bucket:    r.str("ORGEXPORT_BUCKET"),
+		Topic:     r.strOr("ORGEXPORT_EVENTS_TOPIC", DefaultEventsTopic),
 	}
 	return c, r.err()
 }
@@ -97,19 +99,21 @@ func LoadExportAccount(get Getenv) (ExportAccount, error) {
 // AssembleReport configures report assembly and the completion email.
 type AssembleReport struct {
 	Common
-	Service ServiceAuth
-	Bucket  string
-	Mail    Mail
+	Service   ServiceAuth
+	Workspace Workspace // to re-check the requester before assembly (R3c)
+	Bucket    string
+	Mail      Mail
 }
 
 // LoadAssembleReport reads AssembleReport's configuration.
 func LoadAssembleReport(get Getenv) (AssembleReport, error) {
 	r := newReader(get)
 	c := AssembleReport{
-		Common:  r.common(),
-		Service: r.serviceAuth(),
-		Bucket:  r.str("ORGEXPORT_BUCKET"),
-		Mail:    r.mail(),
+		Common:    r.common(),
+		Service:   r.serviceAuth(),
+		Workspace: r.workspace(),
+		Bucket:    r.str("ORGEXPORT_BUCKET"),
+		Mail:      r.mail(),
 	}
 	return c, r.err()
 }

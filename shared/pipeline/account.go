@@ -111,14 +111,8 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 	defer abandon()
 	n := a.Resume.NextPart
 	base := e.Prefix + folder(a)
-	zipObj, err := p.Bucket.Create(wctx, base+archive.PartName(a.ID, n), "application/zip")
-	if err != nil {
-		return partResult{}, nil, err
-	}
-	idxObj, err := p.Bucket.Create(wctx, base+archive.IndexName(a.ID, n), "application/x-ndjson")
-	if err != nil {
-		return partResult{}, nil, err
-	}
+	zipObj := p.Bucket.NewWriter(wctx, base+archive.PartName(a.ID, n), "application/zip")
+	idxObj := p.Bucket.NewWriter(wctx, base+archive.IndexName(a.ID, n), "application/x-ndjson")
 	failObj := &lazyObject{ctx: wctx, bucket: p.Bucket, name: base + archive.FailuresName(a.ID, n), contentType: "application/x-ndjson"}
 	pw, err := archive.New(zipObj, archive.Options{Part: n, PartSize: p.PartSize, Deadline: start.Add(p.Budget),
 		Now: p.now, Failures: failObj, Index: idxObj})
@@ -268,11 +262,7 @@ type lazyObject struct {
 
 func (l *lazyObject) Write(b []byte) (int, error) {
 	if l.w == nil {
-		w, err := l.bucket.Create(l.ctx, l.name, l.contentType)
-		if err != nil {
-			return 0, err
-		}
-		l.w = w
+		l.w = l.bucket.NewWriter(l.ctx, l.name, l.contentType)
 	}
 	return l.w.Write(b)
 }

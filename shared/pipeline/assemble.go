@@ -186,7 +186,7 @@ func (p *Pipeline) failures(ctx context.Context, prefix string, objs []string) i
 	return func(yield func(connector.Failure, error) bool) {
 		stop := fmt.Errorf("stop")
 		for _, name := range objs {
-			r, err := p.Bucket.Open(ctx, prefix+name)
+			r, err := p.Bucket.NewReader(ctx, prefix+name)
 			if err != nil {
 				yield(connector.Failure{}, err)
 				return
@@ -219,10 +219,7 @@ func (p *Pipeline) writeReport(ctx context.Context, e *export.Export, rep *repor
 func (p *Pipeline) writeObject(ctx context.Context, name, contentType string, write func(io.Writer) error) error {
 	wctx, abandon := context.WithCancel(ctx)
 	defer abandon()
-	w, err := p.Bucket.Create(wctx, name, contentType)
-	if err != nil {
-		return err
-	}
+	w := p.Bucket.NewWriter(wctx, name, contentType)
 	if err := write(w); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/store"
@@ -25,22 +26,15 @@ type Store interface {
 	RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error)
 }
 
-// Bucket is the archive's storage.
+// Bucket is the archive's storage (blob.Bucket's methods the data plane
+// uses).
 type Bucket interface {
-	// Create opens an object for writing; Close commits it. Writing the same
-	// name again replaces it.
-	Create(ctx context.Context, name, contentType string) (io.WriteCloser, error)
-	Open(ctx context.Context, name string) (io.ReadCloser, error)
+	// NewWriter starts an upload; the object exists once Close returns nil,
+	// and cancelling ctx abandons it. Writing a name again replaces it.
+	NewWriter(ctx context.Context, name, contentType string) io.WriteCloser
+	NewReader(ctx context.Context, name string) (io.ReadCloser, error)
 	// List yields the objects under prefix with their sizes and checksums.
-	List(ctx context.Context, prefix string) iter.Seq2[Object, error]
-}
-
-// Object is a stored object as listed.
-type Object struct {
-	Name   string
-	Size   int64
-	MD5    []byte
-	CRC32C uint32
+	List(ctx context.Context, prefix string) iter.Seq2[blob.Attrs, error]
 }
 
 // Listed is an account found in the Directory.

@@ -1,0 +1,207 @@
+package wire
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	admin "google.golang.org/api/admin/directory/v1"
+	"google.golang.org/api/googleapi"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/workspace"
+)
+
+// Directory reads the Admin SDK Directory (and Drive's shared drives) for
+// the control and data planes, impersonating an admin of the organisation.
+type Directory struct {
+	Clients *workspace.Factory
+}
+
+var (
+	_ control.Directory  = (*Directory)(nil)
+	_ pipeline.Directory = (*Directory)(nil)
+)
+
+// denied reports whether err says the subject may not do this: not a user
+// of a domain that delegated to us, or not an administrator.
+func denied(err error) bool {
+	var ge *googleapi.Error
+	if errors.As(err, &ge) {
+		return ge.Code == http.StatusForbidden || ge.Code == http.StatusUnauthorized || ge.Code == http.StatusNotFound
+	}
+	return strings.Contains(err.Error(), "unauthorized_client") || strings.Contains(err.Error(), "invalid_grant") ||
+		strings.Contains(err.Error(), "access_denied")
+}
+
+// Lookup implements control.Directory. It reads the caller's own record as
+// the caller: only administrators may read the Directory, so anyone else is
+// reported as not a super administrator.
+func (d *Directory) Lookup(ctx context.Context, email string) (control.Org, export.Requester, error) {
+	req := export.Requester{Email: email}
+	svc, err := d.Clients.Directory(ctx, email)
+	if err != nil {
+		return control.Org{}, req, fmt.Errorf("directory client for %s: %w", email, err)
+	}
+	u, err := svc.Users.Get(email).Context(ctx).Do()
+	if err != nil {
+		if denied(err) {
+			return control.Org{}, req, control.ErrNotSuperAdmin
+		}
+		return control.Org{}, req, fmt.Errorf("look up %s: %w", email, err)
+	}
+	req.IsSuperAdmin, req.Enrolled2SV, req.Enforced2SV = u.IsAdmin, u.IsEnrolledIn2Sv, u.IsEnforcedIn2Sv
+	req.Created, _ = time.Parse(time.RFC3339, u.CreationTime)
+	if !u.IsAdmin {
+		return control.Org{CustomerID: u.CustomerId, Domain: domainOf(email)}, req, nil
+	}
+	org, err := d.org(ctx, svc)
+	return org, req, err
+}
+
+func domainOf(email string) string {
+	_, d, _ := strings.Cut(email, "@")
+	return strings.ToLower(d)
+}
+
+// org reads the customer and counts its users up to the limit of R1d.
+func (d *Directory) org(ctx context.Context, svc *admin.Service) (control.Org, error) {
+	c, err := svc.Customers.Get("my_customer").Context(ctx).Do()
+	if err != nil {
+		return control.Org{}, fmt.Errorf("read customer: %w", err)
+	}
+	org := control.Org{CustomerID: c.Id, Domain: strings.ToLower(c.CustomerDomain)}
+	org.Created, _ = time.Parse(time.RFC3339, c.CustomerCreationTime)
+	token := ""
+	for {
+		page, err := svc.Users.List().Customer("my_customer").MaxResults(500).PageToken(token).
+			Fields("nextPageToken", "users(id)").Context(ctx).Do()
+		if err != nil {
+			return control.Org{}, fmt.Errorf("count users: %w", err)
+		}
+		org.Users += len(page.Users)
+		if token = page.NextPageToken; token == "" || org.Users >= export.MaxUsers {
+			return org, nil
+		}
+	}
+}
+
+// SuperAdmins implements control.Directory.
+func (d *Directory) SuperAdmins(ctx context.Context, org control.Org, asUser string) ([]string, error) {
+	svc, err := d.Clients.Directory(ctx, asUser)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	token := ""
+	for {
+		page, err := svc.Users.List().Customer("my_customer").Query("isAdmin=true").MaxResults(500).
+			PageToken(token).Fields("nextPageToken", "users(primaryEmail,suspended)").Context(ctx).Do()
+		if err != nil {
+			return nil, fmt.Errorf("list super administrators: %w", err)
+		}
+		for _, u := range page.Users {
+			if !u.Suspended {
+				out = append(out, strings.ToLower(u.PrimaryEmail))
+			}
+		}
+		if token = page.NextPageToken; token == "" {
+			return out, nil
+		}
+	}
+}
+
+// Accounts implements pipeline.Directory.
+func (d *Directory) Accounts(ctx context.Context, kind pipeline.Kind, domain, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
+	switch kind {
+	case pipeline.Users:
+		return d.users(ctx, adminEmail, cursor)
+	case pipeline.Groups:
+		return d.groups(ctx, adminEmail, cursor)
+	case pipeline.SharedDrives:
+		return d.sharedDrives(ctx, adminEmail, cursor)
+	case pipeline.CalendarResources:
+		return d.resources(ctx, adminEmail, cursor)
+	}
+	return nil, "", fmt.Errorf("unknown kind of account %d", kind)
+}
+
+func (d *Directory) users(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
+	svc, err := d.Clients.Directory(ctx, adminEmail)
+	if err != nil {
+		return nil, "", err
+	}
+	page, err := svc.Users.List().Customer("my_customer").MaxResults(500).PageToken(cursor).OrderBy("email").
+		Fields("nextPageToken", "users(primaryEmail,creationTime,suspended)").Context(ctx).Do()
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]pipeline.Listed, 0, len(page.Users))
+	for _, u := range page.Users {
+		created, _ := time.Parse(time.RFC3339, u.CreationTime)
+		email := strings.ToLower(u.PrimaryEmail)
+		out = append(out, pipeline.Listed{Created: created,
+			Account: connector.Account{Type: export.User, ID: email, Subject: email}})
+	}
+	return out, page.NextPageToken, nil
+}
+
+func (d *Directory) groups(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
+	svc, err := d.Clients.Directory(ctx, adminEmail)
+	if err != nil {
+		return nil, "", err
+	}
+	page, err := svc.Groups.List().Customer("my_customer").MaxResults(200).PageToken(cursor).
+		Fields("nextPageToken", "groups(email,name)").Context(ctx).Do()
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]pipeline.Listed, 0, len(page.Groups))
+	for _, g := range page.Groups {
+		out = append(out, pipeline.Listed{Account: connector.Account{Type: export.Group,
+			ID: strings.ToLower(g.Email), Name: g.Name, Subject: adminEmail}})
+	}
+	return out, page.NextPageToken, nil
+}
+
+func (d *Directory) sharedDrives(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
+	svc, err := d.Clients.Drive(ctx, adminEmail)
+	if err != nil {
+		return nil, "", err
+	}
+	page, err := svc.Drives.List().UseDomainAdminAccess(true).PageSize(100).PageToken(cursor).
+		Fields("nextPageToken", "drives(id,name)").Context(ctx).Do()
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]pipeline.Listed, 0, len(page.Drives))
+	for _, dr := range page.Drives {
+		out = append(out, pipeline.Listed{Account: connector.Account{Type: export.Customer, ID: dr.Id,
+			Name: dr.Name, Kind: "shared-drive", Subject: adminEmail}})
+	}
+	return out, page.NextPageToken, nil
+}
+
+func (d *Directory) resources(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
+	svc, err := d.Clients.Directory(ctx, adminEmail)
+	if err != nil {
+		return nil, "", err
+	}
+	page, err := svc.Resources.Calendars.List("my_customer").MaxResults(500).PageToken(cursor).
+		Fields("nextPageToken", "items(resourceEmail,resourceName)").Context(ctx).Do()
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]pipeline.Listed, 0, len(page.Items))
+	for _, r := range page.Items {
+		out = append(out, pipeline.Listed{Account: connector.Account{Type: export.Customer, ID: r.ResourceEmail,
+			Name: r.ResourceName, Kind: "calendar-resource", Subject: adminEmail}})
+	}
+	return out, page.NextPageToken, nil
+}

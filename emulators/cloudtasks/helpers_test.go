@@ -67,15 +67,22 @@ func start(t testing.TB, o cloudtasks.Options) *env {
 			t.Errorf("close: %v", err)
 		}
 	})
-	client, err := ctapi.NewClient(ctx,
-		option.WithEndpoint(srv.Addr()),
+	return &env{srv: srv, client: dial(t, srv.Addr()), target: newTarget(t, srv.IssuerURL())}
+}
+
+// dial connects the official client to the emulator, as the package
+// documentation shows.
+func dial(t testing.TB, addr string) *ctapi.Client {
+	t.Helper()
+	client, err := ctapi.NewClient(context.Background(),
+		option.WithEndpoint(addr),
 		option.WithoutAuthentication(),
 		option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = client.Close() })
-	return &env{srv: srv, client: client, target: newTarget(t, srv.IssuerURL())}
+	return client
 }
 
 // startClocked starts an emulator on a manual clock.
@@ -174,6 +181,12 @@ func newTarget(t testing.TB, issuer string) *target {
 func (tg *target) setStatus(code int) {
 	tg.mu.Lock()
 	tg.status = code
+	tg.mu.Unlock()
+}
+
+func (tg *target) setHold(hold func(*http.Request) bool) {
+	tg.mu.Lock()
+	tg.hold = hold
 	tg.mu.Unlock()
 }
 

@@ -109,7 +109,7 @@ func TestDispatchDeadlineEnforced(t *testing.T) {
 	}
 	t.Parallel()
 	e := start(t, cloudtasks.Options{})
-	e.target.hold = func(*http.Request) bool { return true }
+	e.target.setHold(func(*http.Request) bool { return true })
 	q := e.queue(t, "slow", &pb.Queue{RetryConfig: &pb.RetryConfig{MinBackoff: durationpb.New(time.Hour), MaxBackoff: durationpb.New(time.Hour)}})
 	name := q + "/tasks/hangs"
 	task := e.httpTask(name, "")

@@ -188,3 +188,14 @@ func checkOIDC(t *testing.T, caller string, tok cty.Value, fn deployed, allowed 
 		t.Errorf("%s's token audience %q, %s expects %q", caller, aud, fn.key, fn.env["ORGEXPORT_SERVICE_TOKEN_AUDIENCE"])
 	}
 }
+
+// Secrets never pass through Terraform variables (and so never reach its
+// state): the SMTP password is added to Secret Manager by hand.
+func TestNoSecretIsATerraformVariable(t *testing.T) {
+	m := loadModule(t, nil)
+	for name := range m.variables {
+		if strings.Contains(name, "password") || strings.Contains(name, "token") || (strings.Contains(name, "secret") && name != "secret_locations") {
+			t.Errorf("variable %q looks like a secret; put it in Secret Manager instead", name)
+		}
+	}
+}

@@ -1,7 +1,15 @@
 package infra
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -211,4 +219,58 @@ func TestHousekeepingRunsHourly(t *testing.T) {
 	if got := str(job, "http_target", 0, "http_method"); got != "POST" {
 		t.Errorf("method %q, want POST", got)
 	}
+}
+
+// Every queue, topic or subscription name the code spells out (a string
+// literal "export-…" in shared/, functions/ or the root package) exists in
+// infra/, so no deployed code talks to a queue nobody created.
+func TestEveryMessagingNameInTheCodeExists(t *testing.T) {
+	m := loadModule(t, nil)
+	var names []string
+	for _, typ := range []string{"google_cloud_tasks_queue", "google_pubsub_topic", "google_pubsub_subscription"} {
+		for _, i := range m.all(typ) {
+			names = append(names, str(i.value, "name"))
+		}
+	}
+	used := messagingLiterals(t, "../functions.go", "../shared", "../functions")
+	if len(used) == 0 {
+		t.Fatal("found no queue or topic names in the code; has config.DefaultControlQueue moved?")
+	}
+	for lit, where := range used {
+		if !slices.Contains(names, lit) {
+			t.Errorf("%s uses %q, which is no queue, topic or subscription in infra/", where, lit)
+		}
+	}
+}
+
+// messagingLiterals returns the string literals shaped like our messaging
+// names ("export-" and lowercase words) in non-test Go files under roots.
+func messagingLiterals(t *testing.T, roots ...string) map[string]string {
+	t.Helper()
+	shape := regexp.MustCompile(`^export-[a-z]+(-[a-z]+)*$`)
+	out := map[string]string{}
+	for _, root := range roots {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+			if err != nil {
+				return nil // another engineer's file mid-edit; the build catches it
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if s, err := strconv.Unquote(lit.Value); err == nil && shape.MatchString(s) {
+						out[s] = path
+					}
+				}
+				return true
+			})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }

@@ -10,8 +10,8 @@
 // from content and undo the escaping exactly. Go has no maintained mbox
 // module (emersion/go-mbox is not on the module proxy), so the small writer
 // is here, in mbox.go. Each message carries Takeout's X-GM-THRID (the
-// thread id, in decimal) and X-Gmail-Labels (label names, comma-separated)
-// headers in front of its own.
+// thread id, in decimal) and X-Gmail-Labels (label names, comma-separated,
+// RFC 2047-encoded when not ASCII) headers in front of its own.
 //
 // # Resuming
 //

@@ -3,6 +3,7 @@ package gmail
 import (
 	"context"
 	"fmt"
+	"mime"
 	"strconv"
 	"strings"
 
@@ -45,7 +46,18 @@ func labelHeader(ids []string, names map[string]string) string {
 			out = append(out, headerSafe(id))
 		}
 	}
-	return strings.Join(out, ",")
+	return encodeWord(strings.Join(out, ","))
+}
+
+// encodeWord keeps a header 7-bit: non-ASCII text becomes RFC 2047
+// encoded words, which mail readers decode.
+func encodeWord(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return mime.QEncoding.Encode("utf-8", s)
+		}
+	}
+	return s
 }
 
 // headerSafe keeps a name on one header line: control characters become

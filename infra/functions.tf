@@ -133,9 +133,9 @@ locals {
 
   env = {
     StartExport    = merge(local.env_common, local.env_admin, local.env_workspace, local.env_tasks, local.env_mail, { ORGEXPORT_HOLD = var.hold })
-    BeginExport    = merge(local.env_common, local.env_service["BeginExport"], local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket)
+    BeginExport    = merge(local.env_common, local.env_service["BeginExport"], local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_events)
     ExportAccount  = merge(local.env_common, local.env_service["ExportAccount"], local.env_workspace, local.env_tasks, local.env_bucket, local.env_events, { ORGEXPORT_PART_SIZE = var.part_size, ORGEXPORT_TIME_BUDGET = var.time_budget })
-    AssembleReport = merge(local.env_common, local.env_service["AssembleReport"], local.env_mail, local.env_bucket)
+    AssembleReport = merge(local.env_common, local.env_service["AssembleReport"], local.env_workspace, local.env_mail, local.env_bucket)
     Housekeeping   = merge(local.env_common, local.env_service["Housekeeping"], local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_events)
     Support        = merge(local.env_common, local.env_admin, { ORGEXPORT_SUPPORT_STAFF = join(",", var.support_staff) })
   }

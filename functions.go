@@ -26,11 +26,14 @@ const (
 	Support        = "Support"
 )
 
+// AssembleReport is registered as an HTTP function so that it can verify
+// the push's OIDC token; it turns the delivery into a CloudEvent itself
+// (see package assemblereport).
 func init() {
 	functions.HTTP(StartExport, startexport.Handle)
 	functions.HTTP(BeginExport, beginexport.Handle)
 	functions.HTTP(ExportAccount, exportaccount.Handle)
-	functions.CloudEvent(AssembleReport, assemblereport.Receive)
+	functions.HTTP(AssembleReport, assemblereport.Handle)
 	functions.HTTP(Housekeeping, housekeeping.Handle)
 	functions.HTTP(Support, support.Handle)
 }

@@ -1,9 +1,70 @@
-// Package beginexport is the BeginExport function: the Cloud Tasks target that runs when the hold ends: it re-checks the requester (R3c), fixes the cut-off (R4) and fans out one task per account (R6).
+// Package beginexport is the BeginExport function: the Cloud Tasks target
+// that runs when an export's hold ends. It re-checks the requester (R3c),
+// fixes the cut-off (R4) and fans out one task per account (R6), paging
+// through the Directory with checkpoints.
 package beginexport
 
-import "net/http"
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
 
-// Handle serves BeginExport.
-func Handle(w http.ResponseWriter, r *http.Request) {
-	http.Error(w, "BeginExport is not implemented yet", http.StatusNotImplemented)
+	"github.com/orgexport/orgexport/shared/config"
+	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/entry"
+	"github.com/orgexport/orgexport/shared/httpapi"
+	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/store"
+	"github.com/orgexport/orgexport/shared/wire"
+)
+
+// Handle serves BeginExport, built from the environment on first use.
+var Handle = entry.Lazy("BeginExport", func(ctx context.Context) (http.Handler, error) {
+	c, err := config.LoadBeginExport(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	log := entry.Logger(c.Common)
+	pl, _, err := wire.BeginExport(ctx, c, log)
+	if err != nil {
+		return nil, err
+	}
+	v, err := entry.ServiceVerifier(c.Service)
+	if err != nil {
+		return nil, err
+	}
+	return entry.Service(v, log, &Handler{Pipeline: pl, Log: log}), nil
+})
+
+// Handler runs one begin task.
+type Handler struct {
+	Pipeline *pipeline.Pipeline
+	Log      *slog.Logger
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var t control.BeginTask
+	if err := httpapi.Decode(r, &t, false); err != nil {
+		httpapi.Write(w, r, h.Log, err)
+		return
+	}
+	if t.CustomerID == "" || t.ExportID == "" {
+		httpapi.Write(w, r, h.Log, httpapi.BadRequest("The task must name customer_id and export_id."))
+		return
+	}
+	err := h.Pipeline.Begin(r.Context(), t)
+	switch {
+	case err == nil:
+		httpapi.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	case errors.Is(err, store.ErrNotFound):
+		// Permanent: acknowledge so the task is not retried forever.
+		h.Log.WarnContext(r.Context(), "begin task for an unknown export", "export", t.ExportID)
+		httpapi.JSON(w, http.StatusOK, map[string]string{"status": "unknown export; nothing to do"})
+	case errors.Is(err, pipeline.ErrEarly):
+		httpapi.Write(w, r, h.Log, httpapi.Unavailable("%s; retry later.", err.Error()))
+	default:
+		httpapi.Write(w, r, h.Log, err)
+	}
 }

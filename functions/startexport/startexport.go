@@ -12,15 +12,20 @@
 package startexport
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/orgexport/orgexport/shared/auth"
+	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/entry"
 	"github.com/orgexport/orgexport/shared/httpapi"
 	"github.com/orgexport/orgexport/shared/logging"
+	"github.com/orgexport/orgexport/shared/wire"
 )
 
 // Handler serves the API.
@@ -138,3 +143,21 @@ func capital(err error) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
+
+// Handle serves StartExport, built from the environment on first use.
+var Handle = entry.Lazy("StartExport", func(ctx context.Context) (http.Handler, error) {
+	c, err := config.LoadStartExport(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	log := entry.Logger(c.Common)
+	svc, _, err := wire.StartExport(ctx, c, log)
+	if err != nil {
+		return nil, err
+	}
+	v, err := auth.NewVerifier(c.Admin.Issuer, c.Admin.Audience, auth.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Service: svc, Verifier: v, Log: log, ArchiveURL: c.Mail.ArchiveURL}, nil
+})

@@ -1,0 +1,153 @@
+package pubsubpush
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"cloud.google.com/go/pubsub/v2"
+	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/orgexport/orgexport/emulators/oidcissuer"
+)
+
+// Minter mints the ID token sent with each push; *oidcissuer.Issuer is one.
+type Minter interface {
+	Mint(oidcissuer.Token) (string, error)
+}
+
+// Route is one push subscription: messages of Topic, pulled through
+// Subscription, are POSTed to Endpoint.
+type Route struct {
+	Topic        string // topic id; created if missing
+	Subscription string // pull subscription id on the emulator; created if missing
+	Endpoint     string // URL the messages are POSTed to
+	// Audience of the token; default Endpoint, as Pub/Sub does.
+	Audience string
+	// ServiceAccount is the push identity: the token's email and subject.
+	ServiceAccount string
+	// AckDeadline is how long the endpoint has to answer; default 10s.
+	AckDeadline time.Duration
+	// MaxDeliveryAttempts, if positive, ends retrying after that many
+	// attempts: the message goes to DeadLetterTopic if set, else is dropped.
+	MaxDeliveryAttempts int
+	DeadLetterTopic     string // topic id; created if missing
+}
+
+// Options tune the forwarder. The zero value means Pub/Sub's defaults.
+type Options struct {
+	MinBackoff time.Duration // default 10s
+	MaxBackoff time.Duration // default 600s
+	// MaxOutstanding bounds the messages in flight per route; default 100.
+	MaxOutstanding int
+	HTTPClient     *http.Client
+	Logger         *slog.Logger // default discards
+}
+
+// Forwarder pulls from the emulator and pushes with a signed token.
+type Forwarder struct {
+	client *pubsub.Client
+	minter Minter
+	routes []Route
+	opts   Options
+	log    *slog.Logger
+}
+
+// New checks the routes and fills in defaults. client's project holds the
+// topics and subscriptions.
+func New(client *pubsub.Client, minter Minter, routes []Route, o Options) (*Forwarder, error) {
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = 10 * time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 600 * time.Second
+	}
+	if o.MaxOutstanding <= 0 {
+		o.MaxOutstanding = 100
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{}
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	for i, r := range routes {
+		if r.Topic == "" || r.Subscription == "" || r.Endpoint == "" || r.ServiceAccount == "" {
+			return nil, fmt.Errorf("push route %d: topic, subscription, endpoint and service account are required", i)
+		}
+		if routes[i].Audience == "" {
+			routes[i].Audience = r.Endpoint
+		}
+		if routes[i].AckDeadline <= 0 {
+			routes[i].AckDeadline = 10 * time.Second
+		}
+	}
+	return &Forwarder{client: client, minter: minter, routes: routes, opts: o, log: log}, nil
+}
+
+// Run creates missing topics and subscriptions, then forwards until ctx
+// ends. It returns nil after ctx ends.
+func (f *Forwarder) Run(ctx context.Context) error {
+	if err := f.Ensure(ctx); err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	for _, r := range f.routes {
+		g.Go(func() error { return f.receive(ctx, r) })
+	}
+	err := g.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// Ensure creates the routes' topics and pull subscriptions if missing.
+func (f *Forwarder) Ensure(ctx context.Context) error {
+	for _, r := range f.routes {
+		for _, t := range []string{r.Topic, r.DeadLetterTopic} {
+			if t == "" {
+				continue
+			}
+			_, err := f.client.TopicAdminClient.CreateTopic(ctx, &pubsubpb.Topic{Name: f.topicName(t)})
+			if err != nil && status.Code(err) != codes.AlreadyExists {
+				return fmt.Errorf("push route %s: create topic %s: %w", r.Subscription, t, err)
+			}
+		}
+		_, err := f.client.SubscriptionAdminClient.CreateSubscription(ctx, &pubsubpb.Subscription{
+			Name: f.subName(r.Subscription), Topic: f.topicName(r.Topic),
+			AckDeadlineSeconds: int32(max(10, r.AckDeadline/time.Second)),
+		})
+		if err != nil && status.Code(err) != codes.AlreadyExists {
+			return fmt.Errorf("push route %s: create subscription: %w", r.Subscription, err)
+		}
+	}
+	return nil
+}
+
+func (f *Forwarder) topicName(id string) string {
+	return "projects/" + f.client.Project() + "/topics/" + id
+}
+
+func (f *Forwarder) subName(id string) string {
+	return "projects/" + f.client.Project() + "/subscriptions/" + id
+}
+
+// receive pulls one route's messages until ctx ends.
+func (f *Forwarder) receive(ctx context.Context, r Route) error {
+	sub := f.client.Subscriber(f.subName(r.Subscription))
+	sub.ReceiveSettings.MaxOutstandingMessages = f.opts.MaxOutstanding
+	sub.ReceiveSettings.NumGoroutines = 1
+	err := sub.Receive(ctx, func(ctx context.Context, m *pubsub.Message) { f.deliver(ctx, r, m) })
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("push route %s: receive: %w", r.Subscription, err)
+	}
+	return ctx.Err()
+}

@@ -165,7 +165,9 @@ func (r *run) shortcut(entry connector.Entry, f *drive.File) (int64, error) {
 	if f.ShortcutDetails != nil {
 		target = f.ShortcutDetails.TargetId
 	}
-	entry.Content = connector.Compressible
+	// A shortcut is a pointer, not an item of the account: the entry names
+	// no item, and the target is exported (or not) on its own.
+	entry.Content, entry.ItemID = connector.Compressible, ""
 	w, err := r.e.Create(entry)
 	if err != nil {
 		return 0, &writeError{err}

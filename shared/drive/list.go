@@ -17,7 +17,7 @@ const (
 	mimeFolder   = "application/vnd.google-apps.folder"
 	mimeShortcut = "application/vnd.google-apps.shortcut"
 	googlePrefix = "application/vnd.google-apps."
-	fileFields   = "id,name,mimeType,parents,size,md5Checksum,modifiedTime,trashed,exportLinks,shortcutDetails(targetId,targetMimeType)"
+	fileFields   = "id,name,mimeType,parents,size,md5Checksum,modifiedTime,trashed,exportLinks,shortcutDetails(targetId,targetMimeType),owners(me)"
 )
 
 // item is a file to export, with its place in the zip.
@@ -29,16 +29,17 @@ type item struct {
 // listAll lists the account's files (folders included, trashed left out).
 func listAll(ctx context.Context, svc *drive.Service, a connector.Account, pageSize int64) ([]*drive.File, error) {
 	call := svc.Files.List().PageSize(pageSize).Fields("nextPageToken,files(" + fileFields + ")").
-		SupportsAllDrives(true).Context(ctx)
-	if a.Type == export.Customer {
-		call = call.Corpora("drive").DriveId(a.ID).IncludeItemsFromAllDrives(true).Q("trashed = false")
+		SupportsAllDrives(true).Q("trashed = false").Context(ctx)
+	shared := a.Type == export.Customer
+	if shared {
+		call = call.Corpora("drive").DriveId(a.ID).IncludeItemsFromAllDrives(true)
 	} else {
-		call = call.Corpora("user").Q("'me' in owners and trashed = false")
+		call = call.Corpora("user")
 	}
 	var files []*drive.File
 	err := call.Pages(ctx, func(page *drive.FileList) error {
 		for _, f := range page.Files {
-			if !f.Trashed {
+			if !f.Trashed && (shared || ownedByMe(f)) {
 				files = append(files, f)
 			}
 		}
@@ -48,6 +49,17 @@ func listAll(ctx context.Context, svc *drive.Service, a connector.Account, pageS
 		return nil, fmt.Errorf("list files: %w", err)
 	}
 	return files, nil
+}
+
+// ownedByMe reports whether the impersonated user owns f: a user's export
+// holds the files they own, not those shared with them.
+func ownedByMe(f *drive.File) bool {
+	for _, o := range f.Owners {
+		if o.Me {
+			return true
+		}
+	}
+	return false
 }
 
 // plan gives every non-folder file its path, and returns them in id order.

@@ -115,6 +115,7 @@ func (s *Server) Close() error {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", s.serveToken)
+	mux.HandleFunc("POST /v1/projects/{project}/serviceAccounts/{account}", s.serveSignJwt)
 	mux.Handle("/oidc/", http.StripPrefix("/oidc", s.issuer.Handler()))
 	api := func(name string, pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.authed(s.faulty(name, h)))

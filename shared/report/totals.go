@@ -35,51 +35,65 @@ type TypeTotal struct {
 // status API.
 func (r *Report) Totals() Totals { return r.totals }
 
+// totaler sums accounts into Totals.
+type totaler struct {
+	t         Totals
+	byProduct map[export.Product]*ProductCount
+	byType    map[export.AccountType]*TypeTotal
+}
+
 func computeTotals(withErrors, withoutErrors []Account) Totals {
-	t := Totals{Accounts: len(withErrors) + len(withoutErrors), AccountsWithErrors: len(withErrors)}
-	byProduct := map[export.Product]*ProductCount{}
-	byType := map[export.AccountType]*TypeTotal{}
+	s := totaler{byProduct: map[export.Product]*ProductCount{}, byType: map[export.AccountType]*TypeTotal{}}
 	for _, typ := range export.AccountTypes {
-		byType[typ] = &TypeTotal{Type: typ}
-	}
-	add := func(a *Account, hasErrors bool) {
-		tt := byType[a.Type]
-		if tt == nil {
-			tt = &TypeTotal{Type: a.Type}
-			byType[a.Type] = tt
-		}
-		tt.Accounts++
-		if hasErrors {
-			tt.AccountsWithErrors++
-		}
-		for _, p := range a.Products {
-			pc := byProduct[p.Product]
-			if pc == nil {
-				pc = &ProductCount{Product: p.Product}
-				byProduct[p.Product] = pc
-			}
-			pc.Exported += p.Exported
-			pc.Failed += p.Failed
-			tt.Exported += p.Exported
-			tt.Failed += p.Failed
-			t.Exported += p.Exported
-			t.Failed += p.Failed
-		}
+		s.byType[typ] = &TypeTotal{Type: typ}
 	}
 	for i := range withErrors {
-		add(&withErrors[i], true)
+		s.add(&withErrors[i], true)
 	}
 	for i := range withoutErrors {
-		add(&withoutErrors[i], false)
+		s.add(&withoutErrors[i], false)
 	}
-	for _, pc := range byProduct {
+	return s.totals()
+}
+
+func (s *totaler) add(a *Account, hasErrors bool) {
+	tt := s.byType[a.Type]
+	if tt == nil {
+		tt = &TypeTotal{Type: a.Type}
+		s.byType[a.Type] = tt
+	}
+	s.t.Accounts++
+	tt.Accounts++
+	if hasErrors {
+		s.t.AccountsWithErrors++
+		tt.AccountsWithErrors++
+	}
+	for _, p := range a.Products {
+		pc := s.byProduct[p.Product]
+		if pc == nil {
+			pc = &ProductCount{Product: p.Product}
+			s.byProduct[p.Product] = pc
+		}
+		pc.Exported += p.Exported
+		pc.Failed += p.Failed
+		tt.Exported += p.Exported
+		tt.Failed += p.Failed
+		s.t.Exported += p.Exported
+		s.t.Failed += p.Failed
+	}
+}
+
+// totals lists products and types in report order.
+func (s *totaler) totals() Totals {
+	t := s.t
+	for _, pc := range s.byProduct {
 		t.ByProduct = append(t.ByProduct, *pc)
 	}
 	slices.SortFunc(t.ByProduct, func(a, b ProductCount) int {
 		return cmp.Or(cmp.Compare(productRank(a.Product), productRank(b.Product)),
 			strings.Compare(string(a.Product), string(b.Product)))
 	})
-	for _, tt := range byType {
+	for _, tt := range s.byType {
 		t.ByType = append(t.ByType, *tt)
 	}
 	slices.SortFunc(t.ByType, func(a, b TypeTotal) int {

@@ -38,7 +38,7 @@ func TestLayoutNamesAndShortcuts(t *testing.T) {
 	}
 	tabs := 0
 	for p := range paths {
-		if strings.HasPrefix(p, "Drive/Archive/Deep/tab") {
+		if strings.HasPrefix(p, "Drive/Projects/Archive/Deep/tab") {
 			tabs++
 			if strings.ContainsAny(p, "\t\x01\x07") {
 				t.Errorf("control characters kept in %q", p)
@@ -46,7 +46,7 @@ func TestLayoutNamesAndShortcuts(t *testing.T) {
 		}
 	}
 	if tabs != 1 {
-		t.Errorf("the file named with a tab and control characters is not in Archive/Deep: %q", keys(paths))
+		t.Errorf("the file named with a tab and control characters is not in Projects/Archive/Deep: %q", keys(paths))
 	}
 	var reports []string
 	for p := range paths {

@@ -166,7 +166,7 @@ func TestServiceCallersPresentTokensTheFunctionAccepts(t *testing.T) {
 	checkOIDC(t, "push subscription", get(sub, "push_config", 0, "oidc_token", 0), fns["AssembleReport"], allowed("AssembleReport"))
 	wantEndpoint := fmt.Sprintf("%s/projects/%s/topics/%s", fns["AssembleReport"].url, m.vars["project_id"].AsString(), config.DefaultEventsTopic)
 	if got := str(sub, "push_config", 0, "push_endpoint"); got != wantEndpoint {
-		t.Errorf("push endpoint %q, want %q (the functions framework reads the topic from the path)", got, wantEndpoint)
+		t.Errorf("push endpoint %q, want %q", got, wantEndpoint)
 	}
 	job := m.one(t, "google_cloud_scheduler_job", "housekeeping")
 	checkOIDC(t, "scheduler job", get(job, "http_target", 0, "oidc_token", 0), fns["Housekeeping"], allowed("Housekeeping"))

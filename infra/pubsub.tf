@@ -43,9 +43,10 @@ resource "google_pubsub_subscription" "events_dead_letter" {
   }
 }
 
-# The functions framework reads the topic from the push path
-# (/projects/P/topics/T), so the endpoint carries it; the token's audience
-# is the function's URL, as ORGEXPORT_SERVICE_TOKEN_AUDIENCE says.
+# AssembleReport verifies the token (audience: its URL, as
+# ORGEXPORT_SERVICE_TOKEN_AUDIENCE says) and reads the raw push body. The
+# path names the topic in the form the Functions Framework expects of a
+# CloudEvent function's push endpoint; AssembleReport ignores it.
 resource "google_pubsub_subscription" "assemble_report" {
   project                    = var.project_id
   name                       = "export-events-assemble-report"

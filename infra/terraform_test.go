@@ -80,6 +80,7 @@ func loadModule(t *testing.T, overrides map[string]cty.Value) *module {
 	if m.diags.HasErrors() {
 		t.Fatalf("evaluating infra/*.tf: %s", m.diags.Error())
 	}
+	m.checkDependsOn(t)
 	return m
 }
 

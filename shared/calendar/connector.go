@@ -124,7 +124,9 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 // one writes a calendar's file, or records why it could not be read.
 func (c *Connector) one(ctx context.Context, svc *calendar.Service, k cal, path string, e connector.Emitter) error {
 	b := newBook(k.tz, c.opts.Now())
-	err := svc.Events.List(k.id).SingleEvents(false).ShowDeleted(false).MaxResults(2500).
+	// Deleted events are listed too: cancelled occurrences of a series
+	// become its EXDATEs; other deleted events are left out.
+	err := svc.Events.List(k.id).SingleEvents(false).ShowDeleted(true).MaxResults(2500).
 		Context(ctx).Pages(ctx, func(page *calendar.Events) error {
 		for _, ev := range page.Items {
 			if err := b.add(ev); err != nil {

@@ -40,13 +40,9 @@ func startEmulator(t *testing.T) *emulator.Server {
 func TestFactoryActsAsEachUserThroughDelegation(t *testing.T) {
 	ctx := context.Background()
 	s := startEmulator(t)
-	signer, err := workspace.NewKeySigner(s.ServiceAccountKey())
-	if err != nil {
-		t.Fatal(err)
-	}
 	ct := &countingTransport{}
-	f, err := workspace.New(ctx, config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: signer.Email()},
-		workspace.Options{Signer: signer, Transport: ct})
+	f, err := workspace.New(ctx, config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()},
+		workspace.Options{Transport: ct})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,14 +77,24 @@ func TestFactoryActsAsEachUserThroughDelegation(t *testing.T) {
 	}
 }
 
-func TestWrongKeyIsRefused(t *testing.T) {
+func TestUndelegatedAccountIsRefused(t *testing.T) {
 	ctx := context.Background()
-	a, b := startEmulator(t), startEmulator(t)
-	signer, _ := workspace.NewKeySigner(b.ServiceAccountKey()) // another emulator's key
-	f, _ := workspace.New(ctx, config.Workspace{Endpoint: a.URL(), DelegationServiceAccount: signer.Email()},
-		workspace.Options{Signer: signer})
+	s := startEmulator(t)
+	f, _ := workspace.New(ctx, config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: "stranger@other.iam.gserviceaccount.com"},
+		workspace.Options{})
 	dir, _ := f.Directory(ctx, "admin@example.com")
-	if _, err := dir.Users.List().Customer("my_customer").Do(); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+	if _, err := dir.Users.List().Customer("my_customer").Do(); err == nil || !strings.Contains(err.Error(), "signJwt") {
+		t.Fatalf("err = %v, want IAM Credentials to refuse signing", err)
+	}
+}
+
+func TestUnknownSubjectIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := startEmulator(t)
+	f, _ := workspace.New(ctx, config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()},
+		workspace.Options{})
+	gm, _ := f.Gmail(ctx, "nobody@example.com")
+	if _, err := gm.Users.Messages.List("me").Do(); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
 		t.Fatalf("err = %v, want the token endpoint's invalid_grant", err)
 	}
 }

@@ -26,8 +26,8 @@ type Env struct {
 var FastPacer = pacer.Options{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
 
 // Start runs an emulator of the organisation for the test's duration and
-// builds a Factory that reaches it through the production code path, with
-// the emulator's service account key standing in for IAM Credentials.
+// builds a Factory that reaches it through the production code path: the
+// emulator serves IAM Credentials signJwt and the token endpoint.
 func Start(t testing.TB, opts synth.Options) *Env {
 	t.Helper()
 	org, err := synth.New(opts)
@@ -39,13 +39,9 @@ func Start(t testing.TB, opts synth.Options) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	signer, err := workspace.NewKeySigner(s.ServiceAccountKey())
-	if err != nil {
-		t.Fatal(err)
-	}
 	f, err := workspace.New(context.Background(),
-		config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: signer.Email()},
-		workspace.Options{Signer: signer, Pacer: FastPacer})
+		config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()},
+		workspace.Options{Pacer: FastPacer})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -211,4 +212,42 @@ func runsAfter(steps []step, s step, id string) bool {
 		}
 	}
 	return false
+}
+
+// The names the guide and the deploy script rely on exist in infra/: the
+// outputs it reads and the build service account the script passes.
+func TestGuideAndScriptNameWhatInfraCreates(t *testing.T) {
+	m := loadModule(t, nil)
+	outputs := map[string]bool{}
+	files, _ := filepath.Glob("*.tf")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range regexp.MustCompile(`(?m)^output "([a-z_]+)"`).FindAllStringSubmatch(string(b), -1) {
+			outputs[o[1]] = true
+		}
+	}
+	guide, err := os.ReadFile("../docs/deploy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := regexp.MustCompile(`terraform (?:-chdir=\S+ )?output (?:-raw |-json )?([a-z_]+)`).FindAllStringSubmatch(string(guide), -1)
+	if len(used) == 0 {
+		t.Error("the guide reads no terraform output")
+	}
+	for _, u := range used {
+		if !outputs[u[1]] {
+			t.Errorf("docs/deploy.md reads output %q, which infra/ does not define", u[1])
+		}
+	}
+	script, err := os.ReadFile("deploy-function.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := str(m.one(t, "google_service_account", "build"), "account_id")
+	if !strings.Contains(string(script), "/serviceAccounts/"+build+"@") {
+		t.Errorf("deploy-function.sh does not build as infra's build account %q", build)
+	}
 }

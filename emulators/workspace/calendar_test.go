@@ -13,6 +13,7 @@ import (
 )
 
 func TestCalendarSeriesExceptionsAndDeletedEvents(t *testing.T) {
+	t.Parallel()
 	opt := synth.Tiny(2)
 	opt.EventsPerUser = 9
 	s := start(t, opt, workspace.Faults{})
@@ -84,6 +85,7 @@ func TestCalendarSeriesExceptionsAndDeletedEvents(t *testing.T) {
 }
 
 func TestResourceCalendarsNeedAnAdmin(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(2), workspace.Faults{})
 	ctx := context.Background()
 	room := s.Org().Resources()[0].Email
@@ -98,6 +100,7 @@ func TestResourceCalendarsNeedAnAdmin(t *testing.T) {
 }
 
 func TestPeopleContactsGroupsAndOtherContacts(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(2), workspace.Faults{})
 	ctx := context.Background()
 	user := s.Org().Users()[2].Email

@@ -14,6 +14,7 @@ import (
 )
 
 func TestDirectoryServesTheAccountsOfR1(t *testing.T) {
+	t.Parallel()
 	opt := synth.Tiny(7)
 	opt.Users = 23
 	s := start(t, opt, workspace.Faults{})
@@ -90,6 +91,7 @@ func TestDirectoryServesTheAccountsOfR1(t *testing.T) {
 }
 
 func TestDirectoryGroupsResourcesAndRoles(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
 	ctx := context.Background()
 	svc, err := admin.NewService(ctx, clientOpts(t, s, "directory", "admin@example.com")...)
@@ -140,6 +142,7 @@ func TestDirectoryGroupsResourcesAndRoles(t *testing.T) {
 }
 
 func TestDirectoryRefusesNonAdmins(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
 	user := s.Org().Users()[5].Email
 	svc, err := admin.NewService(context.Background(), clientOpts(t, s, "directory", user)...)
@@ -151,6 +154,7 @@ func TestDirectoryRefusesNonAdmins(t *testing.T) {
 }
 
 func TestIDTokensVerifyWithGoOIDC(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
 	ctx := context.Background()
 	prov, err := oidc.NewProvider(ctx, s.IssuerURL())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -103,6 +104,7 @@ type sample struct {
 // each endpoint exists, with its JSON type, in the discovery document
 // shipped with google.golang.org/api.
 func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
+	t.Parallel()
 	opt := synth.Tiny(4)
 	opt.Hostile = true
 	s := start(t, opt, workspace.Faults{})
@@ -175,6 +177,7 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 
 // The check itself catches unknown fields and wrong JSON types.
 func TestDiscoveryCheckCatchesMistakes(t *testing.T) {
+	t.Parallel()
 	d := loadDiscovery(t, "drive/v3/drive-api.json")
 	var errs []string
 	d.check(&schema{Ref: "FileList"}, map[string]any{"files": []any{map[string]any{"id": "x", "size": 12.0, "bogus": true}}}, "FileList", &errs)
@@ -182,3 +185,5 @@ func TestDiscoveryCheckCatchesMistakes(t *testing.T) {
 		t.Fatalf("errors %q, want the number size and the bogus field", errs)
 	}
 }
+
+func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }

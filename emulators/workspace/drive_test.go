@@ -29,6 +29,7 @@ func sha(t *testing.T, r io.Reader) string {
 // binary files by download, Google files by export, the big Doc through
 // its exportLinks after files.export refuses it.
 func TestDriveContentMatchesTheTruth(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(5), workspace.Faults{})
 	ctx := context.Background()
 	user := s.Org().Users()[1].Email
@@ -99,6 +100,7 @@ func TestDriveContentMatchesTheTruth(t *testing.T) {
 }
 
 func TestDriveFoldersQueriesAndDefaults(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(5), workspace.Faults{})
 	ctx := context.Background()
 	svc, err := drive.NewService(ctx, clientOpts(t, s, "drive", "admin@example.com")...)
@@ -135,6 +137,7 @@ func TestDriveFoldersQueriesAndDefaults(t *testing.T) {
 }
 
 func TestDriveRangeDownload(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(5), workspace.Faults{})
 	ctx := context.Background()
 	hc, _ := s.HTTPClient(ctx, "admin@example.com")
@@ -155,6 +158,7 @@ func TestDriveRangeDownload(t *testing.T) {
 }
 
 func TestSharedDrives(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(5), workspace.Faults{})
 	ctx := context.Background()
 	svc, _ := drive.NewService(ctx, clientOpts(t, s, "drive", "admin@example.com")...)

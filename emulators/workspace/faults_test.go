@@ -27,6 +27,7 @@ func get(t *testing.T, hc *http.Client, url string) *http.Response {
 }
 
 func TestRateLimitsCarryRetryAfter(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{APIs: map[string]workspace.APIFaults{"gmail": {RateLimit: 1, RetryAfter: 7}}})
 	ctx := context.Background()
 	svc, _ := gmail.NewService(ctx, clientOpts(t, s, "gmail", "admin@example.com")...)
@@ -51,6 +52,7 @@ func TestRateLimitsCarryRetryAfter(t *testing.T) {
 }
 
 func TestServerErrorsTruncationAndLatency(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{APIs: map[string]workspace.APIFaults{
 		"directory": {ServerError: 1}, "gmail": {Truncate: 1}, "people": {Latency: workspace.Duration(150 * time.Millisecond)}}})
 	ctx := context.Background()
@@ -75,6 +77,7 @@ func TestServerErrorsTruncationAndLatency(t *testing.T) {
 
 // The n-th request meets the same fault for the same seed.
 func TestFaultsAreRepeatable(t *testing.T) {
+	t.Parallel()
 	seq := func() []int {
 		s := start(t, synth.Tiny(9), workspace.Faults{APIs: map[string]workspace.APIFaults{"directory": {RateLimit: 0.2, ServerError: 0.1}}})
 		hc, _ := s.HTTPClient(context.Background(), "admin@example.com")
@@ -100,6 +103,7 @@ func TestFaultsAreRepeatable(t *testing.T) {
 }
 
 func TestFailItemsAlwaysFailAndAreMarkedInTheTruth(t *testing.T) {
+	t.Parallel()
 	org, _ := synth.New(synth.Tiny(1))
 	file, msg := org.File(synth.Owner{Index: 1}, 3), org.MessageID(1, 2)
 	s := start(t, synth.Tiny(1), workspace.Faults{FailItems: []string{file.ID, msg}})
@@ -125,6 +129,7 @@ func TestFailItemsAlwaysFailAndAreMarkedInTheTruth(t *testing.T) {
 }
 
 func TestTruthEndpoint(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
 	res, err := http.Get(s.URL() + "/emulator/truth")
 	if err != nil {
@@ -169,4 +174,3 @@ func TestTruthEndpoint(t *testing.T) {
 		t.Errorf("endpoint served %d items, Truth has %d", len(served), i)
 	}
 }
-

@@ -15,6 +15,7 @@ import (
 )
 
 func TestGmailRawMessagesMatchTheTruth(t *testing.T) {
+	t.Parallel()
 	opt := synth.Tiny(3)
 	opt.Hostile = true
 	s := start(t, opt, workspace.Faults{})
@@ -64,6 +65,7 @@ func TestGmailRawMessagesMatchTheTruth(t *testing.T) {
 }
 
 func TestGmailDeniesOtherMailboxes(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
 	svc, err := gmail.NewService(context.Background(), clientOpts(t, s, "gmail", "admin@example.com")...)
 	if err != nil {

@@ -45,3 +45,7 @@ func (s *Server) serveSignJwt(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSONStatus(w, http.StatusInternalServerError, obj{"error": obj{"code": 500, "status": "INTERNAL", "message": err.Error()}})
 }
+
+// DelegationAccount is the service account the emulator accepts delegation
+// assertions from: set it as ORGEXPORT_DELEGATION_SERVICE_ACCOUNT.
+func (s *Server) DelegationAccount() string { return serviceAccount }

@@ -50,6 +50,7 @@ func wantAPIError(t *testing.T, err error, code int, reason string) {
 }
 
 func TestUnauthenticatedRequestsGet401(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
 	for _, h := range []string{"", "Bearer nonsense", "Bearer ya29.emu.YWRtaW5AZXhhbXBsZS5jb20.9999999999.forged"} {
 		req, _ := http.NewRequest("GET", s.URL()+"/gmail/v1/users/me/labels", nil)
@@ -68,6 +69,7 @@ func TestUnauthenticatedRequestsGet401(t *testing.T) {
 }
 
 func TestTokenEndpointRefusesUnknownSubject(t *testing.T) {
+	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
 	ts, err := s.TokenSource(context.Background(), "nobody@example.com")
 	if err != nil {

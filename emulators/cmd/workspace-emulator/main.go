@@ -17,9 +17,9 @@ import (
 
 type flags struct {
 	addr, preset, domain, now, faults, keyFile string
-	seed                                      int64
-	users                                     int
-	hostile, metadataOnly, youngCustomer      bool
+	seed                                       int64
+	users                                      int
+	hostile, metadataOnly, youngCustomer       bool
 }
 
 func main() {

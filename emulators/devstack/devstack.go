@@ -1,0 +1,177 @@
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"cloud.google.com/go/pubsub/v2"
+
+	"github.com/orgexport/orgexport/emulators/cloudtasks"
+	"github.com/orgexport/orgexport/emulators/gcloud"
+	"github.com/orgexport/orgexport/emulators/oidcissuer"
+	"github.com/orgexport/orgexport/emulators/pubsubpush"
+	"github.com/orgexport/orgexport/emulators/smtpsink"
+	"github.com/orgexport/orgexport/emulators/workspace"
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+)
+
+// Options configure a stack.
+type Options struct {
+	// Dir holds the stack's files: logs, the bucket's objects, mail and
+	// binaries. Required.
+	Dir string
+	// Preset and Seed choose the synthetic organisation ("tiny", "demo").
+	Preset string
+	Seed   int64
+	// Org, if set, is served instead of a preset.
+	Org *synth.Org
+	// Hold replaces the 48-hour hold (R3a) through configuration.
+	Hold time.Duration
+	// PartSize splits account zips; default 2 GiB.
+	PartSize string
+	// HousekeepingEvery runs Housekeeping as Cloud Scheduler would; zero
+	// means never (call Housekeeping yourself).
+	HousekeepingEvery time.Duration
+	// Log receives the stack's own progress lines.
+	Log *slog.Logger
+	// Env adds or overrides variables of every function.
+	Env map[string]string
+}
+
+// Project is the project id of the local stack.
+const Project = "orgexport-local"
+
+// Bucket is the archive bucket's name.
+const Bucket = "orgexport-archive"
+
+// Service accounts the local tokens are issued for.
+const (
+	TasksInvoker     = "tasks-invoker@orgexport-local.iam.gserviceaccount.com"
+	PushAccount      = "pubsub-push@orgexport-local.iam.gserviceaccount.com"
+	SchedulerAccount = "scheduler@orgexport-local.iam.gserviceaccount.com"
+	AdminAudience    = "orgexport-console"
+	SupportStaff     = "support@orgexport.example"
+)
+
+// Stack is a running local cloud with the functions.
+type Stack struct {
+	opts      Options
+	log       *slog.Logger
+	firestore *gcloud.Emulator
+	pubsub    *gcloud.Emulator
+	gcs       *process
+	storage   string // host:port
+	tasks     *cloudtasks.Server
+	Workspace *workspace.Server
+	Mail      *smtpsink.Sink
+	google    *oidcissuer.Issuer // stands in for Google's issuer for push and scheduler tokens
+	googleSrv *http.Server
+	forwarder *pubsubpush.Forwarder
+	psClient  *pubsub.Client
+	functions map[string]*process
+	// URLs of the functions, by name.
+	URLs    map[string]string
+	cancel  context.CancelFunc
+	closers []func() error
+}
+
+// Start brings the whole stack up, or nothing: a failure stops what started.
+func Start(ctx context.Context, o Options) (s *Stack, err error) {
+	if o.Dir == "" {
+		return nil, errors.New("devstack: Options.Dir is required")
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	for _, d := range []string{"logs", "bucket", "mail", "bin"} {
+		if err := os.MkdirAll(filepath.Join(o.Dir, d), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	s = &Stack{opts: o, log: o.Log, cancel: cancel, functions: map[string]*process{}, URLs: map[string]string{}}
+	defer func() {
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"build the functions", s.build},
+		{"Firestore emulator", s.startFirestore},
+		{"Pub/Sub emulator", s.startPubSub},
+		{"Cloud Storage emulator", s.startStorage},
+		{"Cloud Tasks emulator", s.startTasks},
+		{"Workspace emulator", s.startWorkspace},
+		{"SMTP sink", s.startMail},
+		{"local token issuer", s.startIssuer},
+		{"functions", s.startFunctions},
+		{"queues, topic and push", s.wire},
+	}
+	for _, st := range steps {
+		t0 := time.Now()
+		if err := st.fn(ctx); err != nil {
+			return nil, fmt.Errorf("devstack: %s: %w", st.name, err)
+		}
+		s.log.Info("started", "what", st.name, "took", time.Since(t0).Round(time.Millisecond))
+	}
+	if o.HousekeepingEvery > 0 {
+		go s.schedule(ctx, o.HousekeepingEvery)
+	}
+	return s, nil
+}
+
+// Close stops everything, functions first.
+func (s *Stack) Close() error {
+	s.cancel()
+	var errs []error
+	for _, p := range s.functions {
+		errs = append(errs, p.stop())
+	}
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Stack) onClose(fn func() error) { s.closers = append(s.closers, fn) }
+
+// freeAddr returns a free loopback host:port.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// Dir is the stack's folder.
+func (s *Stack) Dir() string { return s.opts.Dir }
+
+// StorageHost is the Cloud Storage emulator's host:port.
+func (s *Stack) StorageHost() string { return s.storage }
+
+// Describe writes where everything is.
+func (s *Stack) Describe(w io.Writer) {
+	fmt.Fprintf(w, "Firestore emulator   %s\n", s.firestore.HostPort())
+	fmt.Fprintf(w, "Pub/Sub emulator     %s\n", s.pubsub.HostPort())
+	fmt.Fprintf(w, "Cloud Storage        http://%s  (bucket %s, files in %s)\n", s.storage, Bucket, filepath.Join(s.opts.Dir, "bucket"))
+	fmt.Fprintf(w, "Cloud Tasks          %s  (issuer %s)\n", s.tasks.Addr(), s.tasks.IssuerURL())
+	fmt.Fprintf(w, "Workspace emulator   %s  (%s)\n", s.Workspace.URL(), s.Workspace.Org().Customer().Domain)
+	fmt.Fprintf(w, "SMTP sink            %s  (mail in %s)\n", s.Mail.Addr(), s.Mail.Dir())
+	for _, name := range functionNames {
+		fmt.Fprintf(w, "%-20s %s\n", name, s.URLs[name])
+	}
+	fmt.Fprintf(w, "Logs                 %s\n", filepath.Join(s.opts.Dir, "logs"))
+}

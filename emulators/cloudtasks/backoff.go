@@ -30,16 +30,17 @@ func retryDelay(c *pb.RetryConfig, n int) time.Duration {
 }
 
 // retriesExhausted reports whether a task that failed its attempt number
-// attempts, the first made at first, gets no more: the service stops once
-// max_attempts attempts were made (-1: never) and max_retry_duration has
-// passed since the first attempt (0: no time limit).
+// attempts, the first made at first, gets no more. The service stops once
+// both limits are reached: max_attempts attempts made (-1: no limit) and
+// max_retry_duration passed since the first attempt (0: no limit); with
+// neither limit set it retries forever.
 func retriesExhausted(c *pb.RetryConfig, attempts int, first, now time.Time) bool {
 	limit := int(c.GetMaxAttempts())
-	if limit < 0 || attempts < limit {
+	age := c.GetMaxRetryDuration().AsDuration()
+	if limit < 0 && age <= 0 {
 		return false
 	}
-	age := c.GetMaxRetryDuration().AsDuration()
-	return age <= 0 || now.Sub(first) >= age
+	return (limit < 0 || attempts >= limit) && (age <= 0 || now.Sub(first) >= age)
 }
 
 // bucket is a token bucket of the queue's rate limits, on the emulator's

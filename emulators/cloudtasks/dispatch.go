@@ -15,8 +15,6 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
-
-	"github.com/orgexport/orgexport/emulators/oidcissuer"
 )
 
 // idleWait bounds how long the dispatcher sleeps with nothing to do. With an
@@ -106,7 +104,7 @@ func (e *emulator) startAttempt(q *queue, t *task, now time.Time) {
 		"X-CloudTasks-QueueName":          shortID(q.pb.Name),
 		"X-CloudTasks-TaskName":           shortID(p.Name),
 		"X-CloudTasks-TaskRetryCount":     strconv.Itoa(int(p.DispatchCount - 1)),
-		"X-CloudTasks-TaskExecutionCount": strconv.Itoa(int(p.ResponseCount)),
+		"X-CloudTasks-TaskExecutionCount": strconv.Itoa(t.executions),
 		"X-CloudTasks-TaskETA":            fmt.Sprintf("%d.%06d", eta.Unix(), eta.Nanosecond()/1000),
 	}
 	if t.prevHTTPStatus != 0 {
@@ -117,6 +115,9 @@ func (e *emulator) startAttempt(q *queue, t *task, now time.Time) {
 	}
 	a := attempt{q: q, t: t, number: p.DispatchCount, req: proto.Clone(p.GetHttpRequest()).(*pb.HttpRequest),
 		deadline: p.DispatchDeadline.AsDuration(), headers: h}
+	if e.closed {
+		return
+	}
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
@@ -148,7 +149,7 @@ func (e *emulator) send(a attempt) (int, error) {
 		if aud == "" {
 			aud = a.req.Url
 		}
-		jwt, err := e.issuer.Mint(oidcissuer.Token{Subject: tok.ServiceAccountEmail, Email: tok.ServiceAccountEmail, Audience: aud})
+		jwt, err := e.tokens.token(tok.ServiceAccountEmail, aud)
 		if err != nil {
 			return 0, fmt.Errorf("mint oidc token: %w", err)
 		}
@@ -179,6 +180,9 @@ func (e *emulator) finish(a attempt, code int, sendErr error) {
 	st, reason := attemptStatus(code, sendErr, a.deadline)
 	if sendErr == nil {
 		p.ResponseCount++
+		if code < 500 {
+			a.t.executions++
+		}
 	}
 	if a.number == p.DispatchCount {
 		p.LastAttempt.ResponseTime = timestamp(now)

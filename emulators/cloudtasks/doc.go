@@ -49,8 +49,10 @@
 //     -TaskPreviousResponse and -TaskRetryReason. A 2xx deletes the task.
 //     Anything else, or no response within the dispatch deadline, retries it
 //     after the backoff of the task's or queue's retry config (min/max
-//     backoff, max doublings) until max_attempts (-1: unlimited) and
-//     max_retry_duration are used up; then the task is deleted.
+//     backoff, max doublings) until both max_attempts (-1: no limit) and
+//     max_retry_duration (0: no limit) are reached, or forever when neither
+//     is set; then the task is deleted. X-CloudTasks-TaskExecutionCount
+//     counts the responses other than 5xx, as the service documents.
 //   - Queues: rate limits are a token bucket (max_dispatches_per_second, a
 //     burst of a fifth of that, at least 1) and max_concurrent_dispatches.
 //     A paused queue holds its tasks; PurgeQueue deletes them; RunTask

@@ -268,3 +268,43 @@ func TestCloseCancelsInFlight(t *testing.T) {
 		t.Error("the in-flight request was not cancelled")
 	}
 }
+
+// ListQueues lists a location's queues by name, filtered by state;
+// DeleteQueue removes one with its tasks.
+func TestListAndDeleteQueues(t *testing.T) {
+	e := start(t, cloudtasks.Options{})
+	ctx := context.Background()
+	for _, id := range []string{"c", "a", "b"} {
+		e.queue(t, id, nil)
+	}
+	if _, err := e.client.PauseQueue(ctx, &pb.PauseQueueRequest{Name: location + "/queues/b"}); err != nil {
+		t.Fatal(err)
+	}
+	list := func(filter string) []string {
+		it := e.client.ListQueues(ctx, &pb.ListQueuesRequest{Parent: location, Filter: filter, PageSize: 2})
+		var ids []string
+		for {
+			q, err := it.Next()
+			if err == iterator.Done {
+				return ids
+			}
+			if err != nil {
+				t.Fatalf("list %q: %v", filter, err)
+			}
+			ids = append(ids, q.Name[len(location+"/queues/"):])
+		}
+	}
+	if got := fmt.Sprint(list("")); got != "[a b c]" {
+		t.Errorf("queues %s", got)
+	}
+	if got := fmt.Sprint(list("state: PAUSED")); got != "[b]" {
+		t.Errorf("paused queues %s", got)
+	}
+	if err := e.client.DeleteQueue(ctx, &pb.DeleteQueueRequest{Name: location + "/queues/a"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.client.GetQueue(ctx, &pb.GetQueueRequest{Name: location + "/queues/a"})
+	wantCode(t, err, codes.NotFound, "get a deleted queue")
+	_, err = e.client.CreateTask(ctx, &pb.CreateTaskRequest{Parent: location + "/queues/a", Task: e.httpTask("", "")})
+	wantCode(t, err, codes.NotFound, "create a task in a deleted queue")
+}

@@ -23,7 +23,7 @@ func TestRetryBackoffAndExhaustion(t *testing.T) {
 		MaxAttempts: 8, MinBackoff: durationpb.New(10 * time.Second),
 		MaxBackoff: durationpb.New(300 * time.Second), MaxDoublings: 3,
 	}})
-	e.target.setStatus(http.StatusInternalServerError)
+	e.target.setStatus(http.StatusNotFound)
 	name := q + "/tasks/flaky"
 	e.create(t, q, e.httpTask(name, "x"))
 	first := e.clock.Now()
@@ -37,7 +37,7 @@ func TestRetryBackoffAndExhaustion(t *testing.T) {
 		if got := d.Header.Get("X-CloudTasks-TaskExecutionCount"); got != strconv.Itoa(attempt) {
 			t.Errorf("attempt %d: execution count %s", attempt, got)
 		}
-		if attempt > 0 && d.Header.Get("X-CloudTasks-TaskPreviousResponse") != "500" {
+		if attempt > 0 && d.Header.Get("X-CloudTasks-TaskPreviousResponse") != "404" {
 			t.Errorf("attempt %d: previous response %q", attempt, d.Header.Get("X-CloudTasks-TaskPreviousResponse"))
 		}
 		if attempt == 7 {
@@ -49,7 +49,7 @@ func TestRetryBackoffAndExhaustion(t *testing.T) {
 			t.Errorf("after attempt %d: next in %v, want %v", attempt+1, got, wait)
 		}
 		if task.DispatchCount != int32(attempt+1) || !task.FirstAttempt.DispatchTime.AsTime().Equal(first) ||
-			task.LastAttempt.ResponseStatus.GetCode() != int32(codes.Internal) || task.LastAttempt.ResponseTime == nil {
+			task.LastAttempt.ResponseStatus.GetCode() != int32(codes.NotFound) || task.LastAttempt.ResponseTime == nil {
 			t.Errorf("after attempt %d: task %v", attempt+1, task)
 		}
 		e.advance(wait - time.Second)
@@ -88,7 +88,9 @@ func TestUnlimitedAttemptsAndTaskRetryConfig(t *testing.T) {
 	task.RetryConfig = &pb.RetryConfig{MaxAttempts: -1, MinBackoff: durationpb.New(time.Second), MaxBackoff: durationpb.New(time.Second)}
 	e.create(t, q, task)
 	for i := int32(1); i <= 12; i++ {
-		e.target.next(t)
+		if d := e.target.next(t); d.Header.Get("X-CloudTasks-TaskExecutionCount") != "0" {
+			t.Errorf("attempt %d: execution count %s, want 0 after 5xx responses only", i, d.Header.Get("X-CloudTasks-TaskExecutionCount"))
+		}
 		got := waitResponses(t, e, name, i)
 		if got.LastAttempt.ResponseStatus.GetCode() != int32(codes.Unavailable) {
 			t.Errorf("status %v, want UNAVAILABLE for HTTP 503", got.LastAttempt.ResponseStatus)
@@ -141,4 +143,24 @@ func waitResponseStatus(t *testing.T, e *env, name string, within time.Duration)
 	}
 	t.Fatalf("task %s has no attempt outcome after %v", name, within)
 	return nil
+}
+
+// A task is deleted only once both max_attempts and max_retry_duration
+// are reached.
+func TestMaxRetryDuration(t *testing.T) {
+	e := startClocked(t, cloudtasks.Options{})
+	q := e.queue(t, "q", &pb.Queue{RetryConfig: &pb.RetryConfig{MaxAttempts: 2, MaxRetryDuration: durationpb.New(time.Minute),
+		MinBackoff: durationpb.New(10 * time.Second), MaxBackoff: durationpb.New(10 * time.Second)}})
+	e.target.setStatus(http.StatusBadGateway)
+	name := q + "/tasks/aging"
+	e.create(t, q, e.httpTask(name, ""))
+	for i := int32(1); i <= 7; i++ { // at 0s, 10s, ... 60s
+		e.target.next(t)
+		if i == 7 {
+			break
+		}
+		waitResponses(t, e, name, i)
+		e.advance(10 * time.Second)
+	}
+	e.gone(t, name)
 }

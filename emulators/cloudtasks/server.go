@@ -101,7 +101,7 @@ func newEmulator(o Options, issuerURL string) (*emulator, error) {
 		return nil, fmt.Errorf("cloud tasks emulator: %w", err)
 	}
 	e := &emulator{now: now, tombstoneFor: o.TombstoneWindow, maxTaskSize: o.MaxTaskSize, rateCeiling: o.RateCeiling, log: o.Logger,
-		issuer: iss, client: o.Client, wake: make(chan struct{}, 1), queues: map[string]*queue{}}
+		issuer: iss, tokens: newTokens(iss), client: o.Client, wake: make(chan struct{}, 1), queues: map[string]*queue{}}
 	if e.tombstoneFor <= 0 {
 		e.tombstoneFor = time.Hour
 	}
@@ -147,6 +147,9 @@ func (s *Server) Tick() { s.emu.signal() }
 // Close stops serving, cancels the attempts in flight and waits for them.
 func (s *Server) Close() error {
 	s.cancel()
+	s.emu.mu.Lock()
+	s.emu.closed = true
+	s.emu.mu.Unlock()
 	s.grpc.Stop()
 	err := s.http.Close()
 	<-s.done

@@ -24,6 +24,7 @@ type emulator struct {
 	rateCeiling  float64
 	log          *slog.Logger
 	issuer       *oidcissuer.Issuer
+	tokens       *tokens
 	client       *http.Client
 
 	ctx      context.Context // cancelled by Close: ends the dispatcher and in-flight attempts
@@ -31,6 +32,7 @@ type emulator struct {
 	wake     chan struct{}
 
 	mu     sync.Mutex
+	closed bool // no attempt starts once set
 	queues map[string]*queue
 	seq    uint64
 }
@@ -55,6 +57,8 @@ type task struct {
 	// X-CloudTasks-TaskRetryReason headers
 	prevHTTPStatus int
 	prevReason     string
+	// responses other than 5xx, for X-CloudTasks-TaskExecutionCount
+	executions int
 }
 
 // dueEntry is a scheduled attempt; stale once its task's gen moved on.

@@ -39,6 +39,24 @@ func (s *Server) checkCustomer(key string) error {
 	return apiError{400, "badRequest", "Bad Request"}
 }
 
+// checkCustomerParams checks the customer and domain parameters of a list:
+// at least one is needed, and each given must be this organisation's.
+func (s *Server) checkCustomerParams(r *http.Request) error {
+	q := r.URL.Query()
+	c, d := q.Get("customer"), q.Get("domain")
+	if c == "" && d == "" {
+		return apiError{400, "badRequest", "Bad Request"}
+	}
+	for _, k := range []string{c, d} {
+		if k != "" {
+			if err := s.checkCustomer(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
@@ -101,11 +119,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	key := q.Get("customer") + q.Get("domain")
-	if key == "" {
-		return apiError{400, "badRequest", "Bad Request"}
-	}
-	if err := s.checkCustomer(key); err != nil {
+	if err := s.checkCustomerParams(r); err != nil {
 		return err
 	}
 	keep, err := userFilter(q.Get("query"))
@@ -152,8 +166,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	if err := s.checkCustomer(q.Get("customer") + q.Get("domain")); err != nil {
+	if err := s.checkCustomerParams(r); err != nil {
 		return err
 	}
 	start, size, err := page(r, "maxResults", 200, 200)

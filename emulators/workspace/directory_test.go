@@ -2,6 +2,9 @@ package workspace_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
 	"strconv"
 	"testing"
 	"time"
@@ -175,5 +178,17 @@ func TestIDTokensVerifyWithGoOIDC(t *testing.T) {
 	}
 	if _, err := s.MintIDToken("stranger@other.example", "console"); err == nil {
 		t.Error("minted a token for a stranger")
+	}
+	res, err := http.PostForm(s.URL()+"/emulator/idtoken", url.Values{"email": {"admin@example.com"}, "audience": {"console"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		IDToken string `json:"id_token"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&body)
+	res.Body.Close()
+	if _, err := prov.Verifier(&oidc.Config{ClientID: "console"}).Verify(ctx, body.IDToken); err != nil {
+		t.Errorf("ID token from /emulator/idtoken: %v", err)
 	}
 }

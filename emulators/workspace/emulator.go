@@ -65,6 +65,15 @@ func (s *Server) emulatorRoutes(mux *http.ServeMux) {
 			}
 		}
 	})
+	// ID tokens for the dev stack's sign-in: email and audience (client id).
+	mux.HandleFunc("POST /emulator/idtoken", func(w http.ResponseWriter, r *http.Request) {
+		tok, err := s.MintIDToken(r.FormValue("email"), r.FormValue("audience"))
+		if err != nil || r.FormValue("audience") == "" {
+			writeError(w, badRequest("idtoken: need the email of a user of the organisation and an audience"))
+			return
+		}
+		writeJSONStatus(w, http.StatusOK, obj{"id_token": tok})
+	})
 	mux.HandleFunc("GET /emulator/faults", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONStatus(w, http.StatusOK, s.Faults())
 	})

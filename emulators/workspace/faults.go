@@ -131,7 +131,7 @@ func (s *Server) faulty(api string, h http.HandlerFunc) http.HandlerFunc {
 			}
 		}
 		n := s.faults.count[api].Add(1)
-		x := rand.New(rand.NewPCG(uint64(s.faults.seed), n^uint64(len(api))<<56)).Float64()
+		x := rand.New(rand.NewPCG(uint64(s.faults.seed), n^hashString(api))).Float64()
 		retry := strconv.Itoa(max(1, a.RetryAfter))
 		switch {
 		case x < a.RateLimit:

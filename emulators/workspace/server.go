@@ -126,6 +126,9 @@ func (s *Server) routes() http.Handler {
 	s.calendarRoutes(api)
 	s.peopleRoutes(api, mux)
 	s.emulatorRoutes(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, notFound("Not Found: "+r.Method+" "+r.URL.Path))
+	})
 	return mux
 }
 

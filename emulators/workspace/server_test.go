@@ -68,6 +68,19 @@ func TestUnauthenticatedRequestsGet401(t *testing.T) {
 	}
 }
 
+func TestUnknownPathsAnswerInGoogleShape(t *testing.T) {
+	t.Parallel()
+	s := start(t, synth.Tiny(1), workspace.Faults{})
+	hc, _ := s.HTTPClient(context.Background(), "admin@example.com")
+	res, err := hc.Get(s.URL() + "/tasks/v1/users/@me/lists")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	err = googleapi.CheckResponse(res)
+	wantAPIError(t, err, 404, "notFound")
+}
+
 func TestTokenEndpointRefusesUnknownSubject(t *testing.T) {
 	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})

@@ -89,6 +89,15 @@ func TestTinyHasEveryKindOfAccount(t *testing.T) {
 	if ownerless == 0 || len(g.SharedDrives()) == 0 || len(g.Resources()) == 0 {
 		t.Error("missing ownerless groups, shared drives or resources")
 	}
+	excluded := 0
+	for _, a := range g.Accounts() {
+		if a.ExcludedAt(opt.Now) {
+			excluded++
+		}
+	}
+	if excluded != recent {
+		t.Errorf("%d accounts excluded at the cut-off, want the %d created in the last 24 hours", excluded, recent)
+	}
 	if opt.Now.Sub(g.Customer().Created) < 30*24*time.Hour {
 		t.Error("customer younger than 30 days by default")
 	}

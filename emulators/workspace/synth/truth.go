@@ -23,6 +23,12 @@ type TruthAccount struct {
 	Suspended bool
 }
 
+// ExcludedAt reports whether an export that starts exporting data at start
+// leaves the account out: it was created less than 24 hours before (R4).
+func (a TruthAccount) ExcludedAt(start time.Time) bool {
+	return a.Created.After(start.Add(-24 * time.Hour))
+}
+
 // TruthItem is one item a complete export of an account must contain.
 type TruthItem struct {
 	Product export.Product `json:"product"`

@@ -135,9 +135,6 @@ func Start(ctx context.Context, o Options) (s *Stack, err error) {
 func (s *Stack) Close() error {
 	s.cancel()
 	var errs []error
-	for _, p := range s.functions {
-		errs = append(errs, p.stop())
-	}
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		errs = append(errs, s.closers[i]())
 	}

@@ -210,6 +210,7 @@ func (s *Stack) startFunctions(ctx context.Context) error {
 			return err
 		}
 		s.functions[name] = p
+		s.onClose(p.stop) // stopped after the push forwarder, before the emulators
 	}
 	for _, name := range functionNames {
 		if err := s.functions[name].waitPort(ctx, addrs[name], 60*time.Second); err != nil {

@@ -57,6 +57,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	err := h.Pipeline.Begin(r.Context(), t)
 	switch {
 	case err == nil:
+		h.Log.InfoContext(r.Context(), "begin task done", "customer", t.CustomerID, "export", t.ExportID)
 		httpapi.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	case errors.Is(err, store.ErrNotFound):
 		// Permanent: acknowledge so the task is not retried forever.

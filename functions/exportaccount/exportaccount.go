@@ -57,6 +57,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	err := h.Pipeline.Account(r.Context(), t)
 	switch {
 	case err == nil:
+		h.Log.InfoContext(r.Context(), "account part done", "export", t.ExportID, "account", t.AccountKey, "part", t.Part)
 		httpapi.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	case errors.Is(err, store.ErrNotFound):
 		h.Log.WarnContext(r.Context(), "account task for an unknown export or account", "export", t.ExportID, "account", t.AccountKey)

@@ -115,9 +115,12 @@ func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) Vie
 		CutOff: opt(e.CutOff), StartedAt: opt(e.StartedAt), Deadline: opt(e.Deadline), CompletedAt: opt(e.CompletedAt),
 		ExpiresAt: opt(e.Expires), CancelledBy: e.CancelledBy, Unsupported: e.Unsupported}
 	if e.State == export.OnHold {
-		if left := time.Until(e.HoldEnd); h.Service.Now != nil {
-			v.HoldRemaining = e.HoldEnd.Sub(h.Service.Now()).Round(time.Second).String()
-		} else if left > 0 {
+		now := time.Now()
+		if h.Service.Now != nil {
+			now = h.Service.Now()
+		}
+		v.HoldRemaining = "0s"
+		if left := e.HoldEnd.Sub(now); left > 0 {
 			v.HoldRemaining = left.Round(time.Second).String()
 		}
 	}

@@ -56,10 +56,10 @@ func TestIndependentParsersReadEveryCalendar(t *testing.T) {
 	}
 	for _, want := range []string{
 		"TZ Europe/Stockholm", "TZ America/New_York", "TZ Asia/Tokyo", // every zone used has a VTIMEZONE
-		" DATE ",                   // all-day event
-		"RRULE - EXDATE",           // series with its cancelled occurrence excluded
-		"- RECURRENCE-ID -",        // the moved occurrence
-		"TIME Asia/Tokyo",          // a time in another zone than the calendar's
+		" DATE ",            // all-day event
+		"RRULE - EXDATE",    // series with its cancelled occurrence excluded
+		"- RECURRENCE-ID -", // the moved occurrence
+		"TIME Asia/Tokyo",   // a time in another zone than the calendar's
 		`'<img src=x onerror=alert(1)>\nInjected: header'`, // CR/LF kept inside the value
 	} {
 		if !strings.Contains(out, want) {

@@ -219,4 +219,3 @@ func copyFile(b testing.TB, p *PartWriter, name, path string, kind connector.Con
 		b.Fatal(err)
 	}
 }
-

@@ -145,6 +145,10 @@ func (f *Forwarder) receive(ctx context.Context, r Route) error {
 	sub := f.client.Subscriber(f.subName(r.Subscription))
 	sub.ReceiveSettings.MaxOutstandingMessages = f.opts.MaxOutstanding
 	sub.ReceiveSettings.NumGoroutines = 1
+	// Hold a message for as long as Pub/Sub would keep retrying it (its
+	// default retention), instead of the client's 60 minutes, after which
+	// the emulator would hand it out a second time.
+	sub.ReceiveSettings.MaxExtension = 7 * 24 * time.Hour
 	err := sub.Receive(ctx, func(ctx context.Context, m *pubsub.Message) { f.deliver(ctx, r, m) })
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("push route %s: receive: %w", r.Subscription, err)

@@ -18,6 +18,9 @@
 //		option.WithoutAuthentication(),
 //		option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())))
 //
+// srv.ClientOptions() returns those three options. Outside Go, or from
+// another process, use the address printed by cmd/cloudtasks-emulator.
+//
 // Handlers verify the Authorization header of a dispatch against
 // srv.IssuerURL() as they verify Google's tokens in production, e.g. with
 // oidc.NewProvider(ctx, srv.IssuerURL()) of github.com/coreos/go-oidc/v3.

@@ -67,7 +67,12 @@ func start(t testing.TB, o cloudtasks.Options) *env {
 			t.Errorf("close: %v", err)
 		}
 	})
-	return &env{srv: srv, client: dial(t, srv.Addr()), target: newTarget(t, srv.IssuerURL())}
+	client, err := ctapi.NewClient(ctx, srv.ClientOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close() })
+	return &env{srv: srv, client: client, target: newTarget(t, srv.IssuerURL())}
 }
 
 // dial connects the official client to the emulator, as the package

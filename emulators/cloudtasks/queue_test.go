@@ -239,36 +239,6 @@ func TestUpdateQueue(t *testing.T) {
 	}
 }
 
-// Close cancels attempts in flight and returns promptly.
-func TestCloseCancelsInFlight(t *testing.T) {
-	srv, err := cloudtasks.Start(context.Background(), cloudtasks.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{srv: srv, target: newTarget(t, srv.IssuerURL())}
-	e.client = dial(t, srv.Addr())
-	cancelled := make(chan struct{})
-	e.target.setHold(func(r *http.Request) bool {
-		go func() { <-r.Context().Done(); close(cancelled) }()
-		return true
-	})
-	q := e.queue(t, "q", nil)
-	e.create(t, q, e.httpTask("", ""))
-	e.target.next(t)
-	began := time.Now()
-	if err := srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if el := time.Since(began); el > 2*time.Second {
-		t.Errorf("close took %v with an attempt in flight", el)
-	}
-	select {
-	case <-cancelled:
-	case <-time.After(2 * time.Second):
-		t.Error("the in-flight request was not cancelled")
-	}
-}
-
 // ListQueues lists a location's queues by name, filtered by state;
 // DeleteQueue removes one with its tasks.
 func TestListAndDeleteQueues(t *testing.T) {

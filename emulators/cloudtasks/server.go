@@ -11,7 +11,9 @@ import (
 	"time"
 
 	pb "cloud.google.com/go/cloudtasks/apiv2/cloudtaskspb"
+	"google.golang.org/api/option"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 )
@@ -131,6 +133,17 @@ func orDefault(addr string) string {
 
 // Addr is the gRPC address (host:port) for option.WithEndpoint.
 func (s *Server) Addr() string { return s.grpcLn.Addr().String() }
+
+// ClientOptions are the options that connect the official client
+// (cloud.google.com/go/cloudtasks/apiv2) to the emulator: its endpoint, no
+// credentials, and a plaintext gRPC connection.
+func (s *Server) ClientOptions() []option.ClientOption {
+	return []option.ClientOption{
+		option.WithEndpoint(s.Addr()),
+		option.WithoutAuthentication(),
+		option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())),
+	}
+}
 
 // HTTPAddr is the address (host:port) of the HTTP side: the OIDC discovery
 // document, the JWKS and GET /tasks.

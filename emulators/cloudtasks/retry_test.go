@@ -37,8 +37,12 @@ func TestRetryBackoffAndExhaustion(t *testing.T) {
 		if got := d.Header.Get("X-CloudTasks-TaskExecutionCount"); got != strconv.Itoa(attempt) {
 			t.Errorf("attempt %d: execution count %s", attempt, got)
 		}
-		if attempt > 0 && d.Header.Get("X-CloudTasks-TaskPreviousResponse") != "404" {
-			t.Errorf("attempt %d: previous response %q", attempt, d.Header.Get("X-CloudTasks-TaskPreviousResponse"))
+		if attempt > 0 && (d.Header.Get("X-CloudTasks-TaskPreviousResponse") != "404" || d.Header.Get("X-CloudTasks-TaskRetryReason") == "") {
+			t.Errorf("attempt %d: previous response %q, retry reason %q", attempt,
+				d.Header.Get("X-CloudTasks-TaskPreviousResponse"), d.Header.Get("X-CloudTasks-TaskRetryReason"))
+		}
+		if attempt == 0 && (d.Header.Get("X-CloudTasks-TaskPreviousResponse") != "" || d.Header.Get("X-CloudTasks-TaskRetryReason") != "") {
+			t.Errorf("first attempt carries retry headers: %v", d.Header)
 		}
 		if attempt == 7 {
 			break

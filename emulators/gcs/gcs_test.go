@@ -103,3 +103,47 @@ func TestFixedAddress(t *testing.T) {
 		t.Fatalf("second server on %s started", srv.HostPort())
 	}
 }
+
+// With Root set, objects are files on disk, so they survive a restart of
+// the emulator on the same root.
+func TestRootKeepsObjectsAcrossRestart(t *testing.T) {
+	root := t.TempDir()
+	ctx := context.Background()
+	write := func(srv *gcs.Server) {
+		t.Setenv(gcs.EnvStorage, srv.HostPort())
+		c, err := storage.NewClient(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		w := c.Bucket("exports").Object("a/b.txt").NewWriter(ctx)
+		if _, err := io.WriteString(w, "kept"); err != nil || w.Close() != nil {
+			t.Fatal("write failed")
+		}
+	}
+	srv, err := gcs.Start(gcs.Options{Root: root, Buckets: []string{"exports"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(srv)
+	srv.Stop()
+	srv, err = gcs.Start(gcs.Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	t.Setenv(gcs.EnvStorage, srv.HostPort())
+	c, err := storage.NewClient(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r, err := c.Bucket("exports").Object("a/b.txt").NewReader(ctx)
+	if err != nil {
+		t.Fatalf("object lost across restart: %v", err)
+	}
+	defer r.Close()
+	if b, _ := io.ReadAll(r); string(b) != "kept" {
+		t.Fatalf("read %q", b)
+	}
+}

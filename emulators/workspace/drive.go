@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -97,7 +96,7 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) error {
 		return apiError{403, "cannotDownloadFile", "This file cannot be downloaded."}
 	}
 	w.Header().Set("Content-Type", f.MimeType)
-	http.ServeContent(w, r, "", f.Modified, io.NewSectionReader(f.Content, 0, f.Size))
+	http.ServeContent(w, r, "", f.Modified, f.Content.Reader())
 	return nil
 }
 

@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
+	"sync"
 )
 
 // mix hashes the seed and coordinates into one 64-bit value (splitmix64
@@ -52,10 +54,22 @@ const (
 	kCustomer
 )
 
-const blockSize = 64 << 10
+const (
+	blockSize = 64 << 10
+	poolSize  = 1 << 20
+)
 
-// Blob is generated content of a known size: block i is ChaCha8 output keyed
-// by the blob's key and i, so any range is computed without the rest.
+// pool is 1 MiB of ChaCha8 output from a fixed key, made once. A blob's
+// block is a window of it, chosen and masked by the blob's key and the
+// block's index: as unpredictable as a test needs, at memory speed.
+var pool = sync.OnceValue(func() []byte {
+	p := make([]byte, poolSize)
+	_, _ = rand.NewChaCha8([32]byte{'o', 'r', 'g', 'e', 'x', 'p', 'o', 'r', 't'}).Read(p)
+	return p
+})
+
+// Blob is generated content of a known size: block i (64 KiB) is computed
+// from the blob's key and i alone, so any range costs only its own blocks.
 type Blob struct {
 	key  uint64
 	Size int64
@@ -63,35 +77,76 @@ type Blob struct {
 
 // ReadAt fills p with the blob's bytes at off.
 func (b Blob) ReadAt(p []byte, off int64) (int, error) {
-	if off >= b.Size {
+	if off < 0 {
+		return 0, errors.New("blob: negative offset")
+	}
+	r := b.Reader()
+	r.off = off
+	n, err := io.ReadFull(r, p)
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// BlobReader reads a blob from an offset; it keeps the current block, so
+// reads of any size cost one block generation per 64 KiB.
+type BlobReader struct {
+	b     Blob
+	off   int64
+	idx   int64
+	block []byte
+}
+
+// Reader returns a reader (and seeker) of the blob from the start.
+func (b Blob) Reader() *BlobReader { return &BlobReader{b: b, idx: -1} }
+
+// Read implements io.Reader.
+func (r *BlobReader) Read(p []byte) (int, error) {
+	if r.off >= r.b.Size {
 		return 0, io.EOF
 	}
-	n := 0
-	var block [blockSize]byte
-	for n < len(p) && off < b.Size {
-		idx := off / blockSize
-		b.fill(block[:], idx)
-		c := copy(p[n:], block[off%blockSize:min(blockSize, b.Size-idx*blockSize)])
-		n += c
-		off += int64(c)
+	idx := r.off / blockSize
+	if idx != r.idx {
+		if r.block == nil {
+			r.block = make([]byte, blockSize)
+		}
+		r.b.fill(r.block, idx)
+		r.idx = idx
 	}
-	if n < len(p) {
-		return n, io.EOF
-	}
+	n := copy(p, r.block[r.off%blockSize:min(blockSize, r.b.Size-idx*blockSize)])
+	r.off += int64(n)
 	return n, nil
 }
 
-func (b Blob) fill(dst []byte, idx int64) {
-	var seed [32]byte
-	binary.LittleEndian.PutUint64(seed[0:], b.key)
-	binary.LittleEndian.PutUint64(seed[8:], uint64(idx))
-	binary.LittleEndian.PutUint64(seed[16:], mix(b.key, uint64(idx)))
-	c := rand.NewChaCha8(seed)
-	_, _ = c.Read(dst)
+// Seek implements io.Seeker.
+func (r *BlobReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		offset += r.off
+	case io.SeekEnd:
+		offset += r.b.Size
+	}
+	if offset < 0 {
+		return r.off, errors.New("blob: negative position")
+	}
+	r.off = offset
+	return offset, nil
 }
 
-// Reader streams the blob from the start.
-func (b Blob) Reader() io.Reader { return io.NewSectionReader(b, 0, b.Size) }
+// fill writes block idx into dst (len(dst) ≤ blockSize).
+func (b Blob) fill(dst []byte, idx int64) {
+	h := mix(b.key, uint64(idx))
+	src := pool()[h%(poolSize-blockSize):]
+	mask := mix(h, 1)
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(src[i:])^mask)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = src[i] ^ byte(mask>>(8*(i%8)))
+	}
+}
 
 // SHA256 streams the blob through SHA-256 and returns the hex digest.
 func (b Blob) SHA256() string {

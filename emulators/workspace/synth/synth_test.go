@@ -15,7 +15,7 @@ import (
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 )
 
-func newOrg(t *testing.T, opt synth.Options) *synth.Org {
+func newOrg(t testing.TB, opt synth.Options) *synth.Org {
 	t.Helper()
 	g, err := synth.New(opt)
 	if err != nil {

@@ -2,9 +2,7 @@ package calendar
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"sort"
 	"time"
 
@@ -24,8 +22,7 @@ type Clients interface {
 // Options tune the connector. The zero value means the defaults.
 type Options struct {
 	// Now stamps DTSTAMP (default time.Now).
-	Now    func() time.Time
-	Logger *slog.Logger
+	Now func() time.Time
 }
 
 // Connector exports calendars.
@@ -40,9 +37,6 @@ var _ connector.Connector = (*Connector)(nil)
 func New(clients Clients, opts Options) *Connector {
 	if opts.Now == nil {
 		opts.Now = time.Now
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Connector{clients: clients, opts: opts}
 }
@@ -148,7 +142,7 @@ func (c *Connector) one(ctx context.Context, svc *calendar.Service, k cal, path 
 		return fmt.Errorf("create %s: %w", path, err)
 	}
 	if err := b.encode(w, k.name); err != nil {
-		return errors.Join(fmt.Errorf("write %s", path), err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	for _, id := range b.items {
 		e.Item(id)

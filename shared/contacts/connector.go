@@ -2,9 +2,7 @@ package contacts
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -24,10 +22,9 @@ type Clients interface {
 	HTTPClient(ctx context.Context, subject, api string) *http.Client
 }
 
-// Options tune the connector. The zero value means the defaults.
-type Options struct {
-	Logger *slog.Logger
-}
+// Options tune the connector. There are none yet; the zero value is the
+// default.
+type Options struct{}
 
 // Connector exports contacts.
 type Connector struct {
@@ -39,9 +36,6 @@ var _ connector.Connector = (*Connector)(nil)
 
 // New returns a Contacts connector.
 func New(clients Clients, opts Options) *Connector {
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
 	return &Connector{clients: clients, opts: opts}
 }
 
@@ -192,7 +186,7 @@ func (w *writer) person(ctx context.Context, p *people.Person, in []string, reco
 		cats = append(cats, w.names[g])
 	}
 	if err := w.enc.Encode(card(p, cats, img, typ)); err != nil {
-		return errors.Join(fmt.Errorf("write %s", w.path), err)
+		return fmt.Errorf("write %s: %w", w.path, err)
 	}
 	if record {
 		w.e.Item(p.ResourceName)

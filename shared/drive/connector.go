@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"google.golang.org/api/drive/v3"
@@ -32,7 +32,6 @@ type Options struct {
 	CheckpointFiles int
 	// PageSize is the listing page size (default 1000, the maximum).
 	PageSize int64
-	Logger   *slog.Logger
 }
 
 // Connector exports Drive files.
@@ -53,9 +52,6 @@ func New(clients Clients, opts Options) *Connector {
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = 1000
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Connector{clients: clients, opts: opts}
 }
@@ -130,7 +126,22 @@ func reason(err error) string {
 	if errors.As(err, &ue) {
 		return string(ue)
 	}
+	var ef exportFailed
+	if errors.As(err, &ef) {
+		return ef.Error()
+	}
 	return pacer.Reason(err)
+}
+
+// exportFailed is a Google file whose export and export link both failed.
+type exportFailed struct{ first, link error }
+
+func (e exportFailed) Error() string {
+	what := "export failed: " + pacer.Reason(e.first)
+	if tooLarge(e.first) {
+		what = "export is over Drive's 10 MB limit"
+	}
+	return what + "; its export link failed too: " + pacer.Reason(e.link)
 }
 
 type unsupportedError string
@@ -147,7 +158,7 @@ func (r *run) write(ctx context.Context, it item) (int64, error) {
 		return r.shortcut(entry, f)
 	case exportExt(f.MimeType) != "":
 		return r.exported(ctx, entry, f)
-	case len(f.MimeType) > len(googlePrefix) && f.MimeType[:len(googlePrefix)] == googlePrefix:
+	case strings.HasPrefix(f.MimeType, googlePrefix):
 		return 0, unsupportedError(unexportable(f.MimeType))
 	}
 	w, err := r.e.Create(entry)
@@ -179,8 +190,9 @@ func (r *run) shortcut(entry connector.Entry, f *drive.File) (int64, error) {
 	return int64(n), nil
 }
 
-// exported writes a Google file in its export format, through exportLinks
-// when the export is too large.
+// exported writes a Google file in its export format; when files.export
+// fails (above all over the 10 MB limit) it fetches the file's exportLinks
+// URL instead.
 func (r *run) exported(ctx context.Context, entry connector.Entry, f *drive.File) (int64, error) {
 	format := exportFormats[f.MimeType]
 	b, err := exportDoc(ctx, r.svc, f.Id, format.mime)
@@ -195,12 +207,15 @@ func (r *run) exported(ctx context.Context, entry connector.Entry, f *drive.File
 		return int64(len(b)), nil
 	}
 	link := f.ExportLinks[format.mime]
-	if !tooLarge(err) || link == "" {
+	if link == "" || pacer.ClassOf(err) == pacer.Fatal {
 		return 0, err
 	}
 	tmp, lerr := exportLink(ctx, r.http, link)
 	if lerr != nil {
-		return 0, fmt.Errorf("export is over 10 MB, and its export link failed too: %s", pacer.Reason(lerr))
+		if pacer.ClassOf(lerr) == pacer.Fatal {
+			return 0, lerr
+		}
+		return 0, exportFailed{first: err, link: lerr}
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()

@@ -7,9 +7,9 @@
 // trashed. Binary files are downloaded as they are, resuming a broken
 // download with a Range request and checking the MD5 when Drive gives one.
 // Google Docs, Sheets, Slides and Drawings are exported as docx, xlsx, pptx
-// and svg; when the export is over Drive's 10 MB limit, the file's
-// exportLinks URL is fetched instead, and only if both fail is the file
-// recorded as a failure with the reason. Shortcuts are listed as a small
+// and svg; when files.export fails (above all over Drive's 10 MB limit),
+// the file's exportLinks URL is fetched instead, and only if both fail is
+// the file recorded as a failure, with both reasons. Shortcuts are listed as a small
 // ".url" file pointing at their target; they are not followed. Forms,
 // Sites, Maps and other Google types that Drive cannot export are recorded
 // as failures saying so.

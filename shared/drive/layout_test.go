@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	emulator "github.com/orgexport/orgexport/emulators/workspace"
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/connector/connectortest"
 	"github.com/orgexport/orgexport/shared/drive"
@@ -60,6 +61,11 @@ func TestLayoutNamesAndShortcuts(t *testing.T) {
 	if len(reports) == 0 {
 		t.Errorf("the second report.pdf in Projects has no id-derived suffix; paths: %v", keys(paths))
 	}
+	// The Handbook's export is over Drive's 10 MB limit: it comes through
+	// its exportLinks URL.
+	if hb := paths["Drive/Handbook.docx"]; hb == nil || len(hb.Data) <= 10<<20 {
+		t.Errorf("the Doc over 10 MB was not exported through exportLinks")
+	}
 	sc := paths["Drive/Shortcut to report.url"]
 	if sc != nil && (sc.ItemID != "" || !strings.Contains(string(sc.Data), "URL=https://drive.google.com/open?id=")) {
 		t.Errorf("shortcut entry: item %q, %q", sc.ItemID, sc.Data)
@@ -79,4 +85,29 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestGoogleFileFailsOnlyWhenExportAndLinkBothFail(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(3))
+	a := env.Accounts()[1]
+	var handbook string
+	for _, it := range env.Truth(a, "Drive") {
+		if it.Name == "Handbook" {
+			handbook = it.ItemID
+		}
+	}
+	env.SetFaults(t, emulator.Faults{FailItems: []string{handbook}})
+	r, err := connectortest.ExportAll(context.Background(), drive.New(env.Factory, drive.Options{}), a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := r.Failures()
+	if len(fs) != 1 || fs[0].ItemID != handbook || fs[0].Path != "Drive/Handbook.docx" ||
+		!strings.Contains(fs[0].Reason, "export link failed too") {
+		t.Fatalf("failures %+v, want the Handbook with both reasons", fs)
+	}
+	t.Log(fs[0].Reason)
+	if r.Items()[handbook] != 0 {
+		t.Error("the failed file also has an entry")
+	}
 }

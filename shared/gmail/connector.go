@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -32,7 +31,6 @@ type Options struct {
 	Workers int
 	// PageSize is the list page size (default 500, the API's maximum).
 	PageSize int64
-	Logger   *slog.Logger
 }
 
 // Connector exports Gmail mailboxes.
@@ -53,9 +51,6 @@ func New(clients Clients, opts Options) *Connector {
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = 500
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Connector{clients: clients, opts: opts}
 }

@@ -92,7 +92,7 @@ func checkTools(t *testing.T, name string) [][2]any {
 	if _, err := exec.LookPath("bsdtar"); err == nil {
 		// From a pipe, libarchive reads the zip as a stream: local headers
 		// and data descriptors, not the central directory.
-		cmd := exec.Command("sh", "-c", `bsdtar -xOf - < "$1" > /dev/null`, "sh", name)
+		cmd := exec.Command("sh", "-c", `cat "$1" | bsdtar -xOf - > /dev/null`, "sh", name)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("bsdtar (streaming): %v\n%s", err, out)
 		}

@@ -101,8 +101,8 @@ func Connectors(f *workspace.Factory, log *slog.Logger) []pipeline.Connector {
 	return []pipeline.Connector{
 		gmail.New(f, gmail.Options{}),
 		drive.New(f, drive.Options{}),
-		calendar.New(f, calendar.Options{}),
-		contacts.New(f, contacts.Options{}),
+		calendar.New(f, calendar.Options{Logger: log}),
+		contacts.New(f, contacts.Options{Logger: log}),
 	}
 }
 

@@ -44,6 +44,9 @@ func main() {
 }
 
 func run(f flags, logger *slog.Logger) error {
+	// Catch signals before the URL is printed: whoever reads it may stop us at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	opt, err := options(f)
 	if err != nil {
 		return err
@@ -75,8 +78,6 @@ func run(f flags, logger *slog.Logger) error {
 	fmt.Println(s.URL())
 	logger.Info("serving", "url", s.URL(), "preset", f.preset, "seed", opt.Seed, "users", opt.Users,
 		"domain", opt.Domain, "now", opt.Now.Format(time.RFC3339), "issuer", s.IssuerURL())
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
 	logger.Info("stopping")
 	return s.Close()

@@ -12,14 +12,23 @@ import (
 	"time"
 )
 
+// TestMain runs the command itself when the test re-executes its binary,
+// so the test needs no separate build.
+func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv("WORKSPACE_EMULATOR_ARGS"); ok {
+		os.Args = append([]string{"workspace-emulator"}, strings.Fields(args)...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 // The command prints its URL, serves, and exits cleanly on SIGINT.
 func TestCommandServesAndStopsOnInterrupt(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "workspace-emulator")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	key := filepath.Join(t.TempDir(), "key.json")
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-preset", "demo", "-seed", "1", "-key-file", key)
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "WORKSPACE_EMULATOR_ARGS=-addr 127.0.0.1:0 -preset demo -seed 1 -key-file "+key)
+	cmd.Stderr = os.Stderr
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -30,7 +30,9 @@ type Route struct {
 	Endpoint     string // URL the messages are POSTed to
 	// Audience of the token; default Endpoint, as Pub/Sub does.
 	Audience string
-	// ServiceAccount is the push identity: the token's email and subject.
+	// ServiceAccount is the push identity: the token's email claim (and its
+	// subject, where Google would put the account's numeric id), which is
+	// what verifiers check.
 	ServiceAccount string
 	// AckDeadline is how long the endpoint has to answer; default 10s.
 	AckDeadline time.Duration

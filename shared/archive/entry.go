@@ -73,11 +73,24 @@ func (p *PartWriter) finishEntry() error {
 	return p.err
 }
 
-// dropEntry abandons the current file. Its bytes stay in the part but no
-// central directory record points at them, so unzip tools do not see it.
+// dropEntry abandons the current file. Its data is ended properly, with a
+// data descriptor, so that readers that stream through local headers stay
+// in step (and show what was written of it), but no central directory
+// record points at it, so unzip, 7-Zip, Python and file managers do not
+// list it.
 func (p *PartWriter) dropEntry() {
 	w := p.cur
 	p.cur = nil
-	w.release()
+	defer w.release()
 	delete(p.names, maphash.String(p.seed, zipname.Key(w.e.name)))
+	if w.fw != nil {
+		if err := w.fw.Close(); err != nil {
+			p.fail(fmt.Errorf("end failed entry %q: %w", w.e.name, err))
+			return
+		}
+	}
+	w.e.csize = uint64(p.zip.w.n - w.start)
+	if err := p.zip.descriptor(w.e); err != nil {
+		p.fail(fmt.Errorf("end failed entry %q: %w", w.e.name, err))
+	}
 }

@@ -74,6 +74,8 @@ func TestFailOfSingleItemEntryLeavesItOut(t *testing.T) {
 	}
 	// The failed name is free again, for a retry of the same item.
 	create(t, p, connector.Entry{Path: "Drive/b.bin", ItemID: "B"}, "bravo")
+	create(t, p, connector.Entry{Path: "Drive/d.txt", ItemID: "D"}, strings.Repeat("deflated, then failed ", 3000))
+	p.Fail(connector.Failure{Product: export.Drive, ItemID: "D", Reason: "quota"})
 	create(t, p, connector.Entry{Path: "Drive/c.txt", ItemID: "C"}, "charlie")
 	sum, err := p.Close()
 	if err != nil {
@@ -84,14 +86,14 @@ func TestFailOfSingleItemEntryLeavesItOut(t *testing.T) {
 		t.Errorf("entries %v", got)
 	}
 	checkTools(t, saveZip(t, buf.Bytes()))
-	if sum.Files[export.Drive] != 3 || sum.Items[export.Drive] != 3 || sum.Failed[export.Drive] != 1 {
+	if sum.Files[export.Drive] != 3 || sum.Items[export.Drive] != 3 || sum.Failed[export.Drive] != 2 {
 		t.Errorf("summary %+v", sum)
 	}
 	var fs []connector.Failure
 	if err := ReadFailures(&failures, func(f connector.Failure) error { fs = append(fs, f); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 1 || fs[0].ItemID != "B" || fs[0].Reason != "download interrupted" {
+	if len(fs) != 2 || fs[0].ItemID != "B" || fs[0].Reason != "download interrupted" || fs[1].ItemID != "D" {
 		t.Errorf("failures %+v", fs)
 	}
 	var paths []string

@@ -85,6 +85,16 @@ func (z *zipWriter) begin(e *entry) error {
 
 // end writes e's data descriptor and keeps its central directory record.
 func (z *zipWriter) end(e *entry) error {
+	if err := z.descriptor(e); err != nil {
+		return err
+	}
+	z.central.Write(centralRecord(e))
+	z.entries++
+	return nil
+}
+
+// descriptor writes e's data descriptor.
+func (z *zipWriter) descriptor(e *entry) error {
 	var b []byte
 	b = binary.LittleEndian.AppendUint32(b, sigDescriptor)
 	b = binary.LittleEndian.AppendUint32(b, e.crc)
@@ -97,12 +107,8 @@ func (z *zipWriter) end(e *entry) error {
 		b = binary.LittleEndian.AppendUint32(b, uint32(e.csize))
 		b = binary.LittleEndian.AppendUint32(b, uint32(e.size))
 	}
-	if _, err := z.w.Write(b); err != nil {
-		return err
-	}
-	z.central.Write(centralRecord(e))
-	z.entries++
-	return nil
+	_, err := z.w.Write(b)
+	return err
 }
 
 // centralRecord encodes e's central directory header.

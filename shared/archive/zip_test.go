@@ -71,8 +71,9 @@ if bad is not None:
     sys.exit("bad entry: " + bad)
 print(json.dumps([[i.filename, i.file_size] for i in z.infolist()]))`
 
-// checkTools runs unzip -t and Python's zipfile on the zip at name and
-// returns the [name, size] pairs Python lists.
+// checkTools runs unzip -t, 7-Zip and bsdtar (streaming) where installed,
+// and Python's zipfile on the zip at name, and returns the [name, size]
+// pairs Python lists.
 func checkTools(t *testing.T, name string) [][2]any {
 	t.Helper()
 	for _, tool := range []string{"unzip", "python3"} {
@@ -82,6 +83,19 @@ func checkTools(t *testing.T, name string) [][2]any {
 	}
 	if out, err := exec.Command("unzip", "-tqq", name).CombinedOutput(); err != nil {
 		t.Fatalf("unzip -t: %v\n%s", err, out)
+	}
+	if _, err := exec.LookPath("7zz"); err == nil {
+		if out, err := exec.Command("7zz", "t", "-bd", name).CombinedOutput(); err != nil {
+			t.Fatalf("7-Zip: %v\n%s", err, out)
+		}
+	}
+	if _, err := exec.LookPath("bsdtar"); err == nil {
+		// From a pipe, libarchive reads the zip as a stream: local headers
+		// and data descriptors, not the central directory.
+		cmd := exec.Command("sh", "-c", `cat "$1" | bsdtar -xOf - > /dev/null`, "sh", name)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("bsdtar (streaming): %v\n%s", err, out)
+		}
 	}
 	out, err := exec.Command("python3", "-c", pythonList, name).Output()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -95,5 +96,35 @@ func TestPythonMailboxReadsEveryMessage(t *testing.T) {
 	}
 	if !strings.Contains(out, "Inbox") || !strings.Contains(out, "Kvitton – räkningar") {
 		t.Errorf("label names missing from X-Gmail-Labels:\n%s", out)
+	}
+}
+
+func TestSegmentsAreNeverEmptyExceptAnEmptyMailbox(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(7))
+	c := gmail.New(env.Factory, gmail.Options{CheckpointBytes: 1, PageSize: 2})
+	a := env.Accounts()[0]
+	r, err := connectortest.ExportAll(context.Background(), c, a, func(int, string) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Entries()) < 3 {
+		t.Fatalf("%d mbox files for 1-byte checkpoints, want one per batch", len(r.Entries()))
+	}
+	for i, e := range r.Entries() {
+		want := "Mail/All mail Including Spam and Trash.mbox"
+		if i > 0 {
+			want = fmt.Sprintf("Mail/All mail Including Spam and Trash-%d.mbox", i+1)
+		}
+		if e.Path != want || len(e.Data) == 0 {
+			t.Errorf("entry %d: %q with %d bytes, want %q, not empty", i, e.Path, len(e.Data), want)
+		}
+	}
+
+	opts := synth.Tiny(7)
+	opts.MetadataOnly = true
+	empty := connectortest.Start(t, opts)
+	r, err = connectortest.ExportAll(context.Background(), gmail.New(empty.Factory, gmail.Options{}), empty.Accounts()[0], nil)
+	if err != nil || len(r.Entries()) != 1 || len(r.Entries()[0].Data) != 0 {
+		t.Fatalf("empty mailbox: %v, %v", err, r)
 	}
 }

@@ -25,9 +25,6 @@ type run struct {
 }
 
 func (r *run) export(ctx context.Context) error {
-	if err := r.openSegment(); err != nil {
-		return err
-	}
 	for {
 		list, err := r.svc.Users.Messages.List("me").IncludeSpamTrash(true).
 			MaxResults(r.c.opts.PageSize).PageToken(r.pos.Page).
@@ -39,9 +36,14 @@ func (r *run) export(ctx context.Context) error {
 			return err
 		}
 		if list.NextPageToken == "" {
-			return r.mbox.flush()
+			return r.finish()
 		}
 		r.pos = cursor{Page: list.NextPageToken, Seg: r.pos.Seg}
+		if r.written >= r.c.opts.CheckpointBytes {
+			if err := r.checkpoint(ctx); err != nil {
+				return err
+			}
+		}
 	}
 }
 
@@ -80,6 +82,11 @@ func (r *run) write(m message) error {
 			Path: segmentPath(r.pos.Seg), Reason: pacer.Reason(m.err)})
 		return nil
 	}
+	if r.mbox == nil {
+		if err := r.openSegment(); err != nil {
+			return err
+		}
+	}
 	thrid := threadID(m.msg.ThreadId)
 	err := r.mbox.write(thrid+"@xxx", internalDate(m.msg), []header{
 		{"X-GM-THRID", thrid},
@@ -96,14 +103,32 @@ func (r *run) write(m message) error {
 // checkpoint ends the current mbox file and starts the next, unless the
 // part is cut here.
 func (r *run) checkpoint(ctx context.Context) error {
+	if r.mbox == nil {
+		return nil // nothing written since the last checkpoint
+	}
 	if err := r.mbox.flush(); err != nil {
 		return fmt.Errorf("write mbox: %w", err)
 	}
 	r.pos.Seg++
-	if err := r.e.Checkpoint(ctx, r.pos.String()); err != nil {
-		return err
+	r.mbox = nil // the next message opens the next file
+	return r.e.Checkpoint(ctx, r.pos.String())
+}
+
+// finish flushes the last mbox file. An empty mailbox still gets its
+// (empty) mbox file, so the archive shows there was nothing to export.
+func (r *run) finish() error {
+	if r.mbox == nil && r.pos.Seg == 0 {
+		if err := r.openSegment(); err != nil {
+			return err
+		}
 	}
-	return r.openSegment()
+	if r.mbox == nil {
+		return nil
+	}
+	if err := r.mbox.flush(); err != nil {
+		return fmt.Errorf("write mbox: %w", err)
+	}
+	return nil
 }
 
 func (r *run) openSegment() error {

@@ -118,7 +118,10 @@ func newEmulator(o Options, issuerURL string) (*emulator, error) {
 	}
 	if e.client == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = 256
+		// keep a connection per concurrent dispatch to a target: closing
+		// and redialling them costs more than the dispatch
+		tr.MaxIdleConns = 0
+		tr.MaxIdleConnsPerHost = maxConcurrent
 		e.client = &http.Client{Transport: tr}
 	}
 	return e, nil

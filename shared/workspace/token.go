@@ -64,7 +64,13 @@ type delegatedSource struct {
 	now      func() time.Time
 }
 
+// tokenTimeout bounds one signing and exchange, which cannot be cancelled
+// by the API call that needed the token.
+const tokenTimeout = time.Minute
+
 func (s *delegatedSource) Token() (*oauth2.Token, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, tokenTimeout)
+	defer cancel()
 	now := s.now()
 	claims, err := json.Marshal(map[string]any{
 		"iss":   s.account,
@@ -77,19 +83,19 @@ func (s *delegatedSource) Token() (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	assertion, err := s.signer.SignJWT(s.ctx, string(claims))
+	assertion, err := s.signer.SignJWT(ctx, string(claims))
 	if err != nil {
 		return nil, err
 	}
-	return s.exchange(assertion, now)
+	return s.exchange(ctx, assertion, now)
 }
 
-func (s *delegatedSource) exchange(assertion string, now time.Time) (*oauth2.Token, error) {
+func (s *delegatedSource) exchange(ctx context.Context, assertion string, now time.Time) (*oauth2.Token, error) {
 	form := url.Values{
 		"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
 		"assertion":  {assertion},
 	}
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, s.tokenURL, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,16 @@ import (
 func (s *Server) calendarRoutes(api func(string, string, http.HandlerFunc)) {
 	api("calendar", "GET /calendar/v3/users/me/calendarList", handle(s.listCalendars))
 	api("calendar", "GET /calendar/v3/calendars/{calendarId}/events", handle(s.listEvents))
+	api("calendar", "GET /calendar/v3/calendars/{calendarId}", handle(s.getCalendar))
+}
+
+func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.calendarFor(r)
+	if err != nil {
+		return err
+	}
+	reply(w, r, obj{"kind": "calendar#calendar", "etag": etag("c" + c.ID), "id": c.ID, "summary": c.Summary, "timeZone": c.TimeZone}, "")
+	return nil
 }
 
 func (s *Server) listCalendars(w http.ResponseWriter, r *http.Request) error {

@@ -73,6 +73,10 @@ func TestCalendarSeriesExceptionsAndDeletedEvents(t *testing.T) {
 			t.Errorf("event %s in truth, not served", id)
 		}
 	}
+	cal, err := svc.Calendars.Get(user).Fields("timeZone").Do()
+	if err != nil || cal.TimeZone != "Europe/Stockholm" || cal.Summary != "" {
+		t.Errorf("calendars.get with fields=timeZone: %v %+v", err, cal)
+	}
 	plain, err := svc.Events.List("primary").Do()
 	if err != nil {
 		t.Fatal(err)
@@ -153,9 +157,9 @@ func TestPeopleContactsGroupsAndOtherContacts(t *testing.T) {
 			t.Errorf("contact %s in truth, not served", id)
 		}
 	}
-	groups, err := svc.ContactGroups.List().Do()
-	if err != nil || len(groups.ContactGroups) != 4 {
-		t.Fatalf("contactGroups: %v %+v", err, groups)
+	groups, err := svc.ContactGroups.List().GroupFields("name").Do()
+	if err != nil || len(groups.ContactGroups) != 4 || groups.ContactGroups[2].Name != "Family" || groups.ContactGroups[2].GroupType != "" {
+		t.Fatalf("contactGroups with groupFields=name: %v %+v", err, groups)
 	}
 	_, err = svc.People.Connections.List("people/me").Do()
 	wantAPIError(t, err, 400, "badRequest")

@@ -3,6 +3,7 @@ package workspace
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,18 +131,61 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	order, err := s.userOrder(q.Get("orderBy"), q.Get("sortOrder"))
+	if err != nil {
+		return err
+	}
 	users := s.org.Users()
 	var items []obj
 	i := start
 	for ; i < len(users) && len(items) < size; i++ {
-		if keep(users[i]) {
-			items = append(items, s.userJSON(users[i]))
+		if u := users[order(i)]; keep(u) {
+			items = append(items, s.userJSON(u))
 		}
 	}
 	res := obj{"kind": "admin#directory#users", "etag": etag("users"), "users": items}
 	setNext(res, i, len(users))
 	reply(w, r, res, "")
 	return nil
+}
+
+// userOrder maps a row to a user index for orderBy (email, givenName,
+// familyName; ties by email) and sortOrder; without orderBy, the admin
+// comes first, then creation order.
+func (s *Server) userOrder(by, dir string) (func(int) int, error) {
+	if by == "" {
+		return func(i int) int { return i }, nil
+	}
+	perm, ok := s.userSorts[by]
+	if !ok {
+		return nil, apiError{400, "invalid", "Invalid Input: orderBy " + by}
+	}
+	switch dir {
+	case "", "ASCENDING":
+		return func(i int) int { return int(perm[i]) }, nil
+	case "DESCENDING":
+		return func(i int) int { return int(perm[len(perm)-1-i]) }, nil
+	}
+	return nil, apiError{400, "invalid", "Invalid Input: sortOrder " + dir}
+}
+
+// sortUsers makes the orderBy permutations (a few ints per user).
+func sortUsers(users []synth.User) map[string][]int32 {
+	keys := map[string]func(synth.User) string{
+		"email":      func(u synth.User) string { return u.Email },
+		"givenName":  func(u synth.User) string { return u.GivenName + "\x00" + u.Email },
+		"familyName": func(u synth.User) string { return u.FamilyName + "\x00" + u.Email },
+	}
+	out := map[string][]int32{}
+	for name, key := range keys {
+		perm := make([]int32, len(users))
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(key(users[a]), key(users[b])) })
+		out[name] = perm
+	}
+	return out
 }
 
 func setNext(res obj, next, total int) {

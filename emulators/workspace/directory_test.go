@@ -87,6 +87,15 @@ func TestDirectoryServesTheAccountsOfR1(t *testing.T) {
 	if recent == 0 || young <= recent {
 		t.Errorf("%d users created in the last 24 h and %d in 30 days; want some of each", recent, young)
 	}
+	sorted, err := svc.Users.List().Customer("my_customer").OrderBy("email").MaxResults(500).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(sorted.Users); i++ {
+		if sorted.Users[i-1].PrimaryEmail > sorted.Users[i].PrimaryEmail {
+			t.Fatalf("orderBy=email: %s before %s", sorted.Users[i-1].PrimaryEmail, sorted.Users[i].PrimaryEmail)
+		}
+	}
 	got, err := svc.Users.Get(users[3].Id).Do()
 	if err != nil || got.PrimaryEmail != users[3].PrimaryEmail {
 		t.Errorf("users.get by id: %v %v", got, err)

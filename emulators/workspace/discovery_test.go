@@ -135,6 +135,7 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 		{"drive", "DriveList", admin, "drive/v3/drives?useDomainAdminAccess=true"},
 		{"drive", "FileList", admin, "drive/v3/files?fields=*&corpora=drive&includeItemsFromAllDrives=true&supportsAllDrives=true&driveId=" + drive0},
 		{"calendar", "CalendarList", user, "calendar/v3/users/me/calendarList"},
+		{"calendar", "Calendar", user, "calendar/v3/calendars/primary"},
 		{"calendar", "Events", user, "calendar/v3/calendars/primary/events?showDeleted=true"},
 		{"calendar", "Events", admin, "calendar/v3/calendars/" + org.Resources()[0].Email + "/events"},
 		{"people", "ListConnectionsResponse", user, "v1/people/me/connections?personFields=names,emailAddresses,phoneNumbers,photos,memberships"},

@@ -113,16 +113,41 @@ func (s *Server) listContactGroups(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	fields := map[string]bool{"metadata": true, "groupType": true, "memberCount": true, "name": true}
+	if v := r.URL.Query().Get("groupFields"); v != "" {
+		fields = map[string]bool{}
+		for _, f := range strings.Split(v, ",") {
+			fields[strings.TrimSpace(f)] = true
+		}
+	}
 	end := min(len(gs), start+size)
 	items := []obj{}
 	for _, g := range gs[min(start, end):end] {
-		items = append(items, obj{"resourceName": g.ResourceName, "etag": etag(g.ResourceName), "name": g.Name,
-			"formattedName": g.Name, "groupType": g.Type, "memberCount": g.Members})
+		items = append(items, groupJSON(g, fields))
 	}
 	res := obj{"contactGroups": items, "totalItems": len(gs)}
 	setNext(res, end, len(gs))
 	reply(w, r, res, "")
 	return nil
+}
+
+// groupJSON is a contact group with the fields of groupFields (default
+// metadata, groupType, memberCount, name).
+func groupJSON(g synth.ContactGroup, fields map[string]bool) obj {
+	o := obj{"resourceName": g.ResourceName, "etag": etag(g.ResourceName)}
+	if fields["name"] {
+		o["name"], o["formattedName"] = g.Name, g.Name
+	}
+	if fields["groupType"] {
+		o["groupType"] = g.Type
+	}
+	if fields["memberCount"] {
+		o["memberCount"] = g.Members
+	}
+	if fields["metadata"] {
+		o["metadata"] = obj{"updateTime": "2026-01-01T00:00:00Z"}
+	}
+	return o
 }
 
 func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request) {

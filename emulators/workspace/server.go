@@ -40,6 +40,8 @@ type Server struct {
 	faults *faultState
 	saKey  *rsa.PrivateKey
 	macKey []byte
+	// userSorts are users.list's orderBy permutations.
+	userSorts map[string][]int32
 }
 
 // Start listens on addr (host:port; port 0 picks one) and serves until
@@ -48,7 +50,7 @@ func Start(cfg Config, addr string) (*Server, error) {
 	if cfg.Org == nil {
 		return nil, errors.New("workspace emulator: no organisation")
 	}
-	s := &Server{org: cfg.Org, log: cfg.Logger, now: cfg.Now, macKey: make([]byte, 32)}
+	s := &Server{org: cfg.Org, log: cfg.Logger, now: cfg.Now, macKey: make([]byte, 32), userSorts: sortUsers(cfg.Org.Users())}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

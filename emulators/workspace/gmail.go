@@ -47,7 +47,8 @@ func (s *Server) listLabels(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// listMessages lists newest first; labelIds filters; q is not interpreted.
+// listMessages lists newest first; labelIds filters; Spam and Trash only
+// with includeSpamTrash; q is not interpreted.
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	u, err := mailbox(r)
 	if err != nil {
@@ -58,12 +59,14 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	want := r.URL.Query()["labelIds"]
+	spamTrash := boolParam(r, "includeSpamTrash")
 	n := s.org.MessageCount(u.Index)
 	items := []obj{}
 	i := start
 	for ; i < n && len(items) < size; i++ {
 		m := s.org.Message(u.Index, n-1-i)
-		if hasLabels(m.LabelIDs, want) {
+		hidden := !spamTrash && (slices.Contains(m.LabelIDs, "SPAM") || slices.Contains(m.LabelIDs, "TRASH"))
+		if !hidden && hasLabels(m.LabelIDs, want) {
 			items = append(items, obj{"id": m.ID, "threadId": m.ThreadID})
 		}
 	}

@@ -32,7 +32,7 @@ func TestGmailRawMessagesMatchTheTruth(t *testing.T) {
 		}
 	}
 	got := map[string]string{}
-	err = svc.Users.Messages.List("me").MaxResults(4).Pages(ctx, func(p *gmail.ListMessagesResponse) error {
+	err = svc.Users.Messages.List("me").IncludeSpamTrash(true).MaxResults(4).Pages(ctx, func(p *gmail.ListMessagesResponse) error {
 		for _, m := range p.Messages {
 			full, err := svc.Users.Messages.Get("me", m.Id).Format("raw").Do()
 			if err != nil {
@@ -57,6 +57,10 @@ func TestGmailRawMessagesMatchTheTruth(t *testing.T) {
 		if got[id] != sum {
 			t.Errorf("message %s: sha256 %s, truth %s", id, got[id], sum)
 		}
+	}
+	plain, err := svc.Users.Messages.List("me").Do()
+	if err != nil || len(plain.Messages) != opt.MessagesPerUser-2 {
+		t.Errorf("without includeSpamTrash: %v, %d messages, want all but the spam and trash ones", err, len(plain.Messages))
 	}
 	labels, err := svc.Users.Labels.List("me").Do()
 	if err != nil || len(labels.Labels) < 6 {

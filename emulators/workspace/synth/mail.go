@@ -74,6 +74,9 @@ func (g *Org) Message(user, j int) Message {
 	case 3:
 		m.LabelIDs = []string{"INBOX", "IMPORTANT", "Label_2"}
 	}
+	if n > 5 && (j == 3 || j == 4) { // one in Spam, one in Trash: listed only with includeSpamTrash
+		m.LabelIDs = []string{[]string{"SPAM", "TRASH"}[j-3]}
+	}
 	m.Subject = fmt.Sprintf("Status report %d", j)
 	return m
 }

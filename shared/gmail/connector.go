@@ -2,19 +2,14 @@ package gmail
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-	"time"
 
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/api/gmail/v1"
 
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/pacer"
 )
 
 // Clients makes Gmail clients that act as a user.
@@ -27,7 +22,8 @@ type Options struct {
 	// CheckpointBytes is how much mail is written between checkpoints
 	// (default 64 MiB).
 	CheckpointBytes int64
-	// Workers is how many messages are fetched at once (default 4).
+	// Workers is how many messages are fetched at once (default 4); at
+	// most this many are held in memory.
 	Workers int
 	// PageSize is the list page size (default 500, the API's maximum).
 	PageSize int64
@@ -116,42 +112,4 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cur string,
 		return fmt.Errorf("gmail %s: %w", a.ID, err)
 	}
 	return nil
-}
-
-// message is one fetched message, or why it could not be.
-type message struct {
-	id  string
-	msg *gmail.Message
-	raw []byte
-	err error
-}
-
-// fetch gets the messages of ids at once, with at most Workers in flight.
-func (c *Connector) fetch(ctx context.Context, svc *gmail.Service, ids []string) ([]message, error) {
-	out := make([]message, len(ids))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.opts.Workers)
-	for i, id := range ids {
-		g.Go(func() error {
-			out[i] = message{id: id}
-			m, err := svc.Users.Messages.Get("me", id).Format("raw").
-				Fields("id,threadId,labelIds,internalDate,raw").Context(gctx).Do()
-			if err == nil {
-				out[i].msg = m
-				out[i].raw, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(m.Raw, "="))
-				m.Raw = ""
-			}
-			if pacer.ClassOf(err) == pacer.Fatal {
-				return err
-			}
-			out[i].err = err
-			return nil
-		})
-	}
-	return out, g.Wait()
-}
-
-// internalDate is the message's receipt time.
-func internalDate(m *gmail.Message) time.Time {
-	return time.UnixMilli(m.InternalDate).UTC()
 }

@@ -47,32 +47,22 @@ func (r *run) export(ctx context.Context) error {
 	}
 }
 
-// page writes the page's messages from r.pos.Index on, in batches.
+// page writes the page's messages from r.pos.Index on, in order.
 func (r *run) page(ctx context.Context, msgs []*gmail.Message) error {
-	batch := r.c.opts.Workers * 2
-	for r.pos.Index < len(msgs) {
-		end := min(r.pos.Index+batch, len(msgs))
-		ids := make([]string, 0, end-r.pos.Index)
-		for _, m := range msgs[r.pos.Index:end] {
-			ids = append(ids, m.Id)
-		}
-		got, err := r.c.fetch(ctx, r.svc, ids)
-		if err != nil {
+	ids := make([]string, 0, len(msgs)-r.pos.Index)
+	for _, m := range msgs[r.pos.Index:] {
+		ids = append(ids, m.Id)
+	}
+	return r.c.stream(ctx, r.svc, ids, func(m message) error {
+		if err := r.write(m); err != nil {
 			return err
 		}
-		for _, m := range got {
-			if err := r.write(m); err != nil {
-				return err
-			}
+		r.pos.Index++
+		if r.written >= r.c.opts.CheckpointBytes && r.pos.Index < len(msgs) {
+			return r.checkpoint(ctx)
 		}
-		r.pos.Index = end
-		if r.written >= r.c.opts.CheckpointBytes && (end < len(msgs)) {
-			if err := r.checkpoint(ctx); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // write appends one message to the mbox, or records why it failed.

@@ -2,6 +2,8 @@ package connectortest
 
 import (
 	"context"
+	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,7 +22,25 @@ type Env struct {
 	Factory *workspace.Factory
 	// Admin is the super administrator that reads customer-owned data.
 	Admin string
+
+	faults *faultCounter
 }
+
+// faultCounter counts the emulator's "fault injected" log records.
+type faultCounter struct{ n atomic.Int64 }
+
+func (c *faultCounter) Enabled(context.Context, slog.Level) bool { return true }
+func (c *faultCounter) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "fault injected" {
+		c.n.Add(1)
+	}
+	return nil
+}
+func (c *faultCounter) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *faultCounter) WithGroup(string) slog.Handler      { return c }
+
+// FaultsInjected is how many faults the emulator has injected so far.
+func (env *Env) FaultsInjected() int64 { return env.faults.n.Load() }
 
 // FastPacer retries at once, so fault tests take milliseconds.
 var FastPacer = pacer.Options{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
@@ -34,7 +54,8 @@ func Start(t testing.TB, opts synth.Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := emulator.Start(emulator.Config{Org: org}, "127.0.0.1:0")
+	faults := &faultCounter{}
+	s, err := emulator.Start(emulator.Config{Org: org, Logger: slog.New(faults)}, "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +66,7 @@ func Start(t testing.TB, opts synth.Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{Server: s, Factory: f, Admin: "admin@" + opts.Domain}
+	return &Env{Server: s, Factory: f, Admin: "admin@" + opts.Domain, faults: faults}
 }
 
 // Accounts lists the organisation's accounts as the pipeline would hand

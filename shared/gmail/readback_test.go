@@ -121,7 +121,6 @@ func TestPythonMailboxReadsEveryMessage(t *testing.T) {
 	}
 }
 
-
 func TestSegmentsAreNeverEmptyExceptAnEmptyMailbox(t *testing.T) {
 	env := connectortest.Start(t, synth.Tiny(7))
 	c := gmail.New(env.Factory, gmail.Options{CheckpointBytes: 1, PageSize: 2})

@@ -81,9 +81,28 @@ const exportLimit = 10 << 20
 
 var errExportTooLarge = errors.New("export is over Drive's 10 MB limit")
 
+// again runs read up to resumes+1 times while it fails with a body cut
+// off in transit (the pacer has already retried error statuses).
+func again[T any](ctx context.Context, read func() (T, error)) (T, error) {
+	var v T
+	var err error
+	for try := 0; try <= resumes; try++ {
+		v, err = read()
+		var ge *googleapi.Error
+		if err == nil || ctx.Err() != nil || errors.As(err, &ge) || errors.Is(err, errExportTooLarge) {
+			break
+		}
+	}
+	return v, err
+}
+
 // exportDoc exports a Google file as mimeType into memory (it is at most
 // 10 MB), so a failed export leaves nothing half-written.
 func exportDoc(ctx context.Context, svc *drive.Service, id, mimeType string) ([]byte, error) {
+	return again(ctx, func() ([]byte, error) { return exportOnce(ctx, svc, id, mimeType) })
+}
+
+func exportOnce(ctx context.Context, svc *drive.Service, id, mimeType string) ([]byte, error) {
 	resp, err := svc.Files.Export(id, mimeType).Context(ctx).Download()
 	if err != nil {
 		return nil, err
@@ -114,6 +133,10 @@ func tooLarge(err error) bool {
 // file, so that only a complete download reaches the zip. The caller
 // removes the file.
 func exportLink(ctx context.Context, client *http.Client, url string) (*os.File, error) {
+	return again(ctx, func() (*os.File, error) { return exportLinkOnce(ctx, client, url) })
+}
+
+func exportLinkOnce(ctx context.Context, client *http.Client, url string) (*os.File, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err

@@ -111,3 +111,17 @@ func TestGoogleFileFailsOnlyWhenExportAndLinkBothFail(t *testing.T) {
 		t.Error("the failed file also has an entry")
 	}
 }
+
+func TestBrokenDownloadsResumeWithRange(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(8))
+	a := env.Accounts()[1]
+	env.SetFaults(t, emulator.Faults{APIs: map[string]emulator.APIFaults{"drive": {Truncate: 0.25}}})
+	r, err := connectortest.ExportAll(context.Background(), drive.New(env.Factory, drive.Options{}), a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	connectortest.Check(t, env.Truth(a, "Drive"), r, a)
+	if env.FaultsInjected() < 3 {
+		t.Fatalf("only %d bodies were cut off", env.FaultsInjected())
+	}
+}

@@ -109,7 +109,12 @@ func (g *GCS) NewReader(ctx context.Context, name string) (io.ReadCloser, error)
 // List yields the objects under prefix in name order.
 func (g *GCS) List(ctx context.Context, prefix string) iter.Seq2[Attrs, error] {
 	return func(yield func(Attrs, error) bool) {
-		it := g.bucket.Objects(ctx, &storage.Query{Prefix: prefix})
+		q := &storage.Query{Prefix: prefix}
+		if err := q.SetAttrSelection([]string{"Name", "Size", "ContentType", "MD5", "CRC32C", "Updated"}); err != nil {
+			yield(Attrs{}, fmt.Errorf("list %s: %w", g.objectName(prefix), err))
+			return
+		}
+		it := g.bucket.Objects(ctx, q)
 		for {
 			a, err := it.Next()
 			if errors.Is(err, iterator.Done) {

@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -117,6 +118,20 @@ func photo(ctx context.Context, client *http.Client, p *people.Person) ([]byte, 
 	if url == "" {
 		return nil, "", nil
 	}
+	var b []byte
+	var typ string
+	var err error
+	for try := 0; try < 3; try++ { // again if the body is cut off in transit
+		b, typ, err = download(ctx, client, url)
+		var ge *googleapi.Error
+		if err == nil || ctx.Err() != nil || errors.As(err, &ge) {
+			break
+		}
+	}
+	return b, typ, err
+}
+
+func download(ctx context.Context, client *http.Client, url string) ([]byte, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, "", err

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	emulator "github.com/orgexport/orgexport/emulators/workspace"
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/connector/connectortest"
 	"github.com/orgexport/orgexport/shared/contacts"
@@ -68,5 +69,20 @@ func TestVobjectReadsEveryCardWithPhotos(t *testing.T) {
 	}
 	if !strings.Contains(out, "<script>alert('contact')</script>") {
 		t.Errorf("the hostile name did not survive as text:\n%s", out)
+	}
+}
+
+func TestPhotosCutOffInTransitAreFetchedAgain(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(9))
+	env.SetFaults(t, emulator.Faults{APIs: map[string]emulator.APIFaults{"people": {Truncate: 0.3}}})
+	for _, a := range env.Accounts()[:3] {
+		r, err := connectortest.ExportAll(context.Background(), contacts.New(env.Factory, contacts.Options{}), a, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		connectortest.Check(t, env.Truth(a, export.Contacts), r, a)
+	}
+	if env.FaultsInjected() < 3 {
+		t.Fatalf("only %d answers were cut off", env.FaultsInjected())
 	}
 }

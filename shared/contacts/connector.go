@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/emersion/go-vcard"
 	"google.golang.org/api/people/v1"
@@ -15,16 +16,17 @@ import (
 	"github.com/orgexport/orgexport/shared/zipname"
 )
 
-// Clients makes People clients, and HTTP clients for photos, that act as
-// a user.
+// Clients makes People clients that act as a user.
 type Clients interface {
 	People(ctx context.Context, subject string) (*people.Service, error)
-	HTTPClient(ctx context.Context, subject, api string) *http.Client
 }
 
-// Options tune the connector. There are none yet; the zero value is the
-// default.
-type Options struct{}
+// Options tune the connector. The zero value means the defaults.
+type Options struct {
+	// PhotoClient downloads contact photos, which are public URLs: no
+	// token is sent with them (default: a client with a 1-minute timeout).
+	PhotoClient *http.Client
+}
 
 // Connector exports contacts.
 type Connector struct {
@@ -36,6 +38,9 @@ var _ connector.Connector = (*Connector)(nil)
 
 // New returns a Contacts connector.
 func New(clients Clients, opts Options) *Connector {
+	if opts.PhotoClient == nil {
+		opts.PhotoClient = &http.Client{Timeout: time.Minute}
+	}
 	return &Connector{clients: clients, opts: opts}
 }
 
@@ -64,7 +69,7 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err != nil {
 		return fmt.Errorf("contacts %s: %w", a.ID, err)
 	}
-	w := &writer{e: e, http: c.clients.HTTPClient(ctx, a.Subject, "people"), names: map[string]string{}, pos: map[string]int{}}
+	w := &writer{e: e, http: c.opts.PhotoClient, names: map[string]string{}, pos: map[string]int{}}
 	exported := map[string]bool{}
 	for i, g := range gs {
 		w.pos[g.resource] = i

@@ -72,7 +72,9 @@ func TestVobjectReadsEveryCardWithPhotos(t *testing.T) {
 	}
 }
 
-func TestPhotosCutOffInTransitAreFetchedAgain(t *testing.T) {
+// Answers of the People API cut off in transit are fetched again (by the
+// pacer): the export is still complete.
+func TestAnswersCutOffInTransitAreFetchedAgain(t *testing.T) {
 	env := connectortest.Start(t, synth.Tiny(9))
 	env.SetFaults(t, emulator.Faults{APIs: map[string]emulator.APIFaults{"people": {Truncate: 0.3}}})
 	for _, a := range env.Accounts()[:3] {

@@ -12,6 +12,14 @@
 // content that is already compressed. Only the central directory of the
 // part, a few dozen bytes per entry, is held in memory.
 //
+// Sizes are unknown when an entry starts, so stored entries (where files
+// over 4 GiB are: video, archives, disk images) declare zip64 in their local
+// header and get 8-byte sizes in their data descriptor, as Info-ZIP does for
+// streamed input; readers that stream through local headers (libarchive from
+// a pipe) then read their sizes right. Deflated entries use the classic
+// descriptor unless they pass 4 GiB. The central directory uses zip64 only
+// where a size, offset or the entry count needs it.
+//
 // # Checkpoints and cuts
 //
 // When the part reaches Options.PartSize, or the clock reaches

@@ -160,7 +160,7 @@ func (p *PartWriter) Create(en connector.Entry) (io.Writer, error) {
 	}
 	e := &entry{name: path, method: methodDeflate, modified: en.Modified, itemID: en.ItemID}
 	if en.Content == connector.Compressed {
-		e.method = methodStore
+		e.method, e.zip64 = methodStore, true
 	}
 	if err := p.zip.begin(e); err != nil {
 		return nil, p.fail(err)

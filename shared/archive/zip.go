@@ -45,9 +45,14 @@ var errClosed = errors.New("zip entry already closed")
 
 // entry is the file being written.
 type entry struct {
-	name     string
-	itemID   string
-	method   uint16
+	name   string
+	itemID string
+	method uint16
+	// zip64 declares zip64 in the local header, so that the data descriptor
+	// has 8-byte sizes and readers that stream through local headers read
+	// sizes over 4 GiB right. Set for stored entries, which is where files
+	// that large are (video, archives, disk images).
+	zip64    bool
 	modified time.Time
 	offset   uint64
 	crc      uint32
@@ -67,15 +72,25 @@ type zipWriter struct {
 // begin writes e's local header at the current offset.
 func (z *zipWriter) begin(e *entry) error {
 	e.offset = uint64(z.w.n)
+	needed, size, extra := uint16(version20), uint32(0), []byte(nil)
+	if e.zip64 {
+		// Sizes in the zip64 field, which the data descriptor gives.
+		needed, size = version45, max32
+		extra = binary.LittleEndian.AppendUint16(extra, extraZip64)
+		extra = binary.LittleEndian.AppendUint16(extra, 16)
+		extra = append(extra, make([]byte, 16)...)
+	}
+	extra = appendTimeExtra(extra, e.modified)
 	var b []byte
 	b = binary.LittleEndian.AppendUint32(b, sigLocal)
-	b = binary.LittleEndian.AppendUint16(b, version20)
+	b = binary.LittleEndian.AppendUint16(b, needed)
 	b = binary.LittleEndian.AppendUint16(b, flags(e.name))
 	b = binary.LittleEndian.AppendUint16(b, e.method)
 	b = appendDOSTime(b, e.modified)
-	b = append(b, make([]byte, 12)...) // CRC and sizes: in the data descriptor
+	b = binary.LittleEndian.AppendUint32(b, 0) // CRC: in the data descriptor
+	b = binary.LittleEndian.AppendUint32(b, size)
+	b = binary.LittleEndian.AppendUint32(b, size)
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(e.name)))
-	extra := appendTimeExtra(nil, e.modified)
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(extra)))
 	b = append(b, e.name...)
 	b = append(b, extra...)
@@ -98,9 +113,9 @@ func (z *zipWriter) descriptor(e *entry) error {
 	var b []byte
 	b = binary.LittleEndian.AppendUint32(b, sigDescriptor)
 	b = binary.LittleEndian.AppendUint32(b, e.crc)
-	// Readers take the sizes from the central directory; 8-byte sizes here
-	// only when they do not fit in 4, as archive/zip and Info-ZIP do.
-	if e.size >= max32 || e.csize >= max32 {
+	// 8-byte sizes when the local header declared zip64, or when they do
+	// not fit in 4 (readers of the central directory find them there).
+	if e.zip64 || e.size >= max32 || e.csize >= max32 {
 		b = binary.LittleEndian.AppendUint64(b, e.csize)
 		b = binary.LittleEndian.AppendUint64(b, e.size)
 	} else {

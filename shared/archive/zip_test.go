@@ -215,3 +215,15 @@ func TestPartNames(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestSameItemsGiveSameBytes(t *testing.T) {
+	files := []file{
+		{"Calendar/Work.ics", bytes.Repeat([]byte("BEGIN:VEVENT\r\n"), 300), connector.Compressible},
+		{"Drive/photo.jpg", randomBytes(10_000, 9), connector.Compressed},
+	}
+	a, sa := writePart(t, Options{}, files)
+	b, sb := writePart(t, Options{}, files)
+	if !bytes.Equal(a, b) || !bytes.Equal(sa.SHA256, sb.SHA256) {
+		t.Error("two writes of the same items differ")
+	}
+}

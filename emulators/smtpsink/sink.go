@@ -96,6 +96,9 @@ func (s *Sink) Dir() string { return s.dir }
 // Close stops the sink and closes its connections. The files stay.
 func (s *Sink) Close() error {
 	err := s.server.Close()
+	// Serve may not have registered the listener yet; closing it here
+	// makes Serve return in that case too.
+	s.ln.Close()
 	<-s.done
 	if err != nil && !errors.Is(err, smtp.ErrServerClosed) {
 		return fmt.Errorf("smtpsink: close: %w", err)

@@ -148,3 +148,15 @@ func TestNumberingContinuesAfterRestart(t *testing.T) {
 		}
 	}
 }
+
+func TestCloseRightAfterStart(t *testing.T) {
+	for range 50 {
+		s, err := Start(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orgexport/orgexport/shared/export"
@@ -105,17 +106,16 @@ func (c *Cancellation) content(l links) content {
 func (c *Completion) content(l links) content {
 	d, status := line(c.Domain), statusText(c.State)
 	t := c.Totals
-	cnt := func(n int64) string { return strconv.FormatInt(n, 10) }
 	facts := []fact{
 		{"Status", status},
 		{"Requested", utc(c.RequestedAt)},
 		{"Started", utc(c.StartedAt)},
 		{"Finished", utc(c.FinishedAt)},
-		{"Accounts", cnt(int64(t.Accounts))},
-		{"Accounts with errors", cnt(int64(t.AccountsWithErrors))},
-		{"Items exported", cnt(t.Exported)},
-		{"Items failed", cnt(t.Failed)},
-		{"Products and data types not exported", cnt(int64(t.Unsupported))},
+		{"Accounts", count(int64(t.Accounts))},
+		{"Accounts with errors", count(int64(t.AccountsWithErrors))},
+		{"Items exported", count(t.Exported)},
+		{"Items failed", count(t.Failed)},
+		{"Products and data types not exported", count(int64(t.Unsupported))},
 		{"Export ID", line(c.ExportID)},
 	}
 	notes := []string{"The report lists every account with errors, each file that could not be exported and why, and what could not be exported at all."}
@@ -153,4 +153,22 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return string(s[0]+'a'-'A') + s[1:]
+}
+
+// count writes a number with comma thousands separators, the same under
+// every locale: 2500000 → "2,500,000".
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	if n < 0 {
+		b.WriteByte('-')
+		s = s[1:]
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

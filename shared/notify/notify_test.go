@@ -134,7 +134,7 @@ func TestContentStatesWhatTheSpecAsks(t *testing.T) {
 	d := completion()
 	dc := d.content(testLinks)
 	text, _, _ = dc.render()
-	for _, want := range []string{"Status: Completed with errors", "Accounts: 10000", "Items failed: 340",
+	for _, want := range []string{"Status: Completed with errors", "Accounts: 10,000", "Items failed: 340",
 		"Report: https://storage.example.com/browser/orgexport-archive/C01abcd/exp-1/report.html",
 		"Archive: https://storage.example.com/browser/orgexport-archive/C01abcd/exp-1/"} {
 		if !strings.Contains(text, want) {
@@ -205,6 +205,14 @@ func TestNewSenderChecksConfig(t *testing.T) {
 		breakIt(&m)
 		if _, err := NewSender(m, Options{}); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestCount(t *testing.T) {
+	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 2500000: "2,500,000", -1234: "-1,234", -9223372036854775808: "-9,223,372,036,854,775,808"} {
+		if got := count(in); got != want {
+			t.Errorf("count(%d) = %q, want %q", in, got, want)
 		}
 	}
 }

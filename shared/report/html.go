@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"label":      func(t export.AccountType) string { return t.Label() },
 	"href":       partHref,
 	"stateLabel": stateLabel,
+	"num":        groupDigits,
 }).Parse(htmlSource))
 
 // formatTime shows a time in UTC, ISO 8601, or "not yet" for the zero time.
@@ -29,6 +31,33 @@ func formatTime(t time.Time) string {
 		return "not yet"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// groupDigits writes a count with comma thousands separators, the same
+// under every locale: 26000000 → "26,000,000".
+func groupDigits(n any) string {
+	var s string
+	switch n := n.(type) {
+	case int:
+		s = strconv.Itoa(n)
+	case int64:
+		s = strconv.FormatInt(n, 10)
+	default:
+		s = fmt.Sprint(n)
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // partHref is the relative link to a part: each segment percent-escaped,

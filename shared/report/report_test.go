@@ -268,3 +268,14 @@ func TestEmptyExport(t *testing.T) {
 		t.Errorf("empty report.json does not match the schema: %v", err)
 	}
 }
+
+func TestGroupDigits(t *testing.T) {
+	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 26000000: "26,000,000", -1234567: "-1,234,567"} {
+		if got := groupDigits(in); got != want {
+			t.Errorf("groupDigits(%d) = %q, want %q", in, got, want)
+		}
+	}
+	if got := groupDigits(12345); got != "12,345" {
+		t.Errorf("groupDigits(int 12345) = %q", got)
+	}
+}

@@ -2,6 +2,9 @@ package report
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -119,6 +122,9 @@ func TestInChromium(t *testing.T) {
 			}
 		}
 	})
+	// Last, as it navigates away: the same page served over HTTP, as from
+	// the bucket.
+	t.Run("links resolve when served over HTTP", func(t *testing.T) { linksResolveOverHTTP(t, ctx, dir) })
 	if shot := os.Getenv("REPORT_SCREENSHOT"); shot != "" {
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
@@ -203,5 +209,35 @@ func linksResolve(t *testing.T, ctx context.Context, dir string) {
 	}
 	if len(linked) != 6 {
 		t.Errorf("%d part files linked, want 6", len(linked))
+	}
+}
+
+func linksResolveOverHTTP(t *testing.T, ctx context.Context, dir string) {
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/report.html"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	hrefs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]")].map(a => a.href)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hrefs) < 6 {
+		t.Fatalf("only %d links", len(hrefs))
+	}
+	for _, h := range hrefs {
+		if !strings.HasPrefix(h, srv.URL+"/") {
+			t.Errorf("link %q leaves the report's folder", h)
+			continue
+		}
+		resp, err := srv.Client().Get(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "PK") {
+			t.Errorf("GET %s: %s, %d bytes", h, resp.Status, len(body))
+		}
 	}
 }

@@ -84,7 +84,7 @@ type Stack struct {
 }
 
 // Start brings the whole stack up, or nothing: a failure stops what started.
-func Start(ctx context.Context, o Options) (s *Stack, err error) {
+func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if o.Dir == "" {
 		return nil, errors.New("devstack: Options.Dir is required")
 	}
@@ -97,7 +97,7 @@ func Start(ctx context.Context, o Options) (s *Stack, err error) {
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	s = &Stack{opts: o, log: o.Log, cancel: cancel, functions: map[string]*process{}, URLs: map[string]string{}}
+	s := &Stack{opts: o, log: o.Log, cancel: cancel, functions: map[string]*process{}, URLs: map[string]string{}}
 	defer func() {
 		if err != nil {
 			_ = s.Close()

@@ -93,6 +93,9 @@ func (s *Stack) startWorkspace(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// Relative to now, so the accounts made "in the last 24 hours" fall
+		// after the cut-off (R4) of an export started now.
+		opts.Now = time.Now().UTC().Truncate(time.Second)
 		if org, err = synth.New(opts); err != nil {
 			return err
 		}

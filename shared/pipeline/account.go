@@ -100,6 +100,7 @@ type partResult struct {
 	summary archive.Summary
 	object  string
 	errors  map[export.Product]string
+	empty   bool // no zip was written: the account had nothing in this part
 }
 
 // writePart streams part a.Resume.NextPart to the bucket and returns where
@@ -111,8 +112,10 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 	defer abandon()
 	n := a.Resume.NextPart
 	base := e.Prefix + folder(a)
-	zipObj := p.Bucket.NewWriter(wctx, base+archive.PartName(a.ID, n), "application/zip")
-	idxObj := p.Bucket.NewWriter(wctx, base+archive.IndexName(a.ID, n), "application/x-ndjson")
+	// All three objects are made on their first byte: an account with
+	// nothing to export leaves no empty zip (which unzip calls broken).
+	zipObj := &lazyObject{ctx: wctx, bucket: p.Bucket, name: base + archive.PartName(a.ID, n), contentType: "application/zip"}
+	idxObj := &lazyObject{ctx: wctx, bucket: p.Bucket, name: base + archive.IndexName(a.ID, n), contentType: "application/x-ndjson"}
 	failObj := &lazyObject{ctx: wctx, bucket: p.Bucket, name: base + archive.FailuresName(a.ID, n), contentType: "application/x-ndjson"}
 	pw, err := archive.New(zipObj, archive.Options{Part: n, PartSize: p.PartSize, Deadline: start.Add(p.Budget),
 		Now: p.now, Failures: failObj, Index: idxObj})
@@ -123,6 +126,13 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 	next, errs, err := p.runProducts(ctx, a, em)
 	if err != nil {
 		return partResult{}, nil, err
+	}
+	if pw.Size() == 0 && next == nil {
+		// Nothing at all was written: no part (failures, if any, stand).
+		if err := failObj.Close(); err != nil {
+			return partResult{}, nil, fmt.Errorf("upload failures of %s: %w", a.ID, err)
+		}
+		return partResult{summary: archive.Summary{Part: n}, object: failObj.committed(), errors: errs, empty: true}, nil, nil
 	}
 	sum, err := pw.Close()
 	if err != nil {
@@ -207,8 +217,10 @@ func (p *Pipeline) finishPart(ctx context.Context, e *export.Export, a *export.A
 		if a.Resume.NextPart != sum.Part || a.State.Final() {
 			return nil // recorded already by an earlier delivery
 		}
-		a.Parts = append(a.Parts, export.Part{Name: folder(a) + archive.PartName(a.ID, sum.Part), Size: sum.Size,
-			SHA256: hex.EncodeToString(sum.SHA256), MD5: hex.EncodeToString(sum.MD5), CRC32C: sum.CRC32C})
+		if !res.empty {
+			a.Parts = append(a.Parts, export.Part{Name: folder(a) + archive.PartName(a.ID, sum.Part), Size: sum.Size,
+				SHA256: hex.EncodeToString(sum.SHA256), MD5: hex.EncodeToString(sum.MD5), CRC32C: sum.CRC32C})
+		}
 		if res.object != "" {
 			a.FailureObjects = append(a.FailureObjects, strings.TrimPrefix(res.object, e.Prefix))
 		}

@@ -20,6 +20,8 @@ var noAPI = []export.Unsupported{
 		Reason: "Google Reminders has no public API."},
 	{Product: export.CloudSearch, Scope: "Cloud Search (admin data)",
 		Reason: "Cloud Search has no API that exports its indexed data or settings."},
+	{Product: export.Groups, Scope: "Group conversations (the messages posted to groups)",
+		Reason: "Group conversations have no read API outside Google Vault; the groups' settings and membership are exported."},
 	{Product: "Jamboard", Scope: "Content without an owner, held by service accounts (Jamboard)",
 		Reason: "Jamboard has been discontinued and has no export API; its files were converted in Drive, which is exported."},
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/orgexport/orgexport/shared/drive"
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/gmail"
+	"github.com/orgexport/orgexport/shared/groups"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
@@ -101,8 +102,9 @@ func Connectors(f *workspace.Factory, log *slog.Logger) []pipeline.Connector {
 	return []pipeline.Connector{
 		gmail.New(f, gmail.Options{}),
 		drive.New(f, drive.Options{}),
-		calendar.New(f, calendar.Options{Logger: log}),
-		contacts.New(f, contacts.Options{Logger: log}),
+		calendar.New(f, calendar.Options{}),
+		contacts.New(f, contacts.Options{}),
+		groups.New(f),
 	}
 }
 

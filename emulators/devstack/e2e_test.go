@@ -1,0 +1,348 @@
+package devstack_test
+
+import (
+	"archive/zip"
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/storage"
+	"google.golang.org/api/iterator"
+	"google.golang.org/api/option"
+
+	"github.com/orgexport/orgexport/emulators/devstack"
+	"github.com/orgexport/orgexport/emulators/workspace"
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/zipname"
+)
+
+// TestExportEndToEnd runs a whole export of a small organisation through the
+// real functions on the local stack, with injected faults and items that
+// always fail, and checks the archive against the emulator's ground truth:
+// every item is exported with the right checksum or listed as failed with a
+// reason, and nothing else is there.
+func TestExportEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the whole local stack")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	opts := synth.Tiny(7)
+	opts.Now = time.Now().UTC().Truncate(time.Second)
+	org, err := synth.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s, err := devstack.Start(ctx, devstack.Options{Dir: filepath.Join(dir, "stack"), Org: org, Hold: 2 * time.Second, PartSize: "1MiB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	failing := failingItems(t, s)
+	if err := s.Workspace.SetFaults(workspace.Faults{FailItems: failing, APIs: map[string]workspace.APIFaults{
+		"gmail": {RateLimit: 0.05}, "drive": {ServerError: 0.05}, "directory": {UserRateLimit: 0.05},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+
+	admin := "admin@" + org.Customer().Domain
+	id := startExport(ctx, t, s, admin)
+	state, cutOff := waitDone(ctx, t, s, admin, id)
+	if state != export.CompletedWithErrors {
+		t.Fatalf("export ended %s, want COMPLETED_WITH_ERRORS (items were made to fail)", state)
+	}
+	root := filepath.Join(dir, "archive")
+	mirror(ctx, t, s, org.Customer().ID+"/"+id+"/", root)
+
+	zips := checkZips(t, root)
+	if zips == 0 {
+		t.Fatal("no zip in the archive")
+	}
+	checkTruth(t, s, root, cutOff, failing)
+	for _, f := range []string{"report.html", "report.json", "manifest.json"} {
+		if _, err := os.Stat(filepath.Join(root, f)); err != nil {
+			t.Errorf("the archive has no %s: %v", f, err)
+		}
+	}
+	checkEmails(t, s, admin, id)
+}
+
+// failingItems picks one Drive file and one message of the first user that
+// the emulator will always refuse to serve.
+func failingItems(t *testing.T, s *devstack.Stack) []string {
+	var out []string
+	seen := map[export.Product]bool{}
+	for _, a := range s.Workspace.Accounts() {
+		if a.Type != export.User {
+			continue
+		}
+		for it := range s.Workspace.Truth(a.ID) {
+			if (it.Product == export.Drive || it.Product == export.Gmail) && !seen[it.Product] && it.SHA256 != "" {
+				seen[it.Product] = true
+				out = append(out, it.ItemID)
+			}
+		}
+		if len(out) == 2 {
+			return out
+		}
+	}
+	t.Fatal("no items to make fail")
+	return nil
+}
+
+func call(ctx context.Context, t *testing.T, s *devstack.Stack, admin, method, path string, into any) int {
+	t.Helper()
+	tok, err := s.AdminToken(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, method, s.URLs["StartExport"]+path, strings.NewReader("{}"))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(body, into); err != nil {
+		t.Fatalf("%s %s: %s: %s", method, path, resp.Status, body)
+	}
+	return resp.StatusCode
+}
+
+func startExport(ctx context.Context, t *testing.T, s *devstack.Stack, admin string) string {
+	var v struct {
+		ID    string       `json:"id"`
+		State export.State `json:"state"`
+	}
+	if code := call(ctx, t, s, admin, http.MethodPost, "/exports", &v); code != http.StatusAccepted {
+		t.Fatalf("start: %d %+v", code, v)
+	}
+	return v.ID
+}
+
+func waitDone(ctx context.Context, t *testing.T, s *devstack.Stack, admin, id string) (export.State, time.Time) {
+	for {
+		var v struct {
+			State  export.State `json:"state"`
+			CutOff time.Time    `json:"cut_off"`
+		}
+		call(ctx, t, s, admin, http.MethodGet, "/exports/"+id, &v)
+		if v.State.Done() || v.State == export.Cancelled {
+			return v.State, v.CutOff
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("export %s still %s: %v (logs in %s)", id, v.State, ctx.Err(), filepath.Join(s.Dir(), "logs"))
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+func mirror(ctx context.Context, t *testing.T, s *devstack.Stack, prefix, dir string) {
+	c, err := storage.NewClient(ctx, option.WithEndpoint("http://"+s.StorageHost()+"/storage/v1/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	it := c.Bucket(devstack.Bucket).Objects(ctx, &storage.Query{Prefix: prefix})
+	for {
+		a, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := c.Bucket(devstack.Bucket).Object(a.Name).NewReader(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(a.Name, prefix)))
+		_ = os.MkdirAll(filepath.Dir(path), 0o755)
+		f, _ := os.Create(path)
+		if _, err := io.Copy(f, r); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		r.Close()
+	}
+}
+
+// checkZips runs unzip -t and Python's zipfile on every part.
+func checkZips(t *testing.T, root string) int {
+	n := 0
+	_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(path, ".zip") {
+			return err
+		}
+		n++
+		if out, err := exec.Command("unzip", "-tq", path).CombinedOutput(); err != nil {
+			t.Errorf("unzip -t %s: %v\n%s", path, err, out)
+		}
+		py := `import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+bad = z.testzip()
+assert bad is None, bad
+for n in z.namelist():
+    assert not n.startswith("/") and ".." not in n.split("/"), n`
+		if out, err := exec.Command("python3", "-c", py, path).CombinedOutput(); err != nil {
+			t.Errorf("python zipfile %s: %v\n%s", path, err, out)
+		}
+		return nil
+	})
+	return n
+}
+
+// account is what the archive holds of one account.
+type accountArchive struct {
+	entries  map[string]string // item id → SHA-256 of its entry
+	items    map[string]bool   // item ids held in shared entries (mbox, .ics, .vcf)
+	failures map[string]string // item id → reason
+}
+
+func readAccount(t *testing.T, folder string) accountArchive {
+	a := accountArchive{entries: map[string]string{}, items: map[string]bool{}, failures: map[string]string{}}
+	files, _ := filepath.Glob(filepath.Join(folder, "*"))
+	for _, f := range files {
+		switch {
+		case strings.HasSuffix(f, ".index.ndjson"):
+			zipPath := strings.TrimSuffix(f, ".index.ndjson") + ".zip"
+			sums := zipSums(t, zipPath)
+			readNDJSON(t, f, func(r archive.IndexRecord) {
+				switch {
+				case r.Kind == archive.KindEntry && r.ItemID != "":
+					a.entries[r.ItemID] = sums[r.Path]
+				case r.ItemID != "":
+					a.items[r.ItemID] = true
+				}
+			})
+		case strings.HasSuffix(f, ".failures.ndjson"):
+			readNDJSON(t, f, func(fl connector.Failure) { a.failures[fl.ItemID] = fl.Reason })
+		}
+	}
+	return a
+}
+
+func zipSums(t *testing.T, path string) map[string]string {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer z.Close()
+	out := map[string]string{}
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, r)
+		r.Close()
+		if err != nil {
+			t.Fatalf("%s in %s: %v", f.Name, path, err)
+		}
+		out[f.Name] = hex.EncodeToString(h.Sum(nil))
+	}
+	return out
+}
+
+func readNDJSON[T any](t *testing.T, path string, fn func(T)) {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		fn(v)
+	}
+}
+
+// checkTruth compares every account's archive with the ground truth.
+func checkTruth(t *testing.T, s *devstack.Stack, root string, cutOff time.Time, failing []string) {
+	mustFail := map[string]bool{}
+	for _, id := range failing {
+		mustFail[id] = true
+	}
+	for _, acct := range s.Workspace.Accounts() {
+		folder := filepath.Join(root, acct.Type.Folder(), zipname.Sanitize(acct.ID))
+		if acct.Type == export.User && export.Excluded(acct.Created, cutOff) {
+			if _, err := os.Stat(folder); err == nil {
+				t.Errorf("%s was created after the cut-off but was exported", acct.ID)
+			}
+			continue
+		}
+		if _, err := os.Stat(folder); err != nil {
+			t.Errorf("no folder for %s %s", acct.Type, acct.ID)
+			continue
+		}
+		got := readAccount(t, folder)
+		want := map[string]bool{}
+		for it := range s.Workspace.Truth(acct.ID) {
+			want[it.ItemID] = true
+			sum, asEntry := got.entries[it.ItemID]
+			reason, failed := got.failures[it.ItemID]
+			switch {
+			case mustFail[it.ItemID] || it.AlwaysFails:
+				if !failed || strings.TrimSpace(reason) == "" {
+					t.Errorf("%s: item %s (%s) should be listed as failed with a reason", acct.ID, it.ItemID, it.Name)
+				}
+			case failed:
+				t.Errorf("%s: item %s (%s) failed: %s", acct.ID, it.ItemID, it.Name, reason)
+			case asEntry && it.SHA256 != "" && sum != it.SHA256:
+				t.Errorf("%s: item %s (%s) has checksum %s, want %s", acct.ID, it.ItemID, it.Name, sum, it.SHA256)
+			case !asEntry && !got.items[it.ItemID]:
+				t.Errorf("%s: item %s (%s, %s) is missing", acct.ID, it.ItemID, it.Product, it.Name)
+			}
+		}
+		for id := range got.entries {
+			if !want[id] {
+				t.Errorf("%s: the archive holds %s, which the source does not", acct.ID, id)
+			}
+		}
+		for id := range got.items {
+			if !want[id] {
+				t.Errorf("%s: the archive holds item %s, which the source does not", acct.ID, id)
+			}
+		}
+	}
+}
+
+// checkEmails looks for the completion email to the requester.
+func checkEmails(t *testing.T, s *devstack.Stack, admin, id string) {
+	msgs, err := s.Mail.Messages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		for _, to := range m.To {
+			if strings.EqualFold(to, admin) && strings.Contains(m.Subject, "complete") {
+				return
+			}
+		}
+	}
+	t.Errorf("no completion email to %s among %d messages", admin, len(msgs))
+}

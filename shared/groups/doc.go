@@ -1,0 +1,10 @@
+// Package groups is the Groups connector: each group account (R6),
+// including ownerless groups, holds its Directory record and its membership
+// as JSON under "Groups/":
+//
+//	Groups/info.json      the group's email, name, description, aliases
+//	Groups/members.json   every member with role, type and status
+//
+// Group conversations have no read API outside Vault; they are reported as
+// unsupported (R7b) until the Vault connector exports them.
+package groups

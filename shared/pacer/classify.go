@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"google.golang.org/api/googleapi"
 )
@@ -35,6 +38,10 @@ func (c Class) String() string {
 	}
 	return "none"
 }
+
+// ErrNoToken marks a failure to get an access token for the subject.
+// It is fatal: no item can be read without one. Token sources wrap it.
+var ErrNoToken = errors.New("no access token")
 
 // rateReasons are the 403 reasons that mean "slow down", not "no".
 var rateReasons = map[string]bool{
@@ -109,7 +116,7 @@ func ClassOf(err error) Class {
 	if err == nil {
 		return 0
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrNoToken) {
 		return Fatal
 	}
 	var ge *googleapi.Error
@@ -120,6 +127,17 @@ func ClassOf(err error) Class {
 		return FinalForItem
 	}
 	return FinalForItem
+}
+
+// transient reports whether a transport error (no HTTP answer) may go
+// away on retry: network failures, not failures to get a token.
+func transient(err error) bool {
+	if errors.Is(err, ErrNoToken) {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // Reason describes err for a person reading the export report.

@@ -178,7 +178,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *transport) judge(ctx context.Context, resp *http.Response, err error, attempt int, last bool) (time.Duration, bool, error) {
 	p := t.p
 	if err != nil {
-		if ctx.Err() != nil || last {
+		if ctx.Err() != nil || last || !transient(err) {
 			return 0, false, err
 		}
 		return p.backoff(attempt), true, nil

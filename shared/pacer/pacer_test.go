@@ -247,3 +247,38 @@ func TestRefetchesJSONCutOffInTransit(t *testing.T) {
 		t.Fatalf("got %q after %d calls", body, n)
 	}
 }
+
+func TestTokenFailuresAreFatalAndNotRetried(t *testing.T) {
+	calls := 0
+	noToken := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		calls++
+		return nil, fmt.Errorf("%w: invalid_grant", ErrNoToken)
+	})
+	clock := &fakeClock{}
+	_, err := (&http.Client{Transport: newTestPacer(clock, 5).Transport(noToken)}).Get("http://example.invalid/")
+	if calls != 1 || len(clock.sleeps) != 0 || ClassOf(err) != Fatal {
+		t.Fatalf("%d calls, sleeps %v, class %v", calls, clock.sleeps, ClassOf(err))
+	}
+}
+
+func TestConnectionFailuresAreRetried(t *testing.T) {
+	srv, calls := script(t)
+	n := 0
+	flaky := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if n++; n == 1 {
+			return nil, io.ErrUnexpectedEOF
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	clock := &fakeClock{}
+	c := &http.Client{Transport: newTestPacer(clock, 5).Transport(flaky)}
+	resp, err := c.Get(srv.URL)
+	if err != nil || resp.StatusCode != 200 || *calls != 1 || len(clock.sleeps) != 1 {
+		t.Fatalf("err %v, %d server calls, sleeps %v", err, *calls, clock.sleeps)
+	}
+	resp.Body.Close()
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

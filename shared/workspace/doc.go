@@ -22,5 +22,6 @@
 // # Pacing
 //
 // Every request goes through the pacer of its (subject, API) pair (package
-// pacer), applied once as the clients' transport, under the token.
+// pacer), applied once as the clients' outermost transport, so that each
+// retry carries a current token.
 package workspace

@@ -128,8 +128,10 @@ func (f *Factory) tokenSource(subject string) oauth2.TokenSource {
 // the subject's token and go through the pair's pacer. Connectors use it
 // for URLs the typed clients do not cover (Drive exportLinks, photos).
 func (f *Factory) HTTPClient(ctx context.Context, subject, api string) *http.Client {
-	paced := f.pacers.For(subject, api).Transport(f.opts.Transport)
-	return &http.Client{Transport: &oauth2.Transport{Source: f.tokenSource(subject), Base: paced}}
+	// The pacer is outermost, so a call retried after a long pause takes
+	// a fresh token.
+	authed := &oauth2.Transport{Source: f.tokenSource(subject), Base: f.opts.Transport}
+	return &http.Client{Transport: f.pacers.For(subject, api).Transport(authed)}
 }
 
 // options are the client options for an API whose Google base path has

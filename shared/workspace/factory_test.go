@@ -10,6 +10,7 @@ import (
 	emulator "github.com/orgexport/orgexport/emulators/workspace"
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/config"
+	"github.com/orgexport/orgexport/shared/pacer"
 	"github.com/orgexport/orgexport/shared/workspace"
 )
 
@@ -94,7 +95,8 @@ func TestUnknownSubjectIsRefused(t *testing.T) {
 	f, _ := workspace.New(ctx, config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()},
 		workspace.Options{})
 	gm, _ := f.Gmail(ctx, "nobody@example.com")
-	if _, err := gm.Users.Messages.List("me").Do(); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
-		t.Fatalf("err = %v, want the token endpoint's invalid_grant", err)
+	_, err := gm.Users.Messages.List("me").Do()
+	if err == nil || !strings.Contains(err.Error(), "invalid_grant") || pacer.ClassOf(err) != pacer.Fatal {
+		t.Fatalf("err = %v (%v), want the token endpoint's invalid_grant, fatal", err, pacer.ClassOf(err))
 	}
 }

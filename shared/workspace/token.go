@@ -12,6 +12,8 @@ import (
 	"golang.org/x/oauth2"
 	"google.golang.org/api/iamcredentials/v1"
 	"google.golang.org/api/option"
+
+	"github.com/orgexport/orgexport/shared/pacer"
 )
 
 // GoogleTokenURL is where delegation assertions are exchanged in production.
@@ -85,7 +87,7 @@ func (s *delegatedSource) Token() (*oauth2.Token, error) {
 	}
 	assertion, err := s.signer.SignJWT(ctx, string(claims))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w for %s: %v", pacer.ErrNoToken, s.subject, err)
 	}
 	return s.exchange(ctx, assertion, now)
 }
@@ -102,7 +104,7 @@ func (s *delegatedSource) exchange(ctx context.Context, assertion string, now ti
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("token for %s: %w", s.subject, err)
+		return nil, fmt.Errorf("%w for %s: %v", pacer.ErrNoToken, s.subject, err)
 	}
 	defer resp.Body.Close()
 	var body struct {
@@ -113,7 +115,7 @@ func (s *delegatedSource) exchange(ctx context.Context, assertion string, now ti
 		Description string `json:"error_description"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("token for %s: HTTP %d %s %s", s.subject, resp.StatusCode, body.Error, body.Description)
+		return nil, fmt.Errorf("%w for %s: HTTP %d %s %s", pacer.ErrNoToken, s.subject, resp.StatusCode, body.Error, body.Description)
 	}
 	return &oauth2.Token{
 		AccessToken: body.AccessToken,

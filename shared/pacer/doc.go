@@ -4,13 +4,14 @@
 // as an http.RoundTripper under the google.golang.org/api clients, so retries
 // live in exactly one layer:
 //
-//   - 429, 403 rateLimitExceeded / userRateLimitExceeded, 5xx and transport
-//     errors are retried with capped, jittered exponential backoff that honours
+//   - 429, 403 rateLimitExceeded / userRateLimitExceeded, 5xx and network
+//     failures are retried with capped, jittered exponential backoff that honours
 //     Retry-After; while one call of a pair backs off, the pair's other calls
 //     wait too.
 //   - 404, 410, 400 and 403 quotaExceeded / dailyLimitExceeded (and other
 //     403s) are final for the item: the response goes back to the caller.
-//   - 401 is fatal: the credentials are wrong for every item.
+//   - 401, and failing to get a token (ErrNoToken), are fatal: no item can
+//     be read with these credentials.
 //   - A successful JSON answer (up to 16 MiB) is read inside the retry loop,
 //     so one cut off in transit is fetched again.
 //

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 
+	"github.com/orgexport/orgexport/emulators/oidcissuer"
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 )
 
@@ -86,7 +87,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, "unsupported_grant_type", "grant_type "+r.Form.Get("grant_type"))
 		return
 	}
-	u, ok := s.org.UserByEmail(sub)
+	u, ok := s.userAnywhere(sub)
 	if !ok {
 		oauthError(w, "invalid_grant", "Invalid email or User ID")
 		return
@@ -138,21 +139,34 @@ func (s *Server) subjectOf(r *http.Request) (synth.User, error) {
 		return synth.User{}, apiError{401, "required", "Request is missing required authentication credential."}
 	}
 	invalid := apiError{401, "authError", "Invalid Credentials"}
-	tok, ok := strings.CutPrefix(h, "Bearer ")
+	sub, ok := s.accessSubject(h)
 	if !ok {
 		return synth.User{}, invalid
 	}
-	parts := strings.Split(strings.TrimPrefix(tok, tokenPrefix), ".")
-	if !strings.HasPrefix(tok, tokenPrefix) || len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(s.mac(parts[0]+"."+parts[1]))) {
-		return synth.User{}, invalid
-	}
-	exp, _ := strconv.ParseInt(parts[1], 10, 64)
-	sub, _ := base64.RawURLEncoding.DecodeString(parts[0])
-	u, ok := s.org.UserByEmail(string(sub))
-	if !ok || s.now().Unix() > exp {
+	u, ok := s.org.UserByEmail(sub)
+	if !ok {
 		return synth.User{}, invalid
 	}
 	return u, nil
+}
+
+// accessSubject checks an Authorization header's access token (its MAC and
+// expiry) and returns the subject it was issued for.
+func (s *Server) accessSubject(h string) (string, bool) {
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return "", false
+	}
+	parts := strings.Split(strings.TrimPrefix(tok, tokenPrefix), ".")
+	if !strings.HasPrefix(tok, tokenPrefix) || len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(s.mac(parts[0]+"."+parts[1]))) {
+		return "", false
+	}
+	exp, _ := strconv.ParseInt(parts[1], 10, 64)
+	sub, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	if s.now().Unix() > exp {
+		return "", false
+	}
+	return string(sub), true
 }
 
 type subjectKey struct{}
@@ -173,19 +187,24 @@ func (s *Server) authed(h http.Handler) http.Handler {
 func subject(r *http.Request) synth.User { return r.Context().Value(subjectKey{}).(synth.User) }
 
 func requireAdmin(r *http.Request) error {
-	if u := subject(r); !u.Admin || u.Suspended {
+	if u := subject(r); !(u.Admin || u.DelegatedAdmin) || u.Suspended {
 		return forbidden("Not Authorized to access this resource/api")
 	}
 	return nil
 }
 
-// MintIDToken signs an ID token for a user of the organisation.
+// MintIDToken signs an ID token for a user of any organisation served, or
+// for one of the operator accounts (Config.Operators).
 func (s *Server) MintIDToken(email, audience string) (string, error) {
-	u, ok := s.org.UserByEmail(email)
-	if !ok {
-		return "", fmt.Errorf("workspace emulator: mint ID token: no user %q", email)
+	if t, ok := s.tenantOf(email); ok {
+		if u, ok := t.org.UserByEmail(email); ok {
+			return s.issuer.Mint(oidcToken(u, audience, t.org.Options().Domain))
+		}
 	}
-	return s.issuer.Mint(oidcToken(u, audience, s.org.Options().Domain))
+	if op, ok := s.operator(email); ok {
+		return s.issuer.Mint(oidcissuer.Token{Subject: "op-" + op, Audience: audience, Email: op, HostedDomain: domainOf(op)})
+	}
+	return "", fmt.Errorf("workspace emulator: mint ID token: no user %q", email)
 }
 
 func newSAKey() (*rsa.PrivateKey, error) { return rsa.GenerateKey(randReader, 2048) }

@@ -74,7 +74,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) userJSON(u synth.User) obj {
 	o := obj{"kind": "admin#directory#user", "id": u.ID, "etag": etag(u.ID), "primaryEmail": u.Email,
 		"name":    obj{"givenName": u.GivenName, "familyName": u.FamilyName, "fullName": u.FullName()},
-		"isAdmin": u.Admin, "isDelegatedAdmin": false, "isEnrolledIn2Sv": u.Enrolled2SV, "isEnforcedIn2Sv": u.Enforce2SV,
+		"isAdmin": u.Admin, "isDelegatedAdmin": u.DelegatedAdmin, "isEnrolledIn2Sv": u.Enrolled2SV, "isEnforcedIn2Sv": u.Enforce2SV,
 		"suspended": u.Suspended, "archived": u.Archived, "creationTime": rfc3339(u.Created), "orgUnitPath": u.OrgUnitPath,
 		"customerId": s.org.Customer().ID, "agreedToTerms": true, "changePasswordAtNextLogin": false,
 		"includeInGlobalAddressList": true, "isMailboxSetup": true, "ipWhitelisted": false,

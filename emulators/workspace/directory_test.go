@@ -156,7 +156,7 @@ func TestDirectoryGroupsResourcesAndRoles(t *testing.T) {
 func TestDirectoryRefusesNonAdmins(t *testing.T) {
 	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
-	user := s.Org().Users()[5].Email
+	user := s.Org().Users()[4].Email // [5] is a delegated admin
 	svc, err := admin.NewService(context.Background(), clientOpts(t, s, "directory", user)...)
 	if err != nil {
 		t.Fatal(err)

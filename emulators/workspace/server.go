@@ -26,6 +26,13 @@ type Config struct {
 	// Now is the clock for token expiry; nil means time.Now. (The
 	// organisation's data is fixed by its own Options.Now.)
 	Now func() time.Time
+	// Orgs are further organisations served beside Org, each on its own
+	// domain. A request goes to the organisation of its token's subject,
+	// as Google serves every customer from one endpoint (see tenants.go).
+	Orgs []*synth.Org
+	// Operators are accounts outside every organisation (support staff)
+	// the OIDC issuer signs in.
+	Operators []string
 }
 
 // Server serves the emulated APIs on one listener.
@@ -42,6 +49,11 @@ type Server struct {
 	macKey []byte
 	// userSorts are users.list's orderBy permutations.
 	userSorts map[string][]int32
+	// tenants are every organisation's view of the server, this one
+	// first; operators are the accounts of Config.Operators.
+	tenants   []*Server
+	operators []string
+	mux       http.Handler
 }
 
 // Start listens on addr (host:port; port 0 picks one) and serves until
@@ -77,7 +89,11 @@ func Start(cfg Config, addr string) (*Server, error) {
 		s.ln.Close()
 		return nil, fmt.Errorf("workspace emulator: %w", err)
 	}
-	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	if err := s.addTenants(cfg); err != nil {
+		s.ln.Close()
+		return nil, err
+	}
+	s.http = &http.Server{Handler: http.HandlerFunc(s.dispatch), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(s.ln) }()
 	return s, nil
 }
@@ -104,8 +120,12 @@ func (s *Server) Endpoint(api string) string {
 	return s.url + "/"
 }
 
-// Close stops the server, ending open requests.
+// Close stops the server, ending open requests. It does nothing on an
+// organisation's view (Tenant).
 func (s *Server) Close() error {
+	if s.http == nil {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := s.http.Shutdown(ctx); err != nil {

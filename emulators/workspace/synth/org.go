@@ -28,10 +28,13 @@ type Customer struct {
 
 // User is a user account's Directory metadata.
 type User struct {
-	Index                   int
-	ID, Email               string
-	GivenName, FamilyName   string
-	Admin                   bool
+	Index                 int
+	ID, Email             string
+	GivenName, FamilyName string
+	Admin                 bool
+	// DelegatedAdmin holds an admin role that is not super admin (the
+	// User Management role: it may read the Directory, nothing more).
+	DelegatedAdmin          bool
 	Enrolled2SV, Enforce2SV bool
 	Suspended, Archived     bool
 	Created                 time.Time
@@ -154,6 +157,8 @@ func (g *Org) makeUser(i int) User {
 		if u.OrgUnitPath = "/Staff"; r.IntN(3) == 0 {
 			u.OrgUnitPath = "/Staff/Sales"
 		}
+		// The first ordinary user is a delegated (non-super) admin.
+		u.DelegatedAdmin = i == 5
 	}
 	u.Email = local + "@" + g.opt.Domain
 	return u

@@ -2,11 +2,12 @@ package archive
 
 import (
 	"fmt"
-
-	"github.com/klauspost/compress/flate"
-	"github.com/orgexport/orgexport/shared/zipname"
 	"hash/maphash"
 	"io"
+
+	"github.com/klauspost/compress/flate"
+
+	"github.com/orgexport/orgexport/shared/zipname"
 )
 
 // entryWriter is the writer Create returns.

@@ -61,7 +61,12 @@ func TestFactoryActsAsEachUserThroughDelegation(t *testing.T) {
 	if n := ct.tokens.Load(); n != 1 {
 		t.Fatalf("%d token exchanges for one subject, want 1 (cached)", n)
 	}
-	bob := users.Users[5].PrimaryEmail
+	var bob string
+	for _, u := range users.Users {
+		if !u.IsAdmin && !u.IsDelegatedAdmin && !u.Suspended {
+			bob = u.PrimaryEmail
+		}
+	}
 	gm, _ := f.Gmail(ctx, bob)
 	prof, err := gm.Users.GetProfile("me").Do()
 	if err == nil && prof.EmailAddress != bob {

@@ -14,4 +14,8 @@ var Scopes = []string{
 	"https://www.googleapis.com/auth/calendar.readonly",
 	"https://www.googleapis.com/auth/contacts.readonly",
 	"https://www.googleapis.com/auth/contacts.other.readonly",
+	"https://www.googleapis.com/auth/tasks.readonly",
+	"https://www.googleapis.com/auth/keep.readonly",
+	// Groups Settings has no read-only scope.
+	"https://www.googleapis.com/auth/apps.groups.settings",
 }

@@ -2,7 +2,6 @@ package gmail
 
 import (
 	"context"
-
 	"fmt"
 
 	"google.golang.org/api/gmail/v1"
@@ -49,6 +48,7 @@ func (r *run) export(ctx context.Context) error {
 
 // page writes the page's messages from r.pos.Index on, in order.
 func (r *run) page(ctx context.Context, msgs []*gmail.Message) error {
+	r.pos.Index = min(r.pos.Index, len(msgs)) // the page shrank since the cursor was saved
 	ids := make([]string, 0, len(msgs)-r.pos.Index)
 	for _, m := range msgs[r.pos.Index:] {
 		ids = append(ids, m.Id)

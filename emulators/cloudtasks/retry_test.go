@@ -99,9 +99,11 @@ func TestUnlimitedAttemptsAndTaskRetryConfig(t *testing.T) {
 		if got.LastAttempt.ResponseStatus.GetCode() != int32(codes.Unavailable) {
 			t.Errorf("status %v, want UNAVAILABLE for HTTP 503", got.LastAttempt.ResponseStatus)
 		}
+		if i == 12 {
+			e.target.setStatus(http.StatusNoContent) // before the clock lets the next attempt go
+		}
 		e.advance(time.Second)
 	}
-	e.target.setStatus(http.StatusNoContent)
 	e.target.next(t)
 	e.gone(t, name)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
+	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/connector/connectortest"
 	"github.com/orgexport/orgexport/shared/directory"
 	"github.com/orgexport/orgexport/shared/export"
@@ -96,5 +97,35 @@ func TestEligibilityFacts(t *testing.T) {
 	}
 	if n, err := r.CountUsers(ctx, 1000); err != nil || n < 1000 || n >= opts.Users {
 		t.Errorf("CountUsers(1000) = %d, %v: want to stop at the first page past 1,000", n, err)
+	}
+}
+
+func TestAccountsMatchWhatConnectorsAreTestedWith(t *testing.T) {
+	env, r, _ := start(t)
+	users, _ := all(t, r.Users)
+	groups, _ := all(t, r.Groups)
+	drives, _ := all(t, r.SharedDrives)
+	resources, _ := all(t, r.Resources)
+	got := map[string]connector.Account{}
+	for _, u := range users {
+		got[u.Email] = r.UserAccount(u)
+	}
+	for _, g := range groups {
+		got[g.Email] = r.GroupAccount(g)
+	}
+	for _, d := range drives {
+		got[d.ID] = r.DriveAccount(d)
+	}
+	for _, res := range resources {
+		got[res.Email] = r.ResourceAccount(res)
+	}
+	want := env.Accounts()
+	if len(got) != len(want) {
+		t.Fatalf("%d accounts from the directory, %d in the truth", len(got), len(want))
+	}
+	for _, w := range want {
+		if g := got[w.ID]; g != w {
+			t.Errorf("account %s: got %+v, want %+v", w.ID, g, w)
+		}
 	}
 }

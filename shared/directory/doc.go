@@ -10,7 +10,9 @@
 //   - Enumeration (R6): Users, Groups (with member counts and ownerless
 //     detection), Resources and SharedDrives, one page per call. Each
 //     returns the next page's token ("" after the last page), so BeginExport
-//     can checkpoint between pages.
+//     can checkpoint between pages. UserAccount, GroupAccount, DriveAccount
+//     and ResourceAccount turn each into the connector.Account the
+//     connectors export (with the subject to impersonate).
 //
 // Errors are wrapped with what was being read; a missing user is
 // ErrNotFound.

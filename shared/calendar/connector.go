@@ -23,6 +23,8 @@ type Clients interface {
 type Options struct {
 	// Now stamps DTSTAMP (default time.Now).
 	Now func() time.Time
+	// PageSize is the events page size (default 2500, the maximum).
+	PageSize int64
 }
 
 // Connector exports calendars.
@@ -37,6 +39,9 @@ var _ connector.Connector = (*Connector)(nil)
 func New(clients Clients, opts Options) *Connector {
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 2500
 	}
 	return &Connector{clients: clients, opts: opts}
 }
@@ -120,7 +125,7 @@ func (c *Connector) one(ctx context.Context, svc *calendar.Service, k cal, path 
 	b := newBook(k.tz, c.opts.Now())
 	// Deleted events are listed too: cancelled occurrences of a series
 	// become its EXDATEs; other deleted events are left out.
-	err := svc.Events.List(k.id).SingleEvents(false).ShowDeleted(true).MaxResults(2500).
+	err := svc.Events.List(k.id).SingleEvents(false).ShowDeleted(true).MaxResults(c.opts.PageSize).
 		Context(ctx).Pages(ctx, func(page *calendar.Events) error {
 		for _, ev := range page.Items {
 			if err := b.add(ev); err != nil {

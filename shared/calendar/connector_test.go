@@ -13,6 +13,6 @@ import (
 func TestConformance(t *testing.T) {
 	env := connectortest.Start(t, synth.Tiny(1))
 	connectortest.Run(t, env, func() connector.Connector {
-		return calendar.New(env.Factory, calendar.Options{Now: func() time.Time { return synth.DefaultNow }})
+		return calendar.New(env.Factory, calendar.Options{Now: func() time.Time { return synth.DefaultNow }, PageSize: 2})
 	}, connectortest.Suite{API: "calendar"})
 }

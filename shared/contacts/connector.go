@@ -26,6 +26,8 @@ type Options struct {
 	// PhotoClient downloads contact photos, which are public URLs: no
 	// token is sent with them (default: a client with a 1-minute timeout).
 	PhotoClient *http.Client
+	// PageSize is the listing page size (default 1000, the maximum).
+	PageSize int64
 }
 
 // Connector exports contacts.
@@ -38,6 +40,9 @@ var _ connector.Connector = (*Connector)(nil)
 
 // New returns a Contacts connector.
 func New(clients Clients, opts Options) *Connector {
+	if opts.PageSize <= 0 {
+		opts.PageSize = 1000
+	}
 	if opts.PhotoClient == nil {
 		opts.PhotoClient = &http.Client{Timeout: time.Minute}
 	}
@@ -93,11 +98,11 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 }
 
 func (c *Connector) read(ctx context.Context, svc *people.Service) ([]group, []*people.Person, error) {
-	gs, err := groups(ctx, svc)
+	gs, err := groups(ctx, svc, c.opts.PageSize)
 	if err != nil {
 		return nil, nil, err
 	}
-	conns, err := connections(ctx, svc)
+	conns, err := connections(ctx, svc, c.opts.PageSize)
 	return gs, conns, err
 }
 
@@ -109,7 +114,7 @@ func (c *Connector) group(ctx context.Context, svc *people.Service, w *writer, g
 		return err
 	}
 	if g.resource == otherGroup {
-		list, err := others(ctx, svc)
+		list, err := others(ctx, svc, c.opts.PageSize)
 		if err != nil {
 			if pacer.ClassOf(err) == pacer.Fatal {
 				return err

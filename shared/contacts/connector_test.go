@@ -12,6 +12,6 @@ import (
 func TestConformance(t *testing.T) {
 	env := connectortest.Start(t, synth.Tiny(1))
 	connectortest.Run(t, env, func() connector.Connector {
-		return contacts.New(env.Factory, contacts.Options{})
+		return contacts.New(env.Factory, contacts.Options{PageSize: 2})
 	}, connectortest.Suite{API: "people"})
 }

@@ -30,9 +30,9 @@ var systemNames = map[string]string{myContacts: "My Contacts", "contactGroups/st
 
 // groups lists the groups to export: My Contacts, Starred, the user's own
 // groups by name, then Other Contacts.
-func groups(ctx context.Context, svc *people.Service) ([]group, error) {
+func groups(ctx context.Context, svc *people.Service, pageSize int64) ([]group, error) {
 	var own []group
-	err := svc.ContactGroups.List().PageSize(1000).GroupFields("name,groupType").Context(ctx).
+	err := svc.ContactGroups.List().PageSize(pageSize).GroupFields("name,groupType").Context(ctx).
 		Pages(ctx, func(page *people.ListContactGroupsResponse) error {
 			for _, g := range page.ContactGroups {
 				if g.GroupType == "USER_CONTACT_GROUP" {
@@ -59,9 +59,9 @@ func groups(ctx context.Context, svc *people.Service) ([]group, error) {
 }
 
 // connections lists the user's contacts (photo URLs, not photos).
-func connections(ctx context.Context, svc *people.Service) ([]*people.Person, error) {
+func connections(ctx context.Context, svc *people.Service, pageSize int64) ([]*people.Person, error) {
 	var out []*people.Person
-	err := svc.People.Connections.List("people/me").PersonFields(personFields).PageSize(1000).
+	err := svc.People.Connections.List("people/me").PersonFields(personFields).PageSize(pageSize).
 		SortOrder("FIRST_NAME_ASCENDING").Context(ctx).
 		Pages(ctx, func(page *people.ListConnectionsResponse) error {
 			out = append(out, page.Connections...)
@@ -74,9 +74,9 @@ func connections(ctx context.Context, svc *people.Service) ([]*people.Person, er
 }
 
 // others lists the user's other contacts.
-func others(ctx context.Context, svc *people.Service) ([]*people.Person, error) {
+func others(ctx context.Context, svc *people.Service, pageSize int64) ([]*people.Person, error) {
 	var out []*people.Person
-	err := svc.OtherContacts.List().ReadMask(otherFields).PageSize(1000).Context(ctx).
+	err := svc.OtherContacts.List().ReadMask(otherFields).PageSize(pageSize).Context(ctx).
 		Pages(ctx, func(page *people.ListOtherContactsResponse) error {
 			out = append(out, page.OtherContacts...)
 			return nil

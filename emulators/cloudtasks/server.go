@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	pb "cloud.google.com/go/cloudtasks/apiv2/cloudtaskspb"
@@ -71,7 +71,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		_ = grpcLn.Close()
 		return nil, fmt.Errorf("cloud tasks emulator: listen http: %w", err)
 	}
-	emu, err := newEmulator(o, "http://"+httpLn.Addr().String())
+	emu, err := newEmulator(o, issuerURL(httpLn.Addr().(*net.TCPAddr)))
 	if err != nil {
 		_ = grpcLn.Close()
 		_ = httpLn.Close()
@@ -114,7 +114,7 @@ func newEmulator(o Options, issuerURL string) (*emulator, error) {
 		e.maxTaskSize = defaultMaxTaskSize
 	}
 	if e.log == nil {
-		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		e.log = slog.New(slog.DiscardHandler)
 	}
 	if e.client == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -125,6 +125,16 @@ func newEmulator(o Options, issuerURL string) (*emulator, error) {
 		e.client = &http.Client{Transport: tr}
 	}
 	return e, nil
+}
+
+// issuerURL is the URL of the HTTP listener; a wildcard address (":8124")
+// is reached on loopback.
+func issuerURL(a *net.TCPAddr) string {
+	host := a.IP.String()
+	if a.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(a.Port))
 }
 
 func orDefault(addr string) string {

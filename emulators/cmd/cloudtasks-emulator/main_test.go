@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -28,8 +29,10 @@ func TestCommandServesAndStopsOnSignal(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		cmd := exec.Command(bin, "-grpc", "127.0.0.1:0", "-http", "127.0.0.1:0")
+	// the second run listens on all interfaces: its issuer is on loopback
+	for i, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		httpAddr := []string{"127.0.0.1:0", "0.0.0.0:0"}[i]
+		cmd := exec.Command(bin, "-grpc", "127.0.0.1:0", "-http", httpAddr)
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -86,8 +89,11 @@ func use(t *testing.T, grpcAddr, httpURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("discovery: %s", resp.Status)
+	defer resp.Body.Close()
+	var disc struct {
+		Issuer string `json:"issuer"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&disc); err != nil || disc.Issuer != httpURL || !strings.HasPrefix(httpURL, "http://127.0.0.1:") {
+		t.Errorf("discovery at %s: issuer %q, %v", httpURL, disc.Issuer, err)
 	}
 }

@@ -71,5 +71,12 @@
 // lifetimes run in real time. Close cancels the attempts in flight and
 // returns once every goroutine has ended.
 //
+// # Not emulated
+//
+// The service's own throttling (slower dispatch after 429 or 503 responses,
+// Retry-After, ramp-up of idle queues), IAM, CMEK, BatchCreateTasks and
+// BufferTask, and the tombstone of deleted queues. A token minted for an
+// account and audience is reused for 10 minutes of its hour.
+//
 // GET /tasks on the HTTP address lists all tasks as JSON.
 package cloudtasks

@@ -117,8 +117,9 @@ func Decode(r *http.Request, v any, allowEmpty bool) error {
 	if err := dec.Decode(v); err != nil {
 		return BadRequest("The request body is not valid: %s.", describe(err))
 	}
-	if dec.More() {
-		return BadRequest("The request body must hold one JSON object, not several.")
+	// More would let a stray "}" or "]" after the value through.
+	if _, err := dec.Token(); err != io.EOF {
+		return BadRequest("The request body must hold one JSON object and nothing after it.")
 	}
 	return nil
 }

@@ -173,3 +173,47 @@ func (s *Store) CountAccountsWithFailedItems(ctx context.Context, cid, eid strin
 	}
 	return countValue(res["n"])
 }
+
+// AccountSums totals an export's accounts, for progress.
+type AccountSums struct {
+	Accounts, Final           int64
+	Files, FailedItems, Bytes int64
+}
+
+// SumAccounts counts an export's accounts, those that are final, and sums
+// their files, failed items and bytes, with Firestore aggregations: the
+// accounts are never read.
+func (s *Store) SumAccounts(ctx context.Context, cid, eid string) (AccountSums, error) {
+	if err := validID(cid, eid); err != nil {
+		return AccountSums{}, err
+	}
+	col := s.export(cid, eid).Collection("accounts")
+	res, err := col.NewAggregationQuery().WithCount("n").
+		WithSum("files", "files").WithSum("failedItems", "failed").WithSum("bytes", "bytes").Get(ctx)
+	if err != nil {
+		return AccountSums{}, fmt.Errorf("sum accounts of %s: %w", eid, err)
+	}
+	var sums AccountSums
+	for _, f := range []struct {
+		alias string
+		to    *int64
+	}{{"n", &sums.Accounts}, {"files", &sums.Files}, {"failed", &sums.FailedItems}, {"bytes", &sums.Bytes}} {
+		if *f.to, err = sumValue(res[f.alias]); err != nil {
+			return AccountSums{}, fmt.Errorf("sum accounts of %s: %s: %w", eid, f.alias, err)
+		}
+	}
+	sums.Final, err = s.CountAccounts(ctx, cid, eid, export.AccountDone, export.AccountFailed, export.AccountCancelled)
+	return sums, err
+}
+
+// sumValue reads an aggregate: an integer, or a double once a sum
+// overflows.
+func sumValue(v any) (int64, error) {
+	if n, ok := v.(interface {
+		GetIntegerValue() int64
+		GetDoubleValue() float64
+	}); ok && n.GetDoubleValue() != 0 {
+		return int64(n.GetDoubleValue()), nil
+	}
+	return countValue(v)
+}

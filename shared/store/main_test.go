@@ -5,14 +5,17 @@ import (
 	"os"
 	"testing"
 
+	"github.com/orgexport/orgexport/emulators/testenv"
 	"github.com/orgexport/orgexport/shared/store"
 )
 
-func TestMain(m *testing.M) { os.Exit(m.Run()) }
+func TestMain(m *testing.M) { os.Exit(testenv.Run(m, testenv.Firestore)) }
 
+// open returns a store on the Firestore emulator, emptied for this test.
 func open(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.New(context.Background(), "store-test")
+	env := testenv.Get(t)
+	s, err := store.New(context.Background(), env.Project)
 	if err != nil {
 		t.Fatal(err)
 	}

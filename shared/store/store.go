@@ -102,32 +102,35 @@ func (s *Store) Organisation(ctx context.Context, cid string) (export.Organisati
 	return o, nil
 }
 
-// Start records a new export and its audit entry in one transaction, if R2
-// allows: no other export is active and the cool-down is over at now.
+// Start records a new export and its audit entry atomically, if R2 allows:
+// no other export is active and the cool-down is over at now.
+//
+// The one-export rule is a lock document created with the export, in one
+// commit: Firestore lets exactly one Create of a document succeed, so of
+// any number of concurrent starts one wins and the rest fail at once with
+// AlreadyExists — no read locks to wait on, however many admins press the
+// button together.
 func (s *Store) Start(ctx context.Context, e *export.Export, audit export.AuditEntry, now time.Time) error {
 	if err := validID(e.CustomerID, e.ID); err != nil {
 		return err
 	}
-	return s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		var o export.Organisation
-		snap, err := tx.Get(s.org(e.CustomerID))
-		switch {
-		case notFound(err):
-		case err != nil:
+	o, err := s.Organisation(ctx, e.CustomerID)
+	if err != nil {
+		return err
+	}
+	if o.ActiveExport != "" {
+		return &ActiveError{ExportID: o.ActiveExport}
+	}
+	// The cool-down changes only when an export completes (impossible while
+	// no export is active) or support resets it, so this read is enough.
+	if now.Before(o.CooldownEnd) {
+		return &CooldownError{Until: o.CooldownEnd}
+	}
+	err = s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		if err := tx.Create(s.lock(e.CustomerID), lock{ExportID: e.ID, At: now}); err != nil {
 			return err
-		default:
-			if err := snap.DataTo(&o); err != nil {
-				return err
-			}
 		}
-		if o.ActiveExport != "" {
-			return &ActiveError{ExportID: o.ActiveExport}
-		}
-		if now.Before(o.CooldownEnd) {
-			return &CooldownError{Until: o.CooldownEnd}
-		}
-		o.ID, o.Domain, o.ActiveExport = e.CustomerID, e.Domain, e.ID
-		if err := tx.Set(s.org(e.CustomerID), o); err != nil {
+		if err := tx.Set(s.org(e.CustomerID), map[string]any{"id": e.CustomerID, "domain": e.Domain, "activeExport": e.ID}, firestore.MergeAll); err != nil {
 			return err
 		}
 		if err := tx.Create(s.export(e.CustomerID, e.ID), e); err != nil {
@@ -135,6 +138,33 @@ func (s *Store) Start(ctx context.Context, e *export.Export, audit export.AuditE
 		}
 		return s.audit(tx, e.CustomerID, audit)
 	})
+	if alreadyExists(err) {
+		return s.activeError(ctx, e.CustomerID)
+	}
+	return err
+}
+
+// lock is the document that holds an organisation's one active export.
+type lock struct {
+	ExportID string    `firestore:"exportId"`
+	At       time.Time `firestore:"at"`
+}
+
+func (s *Store) lock(cid string) *firestore.DocumentRef {
+	return s.org(cid).Collection("locks").Doc("active")
+}
+
+// activeError names the export that holds the lock.
+func (s *Store) activeError(ctx context.Context, cid string) error {
+	snap, err := s.lock(cid).Get(ctx)
+	if err != nil {
+		return fmt.Errorf("read the active export of %s: %w", cid, err)
+	}
+	var l lock
+	if err := snap.DataTo(&l); err != nil {
+		return err
+	}
+	return &ActiveError{ExportID: l.ExportID}
 }
 
 func (s *Store) audit(tx *firestore.Transaction, cid string, entries ...export.AuditEntry) error {

@@ -97,6 +97,21 @@ func (s *Store) releaseLock(tx *firestore.Transaction, e *export.Export, from ex
 	if err := snap.DataTo(&o); err != nil {
 		return err
 	}
+	lockSnap, err := tx.Get(s.lock(e.CustomerID))
+	if err != nil && !notFound(err) {
+		return err
+	}
+	if err == nil {
+		var l lock
+		if err := lockSnap.DataTo(&l); err != nil {
+			return err
+		}
+		if l.ExportID == e.ID {
+			if err := tx.Delete(s.lock(e.CustomerID)); err != nil {
+				return err
+			}
+		}
+	}
 	if o.ActiveExport == e.ID {
 		o.ActiveExport = ""
 	}

@@ -33,6 +33,13 @@ type Options struct {
 	Seed   int64
 	// Org, if set, is served instead of a preset.
 	Org *synth.Org
+	// Orgs are further organisations the Workspace emulator serves beside
+	// the first, each on its own domain; one deployment serves them all.
+	Orgs []*synth.Org
+	// SMTPUsername and SMTPPassword, when set, make the SMTP sink require
+	// AUTH with them; the functions get them as ORGEXPORT_SMTP_USERNAME
+	// and ORGEXPORT_SMTP_PASSWORD (from Secret Manager in production).
+	SMTPUsername, SMTPPassword string
 	// Hold replaces the 48-hour hold (R3a) through configuration.
 	Hold time.Duration
 	// PartSize splits account zips; default 2 GiB.
@@ -172,3 +179,6 @@ func (s *Stack) Describe(w io.Writer) {
 	}
 	fmt.Fprintf(w, "Logs                 %s\n", filepath.Join(s.opts.Dir, "logs"))
 }
+
+// PubSubHost is the Pub/Sub emulator's host:port.
+func (s *Stack) PubSubHost() string { return s.pubsub.HostPort() }

@@ -23,7 +23,6 @@ import (
 
 	"github.com/orgexport/orgexport/emulators/devstack"
 	"github.com/orgexport/orgexport/emulators/workspace"
-	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/archive"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
@@ -41,18 +40,9 @@ func TestExportEndToEnd(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	opts := synth.Tiny(7)
-	opts.Now = time.Now().UTC().Truncate(time.Second)
-	org, err := synth.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := stack(t)
+	org := s.Workspace.Org()
 	dir := t.TempDir()
-	s, err := devstack.Start(ctx, devstack.Options{Dir: filepath.Join(dir, "stack"), Org: org, Hold: 2 * time.Second, PartSize: "1MiB"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 
 	failing := failingItems(t, s)
 	if err := s.Workspace.SetFaults(workspace.Faults{FailItems: failing, APIs: map[string]workspace.APIFaults{

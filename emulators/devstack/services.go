@@ -100,7 +100,7 @@ func (s *Stack) startWorkspace(ctx context.Context) error {
 			return err
 		}
 	}
-	w, err := workspace.Start(workspace.Config{Org: org}, "127.0.0.1:0")
+	w, err := workspace.Start(workspace.Config{Org: org, Orgs: s.opts.Orgs, Operators: []string{SupportStaff}}, "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,8 @@ func (s *Stack) startWorkspace(ctx context.Context) error {
 }
 
 func (s *Stack) startMail(ctx context.Context) error {
-	m, err := smtpsink.Start(filepath.Join(s.opts.Dir, "mail"))
+	m, err := smtpsink.StartWith(filepath.Join(s.opts.Dir, "mail"),
+		smtpsink.Options{Username: s.opts.SMTPUsername, Password: s.opts.SMTPPassword})
 	if err != nil {
 		return err
 	}
@@ -176,6 +177,9 @@ func (s *Stack) env(name string) []string {
 	case "Housekeeping":
 		m["ORGEXPORT_SERVICE_TOKEN_ISSUER"] = s.google.URL()
 		m["ORGEXPORT_ALLOWED_CALLERS"] = SchedulerAccount
+	}
+	if s.opts.SMTPPassword != "" {
+		m["ORGEXPORT_SMTP_USERNAME"], m["ORGEXPORT_SMTP_PASSWORD"] = s.opts.SMTPUsername, s.opts.SMTPPassword
 	}
 	if s.opts.Hold > 0 {
 		m["ORGEXPORT_HOLD"] = s.opts.Hold.String()

@@ -1,0 +1,164 @@
+package devstack_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orgexport/orgexport/emulators/devstack"
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+	"github.com/orgexport/orgexport/shared/export"
+)
+
+// TestTwoOrganisations serves two organisations from one deployment, as
+// production does: a hostile one (markup, CR/LF, ../, RTL override, 10,000-
+// character and invalid UTF-8 names, a mail that would break an mbox) and a
+// plain one. Both are exported end to end; then every endpoint is called by
+// every role of both, and the hostile archive, report, emails and the logs
+// are checked.
+func TestTwoOrganisations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the whole local stack")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	now := time.Now().UTC().Truncate(time.Second)
+	oa := synth.Tiny(11)
+	oa.Now, oa.Hostile = now, true
+	a := mustOrg(t, oa)
+	b := plainOrg(t, now)
+	orgs := []*tenant{newTenant(t, a), newTenant(t, b)}
+	password := "smtp-" + randomHex(t)
+	dir := t.TempDir()
+	s, err := devstack.Start(ctx, devstack.Options{Dir: filepath.Join(dir, "stack"), Org: a, Orgs: []*synth.Org{b},
+		Hold: 2 * time.Second, PartSize: "1MiB", SMTPUsername: "orgexport", SMTPPassword: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	for _, o := range orgs {
+		o.exportID = startExport(ctx, t, s, o.super)
+	}
+	var cutOff time.Time
+	for i, o := range orgs {
+		state, c := waitDone(ctx, t, s, o.super, o.exportID)
+		if state != export.Completed {
+			t.Fatalf("%s: export ended %s, want COMPLETED", o.domain, state)
+		}
+		if i == 0 {
+			cutOff = c
+		}
+	}
+	m := &matrix{s: s, orgs: orgs}
+	m.run(ctx, t)
+	checkSupportAudited(ctx, t, m)
+	checkLinks(ctx, t, m)
+
+	root := filepath.Join(dir, "archive")
+	mirror(ctx, t, s, a.Customer().ID+"/"+orgs[0].exportID+"/", root)
+	checkHostileArchive(t, root)
+	checkTruth(t, s, root, cutOff, nil)
+	checkHostileEmails(t, s)
+	checkLogs(t, s, password)
+}
+
+func mustOrg(t *testing.T, o synth.Options) *synth.Org {
+	t.Helper()
+	org, err := synth.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return org
+}
+
+// plainOrg is an organisation without data on other.example whose
+// delegated admin is not suspended.
+func plainOrg(t *testing.T, now time.Time) *synth.Org {
+	for seed := int64(12); seed < 100; seed++ {
+		o := synth.Tiny(seed)
+		o.Now, o.Domain, o.MetadataOnly = now, "other.example", true
+		org := mustOrg(t, o)
+		for _, u := range org.Users() {
+			if u.DelegatedAdmin && !u.Suspended {
+				return org
+			}
+		}
+	}
+	t.Fatal("no seed gives an active delegated admin")
+	return nil
+}
+
+func randomHex(t *testing.T) string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// tenant is one organisation and its people.
+type tenant struct {
+	domain, customerID     string
+	super, user, delegated string
+	exportID               string
+}
+
+func newTenant(t *testing.T, org *synth.Org) *tenant {
+	o := &tenant{domain: org.Customer().Domain, customerID: org.Customer().ID}
+	for _, u := range org.Users() {
+		switch {
+		case u.Suspended:
+		case u.Admin && o.super == "" && u.Enforce2SV:
+			o.super = u.Email
+		case u.DelegatedAdmin && !u.Admin && o.delegated == "":
+			o.delegated = u.Email
+		case !u.Admin && !u.DelegatedAdmin && o.user == "":
+			o.user = u.Email
+		}
+	}
+	if o.super == "" || o.user == "" || o.delegated == "" {
+		t.Fatalf("%s lacks a role: %+v", o.domain, o)
+	}
+	return o
+}
+
+// answer is what a call got.
+type answer struct {
+	code int
+	body string
+}
+
+// request makes one call to a function with a bearer token ("" for none).
+func request(ctx context.Context, t *testing.T, url, method, token, body string) answer {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, string(b)}
+}
+
+func jsonField(t *testing.T, body string, into any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(body), into); err != nil {
+		t.Fatalf("not JSON: %v: %.300s", err, body)
+	}
+}

@@ -97,10 +97,13 @@ type View struct {
 	Links         map[string]string    `json:"links,omitempty"`
 }
 
-// ProgressView counts accounts.
+// ProgressView counts accounts and what they exported so far.
 type ProgressView struct {
 	AccountsTotal int64 `json:"accounts_total"`
 	AccountsDone  int64 `json:"accounts_done"`
+	Files         int64 `json:"files"`
+	Bytes         int64 `json:"bytes"`
+	FailedItems   int64 `json:"failed_items"`
 }
 
 func opt(t time.Time) *time.Time {
@@ -126,7 +129,8 @@ func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) Vie
 	}
 	if progress && e.State != export.OnHold {
 		if p, err := h.Service.Progress(ctx, e); err == nil {
-			v.Progress = &ProgressView{AccountsTotal: p.Total, AccountsDone: p.Final}
+			v.Progress = &ProgressView{AccountsTotal: p.Accounts, AccountsDone: p.Final,
+				Files: p.Files, Bytes: p.Bytes, FailedItems: p.FailedItems}
 		}
 	}
 	if e.State.Done() {

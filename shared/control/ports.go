@@ -20,7 +20,7 @@ type Store interface {
 	UpdateOrganisation(ctx context.Context, cid string, fn func(o *export.Organisation) (store.Change, error)) (export.Organisation, error)
 	Audit(ctx context.Context, cid string, limit int) ([]export.AuditEntry, error)
 	AppendAudit(ctx context.Context, cid string, entries ...export.AuditEntry) error
-	CountAccounts(ctx context.Context, cid, eid string, states ...export.AccountState) (int64, error)
+	SumAccounts(ctx context.Context, cid, eid string) (store.AccountSums, error)
 	ExportsDue(ctx context.Context, state export.State, field string, t time.Time) ([]*export.Export, error)
 	RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error)
 	StuckAccounts(ctx context.Context, cid, eid string, t time.Time) iter.Seq2[*export.Account, error]

@@ -225,22 +225,13 @@ func (s *Service) AuditLog(ctx context.Context, p auth.Principal) ([]export.Audi
 	return s.Store.Audit(ctx, org.CustomerID, 1000)
 }
 
-// Progress counts an export's accounts.
-type Progress struct {
-	Total, Final int64
-}
+// Progress is how far an export is: its accounts, those that are final,
+// and the files, failed items and bytes written so far.
+type Progress = store.AccountSums
 
 // Progress reads how far an export is.
 func (s *Service) Progress(ctx context.Context, e *export.Export) (Progress, error) {
-	total, err := s.Store.CountAccounts(ctx, e.CustomerID, e.ID)
-	if err != nil {
-		return Progress{}, err
-	}
-	final, err := s.Store.CountAccounts(ctx, e.CustomerID, e.ID, export.AccountDone, export.AccountFailed, export.AccountCancelled)
-	if err != nil {
-		return Progress{}, err
-	}
-	return Progress{Total: total, Final: final}, nil
+	return s.Store.SumAccounts(ctx, e.CustomerID, e.ID)
 }
 
 // Cancel stops an export on hold (R3d) or running. The super

@@ -241,10 +241,12 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, eid, note string
 	if err != nil {
 		return nil, err
 	}
-	return s.cancel(ctx, org.CustomerID, eid, p.Email, note)
+	return s.cancel(ctx, org.CustomerID, eid, p.Email, note, "")
 }
 
-func (s *Service) cancel(ctx context.Context, cid, eid, by, note string) (*export.Export, error) {
+// cancel cancels an export on hold or running and emails its super
+// administrators, except notify.
+func (s *Service) cancel(ctx context.Context, cid, eid, by, note, except string) (*export.Export, error) {
 	now := s.now()
 	e, err := s.Store.Update(ctx, cid, eid, func(e *export.Export) (store.Change, error) {
 		if e.State != export.OnHold && e.State != export.Running {
@@ -257,7 +259,7 @@ func (s *Service) cancel(ctx context.Context, cid, eid, by, note string) (*expor
 	if err != nil {
 		return nil, translate(err)
 	}
-	admins := e.SuperAdmins
+	admins := slices.DeleteFunc(slices.Clone(e.SuperAdmins), func(a string) bool { return strings.EqualFold(a, except) })
 	if len(admins) == 0 {
 		admins = []string{e.RequestedBy}
 	}
@@ -266,17 +268,20 @@ func (s *Service) cancel(ctx context.Context, cid, eid, by, note string) (*expor
 }
 
 // CancelIfRequesterLost cancels e when its requester is no longer a super
-// administrator (R3c) and reports whether it did. The phases call it
-// before they start.
+// administrator (R3c) and reports whether it did; the other super
+// administrators are emailed. The phases call it before they start. The
+// Directory answers only to administrators, so a requester it refuses
+// (ErrNotSuperAdmin) or no longer knows (ErrUnknownUser) has lost the role.
 func (s *Service) CancelIfRequesterLost(ctx context.Context, e *export.Export) (bool, error) {
 	_, req, err := s.Directory.Lookup(ctx, e.RequestedBy)
-	if err != nil && !errors.Is(err, ErrUnknownUser) {
+	lost := errors.Is(err, ErrUnknownUser) || errors.Is(err, ErrNotSuperAdmin)
+	if err != nil && !lost {
 		return false, fmt.Errorf("check requester of %s: %w", e.ID, err)
 	}
 	if err == nil && req.IsSuperAdmin {
 		return false, nil
 	}
-	_, err = s.cancel(ctx, e.CustomerID, e.ID, "orgexport", "The requester "+e.RequestedBy+" is no longer a super administrator.")
+	_, err = s.cancel(ctx, e.CustomerID, e.ID, "orgexport", "The requester "+e.RequestedBy+" is no longer a super administrator.", e.RequestedBy)
 	var se *StateError
 	if errors.As(err, &se) {
 		return false, nil

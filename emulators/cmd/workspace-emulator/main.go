@@ -18,7 +18,8 @@ import (
 type flags struct {
 	addr, preset, domain, now, faults, keyFile string
 	seed                                       int64
-	users                                      int
+	users, messages, files                     int
+	maxFileSize                                int64
 	hostile, metadataOnly, youngCustomer       bool
 }
 
@@ -28,6 +29,9 @@ func main() {
 	flag.StringVar(&f.preset, "preset", "demo", "organisation size: tiny, demo or large")
 	flag.Int64Var(&f.seed, "seed", 1, "seed of the synthetic organisation")
 	flag.IntVar(&f.users, "users", 0, "override the preset's number of users")
+	flag.IntVar(&f.messages, "messages-per-user", -1, "override the preset's messages per user")
+	flag.IntVar(&f.files, "files-per-user", -1, "override the preset's generated Drive files per user")
+	flag.Int64Var(&f.maxFileSize, "max-file-size", 0, "override the preset's largest binary file, in bytes")
 	flag.StringVar(&f.domain, "domain", "", "override the domain (default example.com)")
 	flag.StringVar(&f.now, "now", "", "reference time, RFC 3339 (default: the start of the current hour)")
 	flag.BoolVar(&f.hostile, "hostile", false, "add hostile names and content")
@@ -99,6 +103,15 @@ func options(f flags) (synth.Options, error) {
 	}
 	if f.domain != "" {
 		opt.Domain = f.domain
+	}
+	if f.messages >= 0 {
+		opt.MessagesPerUser = f.messages
+	}
+	if f.files >= 0 {
+		opt.FilesPerUser = f.files
+	}
+	if f.maxFileSize > 0 {
+		opt.MaxFileSize = f.maxFileSize
 	}
 	opt.Hostile, opt.MetadataOnly, opt.YoungCustomer = f.hostile, f.metadataOnly, f.youngCustomer
 	return opt, nil

@@ -81,15 +81,16 @@ resource "google_firestore_index" "accounts_state_heartbeat" {
   }
 }
 
-# Backstop only: Firestore deletes an export document some time (typically
-# within a day) after its `expires` timestamp. Housekeeping marks exports
-# EXPIRED first. TTL deletes the document only, not its subcollections
-# (accounts), which stay until deleted by the application.
-resource "google_firestore_field" "exports_expires_ttl" {
+# Backstop only: Firestore deletes an export's record some time (typically
+# within a day) after its `purgeAt`, one year after the archive expired, so
+# that the record goes on showing the export as EXPIRED (R12) for that year.
+# Housekeeping expires exports; TTL deletes the document only, not its
+# subcollections (accounts).
+resource "google_firestore_field" "exports_purge_ttl" {
   project    = var.project_id
   database   = google_firestore_database.main.name
   collection = "exports"
-  field      = "expires"
+  field      = "purgeAt"
 
   ttl_config {}
 }

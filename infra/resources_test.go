@@ -112,8 +112,8 @@ func TestFirestoreHasAnIndexForEveryQuery(t *testing.T) {
 		}
 	}
 	ttl := m.all("google_firestore_field")
-	if len(ttl) != 1 || str(ttl[0].value, "collection") != "exports" || str(ttl[0].value, "field") != "expires" || get(ttl[0].value, "ttl_config", 0) == cty.NilVal {
-		t.Error("want one TTL policy on exports.expires as Housekeeping's backstop")
+	if len(ttl) != 1 || str(ttl[0].value, "collection") != "exports" || str(ttl[0].value, "field") != "purgeAt" || get(ttl[0].value, "ttl_config", 0) == cty.NilVal {
+		t.Error("want one TTL policy on exports.purgeAt as a backstop that keeps expired records for a year")
 	}
 }
 

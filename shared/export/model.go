@@ -38,6 +38,9 @@ type Export struct {
 	Deadline    time.Time `firestore:"deadline,omitempty"`
 	CompletedAt time.Time `firestore:"completedAt,omitempty"`
 	Expires     time.Time `firestore:"expires,omitempty"`
+	// PurgeAt is when Firestore's TTL may delete the record: a year after
+	// the archive expired, so the record shows EXPIRED meanwhile (R12).
+	PurgeAt     time.Time `firestore:"purgeAt,omitempty"`
 	CancelledAt time.Time `firestore:"cancelledAt,omitempty"`
 	CancelledBy string    `firestore:"cancelledBy,omitempty"`
 	CancelNote  string    `firestore:"cancelNote,omitempty"`

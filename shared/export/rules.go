@@ -95,3 +95,10 @@ func Deadline(started time.Time) time.Time { return started.Add(MaxDuration) }
 
 // Expires is when an export completed at completed is deleted (R12).
 func Expires(completed time.Time) time.Time { return completed.Add(Retention) }
+
+// RecordKept is how long an expired export's record stays readable before
+// Firestore's TTL may delete it.
+const RecordKept = 365 * 24 * time.Hour
+
+// PurgeAt is when the record of an export completed at completed may go.
+func PurgeAt(completed time.Time) time.Time { return Expires(completed).Add(RecordKept) }

@@ -86,7 +86,7 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 		if e.State != export.Assembling {
 			return nil, nil
 		}
-		e.State, e.CompletedAt, e.Expires = final, now, export.Expires(now)
+		e.State, e.CompletedAt, e.Expires, e.PurgeAt = final, now, export.Expires(now), export.PurgeAt(now)
 		e.Totals = export.Totals{Accounts: t.Accounts, AccountsFailed: t.AccountsWithErrors, Files: t.Exported, FailedItems: t.Failed}
 		return store.Change{{At: now, Actor: "orgexport", Action: export.ActionComplete, ExportID: e.ID,
 			Detail: map[string]any{"state": string(final), "accounts": t.Accounts, "failedItems": t.Failed}}}, nil

@@ -152,6 +152,7 @@ func TestRefusalNamesEveryFailedRuleAndIsAudited(t *testing.T) {
 			t.Errorf("refusal does not say %q: %s", must, e.Error.Message)
 		}
 	}
+	s.clock.Add(time.Second)
 	refusal(t, s, s.user(2), "R1c", "R1d")
 	audit := s.audit(s.user(0))
 	if len(audit) != 2 || audit[0].Action != export.ActionStartRefused || audit[1].Actor != s.user(1) {

@@ -98,13 +98,14 @@ func (r *rig) audit(cid string) []export.AuditEntry {
 func (r *rig) completed(cid string) {
 	r.t.Helper()
 	ctx := context.Background()
-	e := &export.Export{ID: "e1", CustomerID: cid, Domain: "c.example", State: export.OnHold, RequestedAt: t0, HoldEnd: t0}
-	if err := r.store.Start(ctx, e, export.AuditEntry{At: t0, Action: export.ActionStart}, t0); err != nil {
+	at := t0.Add(-time.Hour)
+	e := &export.Export{ID: "e1", CustomerID: cid, Domain: "c.example", State: export.OnHold, RequestedAt: at, HoldEnd: at}
+	if err := r.store.Start(ctx, e, export.AuditEntry{At: at, Action: export.ActionStart}, at); err != nil {
 		r.t.Fatal(err)
 	}
 	for _, st := range []export.State{export.Running, export.Assembling, export.Completed} {
 		if _, err := r.store.Update(ctx, cid, "e1", func(e *export.Export) (store.Change, error) {
-			e.State, e.CompletedAt = st, t0
+			e.State, e.CompletedAt = st, at
 			return nil, nil
 		}); err != nil {
 			r.t.Fatal(err)

@@ -119,6 +119,21 @@ func TestHundredConcurrentStartsMakeOneExport(t *testing.T) {
 	if msgs := s.messages(); len(msgs) != 1 {
 		t.Errorf("%d hold notices, want 1", len(msgs))
 	}
+	// Every answer has its audit record: one start, 99 refusals naming it.
+	starts, refused := 0, 0
+	for _, a := range s.audit(s.user(0)) {
+		switch {
+		case a.Action == export.ActionStart && a.ExportID == winner:
+			starts++
+		case a.Action == export.ActionStartRefused && strings.Contains(fmt.Sprint(a.Detail["reason"]), winner):
+			refused++
+		default:
+			t.Errorf("unexpected audit entry %+v", a)
+		}
+	}
+	if starts != 1 || refused != n-1 {
+		t.Errorf("audit has %d starts and %d refusals, want 1 and %d", starts, refused, n-1)
+	}
 }
 
 // refusal starts as email and wants a 403 naming exactly rules.

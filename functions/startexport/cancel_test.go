@@ -160,3 +160,37 @@ func TestProgressCountsAccountsFilesBytesFailures(t *testing.T) {
 		t.Errorf("completed export: links %v, expires %v", got.Links, got.ExpiresAt)
 	}
 }
+
+func TestExpiredExportKeepsItsTotalsButNoLinks(t *testing.T) {
+	s := newStack(t, synth.Tiny(23))
+	v := s.start(s.user(0))
+	done := s.clock.Now().Add(72 * time.Hour)
+	s.complete(v.ID, done)
+	cid := s.org.Customer().ID
+	totals := export.Totals{Accounts: 12, AccountsFailed: 1, Files: 340, FailedItems: 2, Bytes: 1 << 20}
+	_, err := s.store.Update(context.Background(), cid, v.ID, func(e *export.Export) (store.Change, error) {
+		e.Totals = totals
+		return nil, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Set(done.Add(time.Hour))
+	if got := s.get(s.user(0), v.ID); got.Links == nil || got.Totals == nil || *got.Totals != totals {
+		t.Fatalf("completed export: links %v totals %+v", got.Links, got.Totals)
+	}
+	_, err = s.store.Update(context.Background(), cid, v.ID, func(e *export.Export) (store.Change, error) {
+		e.State = export.Expired
+		return nil, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.get(s.user(0), v.ID)
+	if got.Links != nil {
+		t.Errorf("an expired export still offers links %v (R12)", got.Links)
+	}
+	if got.Totals == nil || *got.Totals != totals {
+		t.Errorf("an expired export lost its totals: %+v; the record of what was exported stays", got.Totals)
+	}
+}

@@ -133,9 +133,11 @@ func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) Vie
 				Files: p.Files, Bytes: p.Bytes, FailedItems: p.FailedItems}
 		}
 	}
-	if e.State.Done() {
+	if e.State.Done() || e.State == export.Expired {
 		t := e.Totals
 		v.Totals = &t
+	}
+	if e.State.Done() { // an expired export's objects are gone (R12)
 		base := h.ArchiveURL + "/" + e.Prefix
 		v.Links = map[string]string{"archive": base, "report": base + "report.html", "report_json": base + "report.json", "manifest": base + "manifest.json"}
 	}

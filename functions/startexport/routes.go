@@ -128,7 +128,11 @@ func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) Vie
 		}
 	}
 	if progress && e.State != export.OnHold {
-		if p, err := h.Service.Progress(ctx, e); err == nil {
+		// Progress is a convenience: without it the export is still shown.
+		p, err := h.Service.Progress(ctx, e)
+		if err != nil {
+			h.Log.WarnContext(ctx, "progress not read", "export", e.ID, "error", err)
+		} else {
 			v.Progress = &ProgressView{AccountsTotal: p.Accounts, AccountsDone: p.Final,
 				Files: p.Files, Bytes: p.Bytes, FailedItems: p.FailedItems}
 		}

@@ -194,6 +194,9 @@ func TestBeginWaitsForTheHoldToEnd(t *testing.T) {
 	if len(r.rec.accountTasks()) == 0 {
 		t.Error("no account was sent to ExportAccount")
 	}
+	if a := r.audit(e); len(a) != 2 || a[0].Action != export.ActionHoldEnd || a[0].ExportID != e.ID {
+		t.Errorf("audit %+v: want the hold's end recorded (R15)", a)
+	}
 	// A redelivery of the same task does nothing new.
 	n := len(r.rec.accountTasks())
 	if code, _ := r.deliver(r.begin, e); code != http.StatusOK || len(r.rec.accountTasks()) != n {
@@ -259,8 +262,20 @@ func TestRequesterLostAtHoldEndCancels(t *testing.T) {
 	if slices.Contains(cancel.To, requester) || len(cancel.To) != 2 {
 		t.Errorf("cancellation went to %v; want the other super administrators, not %s", cancel.To, requester)
 	}
+	if a := r.audit(e); len(a) != 2 || a[0].Action != export.ActionCancel || a[0].Actor != "orgexport" {
+		t.Errorf("audit %+v: want the automatic cancellation recorded", a)
+	}
 	text, _ := cancel.Part("text/plain")
 	if !strings.Contains(text.Body, "no longer a super administrator") {
 		t.Errorf("the cancellation does not say why:\n%s", text.Body)
 	}
+}
+
+func (r *rig) audit(e *export.Export) []export.AuditEntry {
+	r.t.Helper()
+	a, err := r.store.Audit(context.Background(), e.CustomerID, 100)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return a
 }

@@ -70,15 +70,31 @@ func (r StartRequest) selection() []string {
 
 // superAdmin looks up the caller and requires a super administrator.
 func (s *Service) superAdmin(ctx context.Context, p auth.Principal) (Org, export.Requester, error) {
+	org, req, err := s.lookup(ctx, p)
+	if err != nil {
+		return Org{}, export.Requester{}, err
+	}
+	if !req.IsSuperAdmin {
+		return Org{}, export.Requester{}, ErrNotSuperAdmin
+	}
+	return org, req, nil
+}
+
+// lookup finds the caller in the Directory. The token must say which
+// Workspace organisation the account belongs to (Google's "hd" claim): a
+// consumer Google account can carry a verified email address of a
+// Workspace domain without belonging to it, and must not be taken for the
+// Workspace user of that address.
+func (s *Service) lookup(ctx context.Context, p auth.Principal) (Org, export.Requester, error) {
+	if p.HostedDomain == "" {
+		return Org{}, export.Requester{}, ErrUnknownUser
+	}
 	org, req, err := s.Directory.Lookup(ctx, p.Email)
 	if err != nil {
 		return Org{}, export.Requester{}, err
 	}
-	if p.HostedDomain != "" && !strings.EqualFold(p.HostedDomain, org.Domain) {
+	if !strings.EqualFold(p.HostedDomain, org.Domain) {
 		return Org{}, export.Requester{}, ErrUnknownUser
-	}
-	if !req.IsSuperAdmin {
-		return Org{}, export.Requester{}, ErrNotSuperAdmin
 	}
 	return org, req, nil
 }
@@ -88,12 +104,9 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, body StartRequest
 	if f := body.selection(); len(f) > 0 {
 		return nil, &SelectionError{Fields: f}
 	}
-	org, req, err := s.Directory.Lookup(ctx, p.Email)
+	org, req, err := s.lookup(ctx, p)
 	if err != nil {
 		return nil, err
-	}
-	if p.HostedDomain != "" && !strings.EqualFold(p.HostedDomain, org.Domain) {
-		return nil, ErrUnknownUser
 	}
 	now := s.now()
 	rec, err := s.Store.Organisation(ctx, org.CustomerID)

@@ -61,3 +61,13 @@ func TestTokenWithoutHostedDomainIsNoWorkspaceUser(t *testing.T) {
 		t.Errorf("the Directory was asked %d times for tokens without hd", dir.lookups)
 	}
 }
+
+func TestSupportNeedsHostedDomain(t *testing.T) {
+	s := &Support{Staff: []string{"support@operator.example"}}
+	if err := s.check(auth.Principal{Email: "support@operator.example", HostedDomain: "operator.example"}); err != nil {
+		t.Fatalf("staff with hd: %v", err)
+	}
+	if err := s.check(auth.Principal{Email: "support@operator.example"}); !errors.Is(err, ErrNotSupport) {
+		t.Errorf("staff address without hd: %v, want ErrNotSupport", err)
+	}
+}

@@ -27,8 +27,11 @@ type Support struct {
 	Now   func() time.Time
 }
 
+// check requires a staff account of a Workspace organisation: without the
+// hd claim the token may be a consumer account that merely holds the
+// address (see Service.lookup).
 func (s *Support) check(p auth.Principal) error {
-	if !slices.Contains(s.Staff, strings.ToLower(p.Email)) {
+	if p.HostedDomain == "" || !slices.Contains(s.Staff, strings.ToLower(p.Email)) {
 		return ErrNotSupport
 	}
 	return nil

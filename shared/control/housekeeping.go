@@ -47,11 +47,29 @@ func (s *Service) Housekeeping(ctx context.Context) (HousekeepingReport, error) 
 	now := s.now()
 	var rep HousekeepingReport
 	var errs []error
+	errs = append(errs, s.holdNotices(ctx, now)...)
 	errs = append(errs, s.missingBegins(ctx, now, &rep)...)
 	errs = append(errs, s.deadlines(ctx, now, &rep)...)
 	errs = append(errs, s.retention(ctx, now, &rep)...)
 	errs = append(errs, s.stuck(ctx, now, &rep)...)
 	return rep, errors.Join(errs...)
+}
+
+// holdNotices sends the hold notices that could not be sent when the
+// exports were requested (R3a): the other admins' warning must not be lost
+// to a mail server that was down. A notice sent before is not sent again.
+func (s *Service) holdNotices(ctx context.Context, now time.Time) []error {
+	if s.Mail == nil {
+		return nil
+	}
+	held, err := s.Store.ExportsDue(ctx, export.OnHold, "holdEnd", now.Add(366*24*time.Hour))
+	if err != nil {
+		return []error{err}
+	}
+	for _, e := range held {
+		s.holdNotice(ctx, e)
+	}
+	return nil
 }
 
 func (s *Service) missingBegins(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {

@@ -23,6 +23,7 @@ type Store interface {
 	SumAccounts(ctx context.Context, cid, eid string) (store.AccountSums, error)
 	ExportsDue(ctx context.Context, state export.State, field string, t time.Time) ([]*export.Export, error)
 	RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error)
+	ForgetSend(ctx context.Context, cid, eid, kind string) error
 	StuckAccounts(ctx context.Context, cid, eid string, t time.Time) iter.Seq2[*export.Account, error]
 	UnfinishedAccounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
 	UpdateAccount(ctx context.Context, cid, eid, key string, fn func(a *export.Account) error) (*export.Account, error)

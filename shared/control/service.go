@@ -144,9 +144,7 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, body StartRequest
 	if err := s.enqueueBegin(ctx, e); err != nil {
 		s.Log.ErrorContext(ctx, "begin task not created; housekeeping will retry", "export", e.ID, "error", err)
 	}
-	if len(admins) > 1 {
-		s.send(ctx, e, "hold-notice", func() error { return s.Mail.HoldNotice(ctx, admins, e) })
-	}
+	s.holdNotice(ctx, e)
 	return e, nil
 }
 
@@ -189,8 +187,9 @@ func (s *Service) enqueueBegin(ctx context.Context, e *export.Export) error {
 }
 
 // send records an email as sent, then sends it; a second call for the same
-// kind of the same export sends nothing. A failed send is logged: the
-// export goes on regardless.
+// kind of the same export sends nothing. A failed send is logged and its
+// record removed, so a later call (Housekeeping's, for the hold notice)
+// sends it: the export goes on regardless.
 func (s *Service) send(ctx context.Context, e *export.Export, kind string, fn func() error) {
 	first, err := s.Store.RecordSend(ctx, e.CustomerID, e.ID, kind, s.now())
 	if err != nil || !first {
@@ -200,7 +199,18 @@ func (s *Service) send(ctx context.Context, e *export.Export, kind string, fn fu
 		return
 	}
 	if err := fn(); err != nil {
-		s.Log.ErrorContext(ctx, "email not sent", "export", e.ID, "kind", kind, "error", err)
+		s.Log.ErrorContext(ctx, "email not sent; will be retried", "export", e.ID, "kind", kind, "error", err)
+		if err := s.Store.ForgetSend(context.WithoutCancel(ctx), e.CustomerID, e.ID, kind); err != nil {
+			s.Log.ErrorContext(ctx, "failed email still recorded as sent", "export", e.ID, "kind", kind, "error", err)
+		}
+	}
+}
+
+// holdNotice emails every super administrator that e was requested (R3a),
+// once, when there is more than one.
+func (s *Service) holdNotice(ctx context.Context, e *export.Export) {
+	if len(e.SuperAdmins) > 1 {
+		s.send(ctx, e, "hold-notice", func() error { return s.Mail.HoldNotice(ctx, e.SuperAdmins, e) })
 	}
 }
 

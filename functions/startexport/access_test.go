@@ -139,3 +139,29 @@ func TestOnlySuperAdminsReadExports(t *testing.T) {
 		t.Errorf("another super administrator reads %+v", got)
 	}
 }
+
+func TestWrongMethodsAndLongNotes(t *testing.T) {
+	s := newStack(t, synth.Tiny(15))
+	admin := s.user(0)
+	v := s.start(admin)
+	for _, c := range []struct {
+		method, path, body string
+		code               int
+	}{
+		{http.MethodDelete, "/exports/" + v.ID, "", http.StatusMethodNotAllowed},
+		{http.MethodGet, "/exports/" + v.ID + ":cancel", "", http.StatusMethodNotAllowed},
+		{http.MethodPost, "/audit", "{}", http.StatusMethodNotAllowed},
+		{http.MethodGet, "/nothing", "", http.StatusNotFound},
+		{http.MethodPost, "/exports/" + v.ID + ":cancel", `{"note":"` + strings.Repeat("n", 1001) + `"}`, http.StatusBadRequest},
+	} {
+		r := s.as(admin, c.method, c.path, c.body)
+		if r.Code != c.code {
+			t.Errorf("%s %s: %d %s, want %d", c.method, c.path, r.Code, r.Body, c.code)
+			continue
+		}
+		r.err(t)
+	}
+	if got := s.get(admin, v.ID); got.State != export.OnHold {
+		t.Errorf("refused requests changed the export: %s", got.State)
+	}
+}

@@ -32,6 +32,7 @@ type Verifier struct {
 	issuer, audience string
 	allowed          []string // service account emails; empty: any verified email
 	now              func() time.Time
+	client           *http.Client
 
 	mu       sync.Mutex
 	verifier *oidc.IDTokenVerifier
@@ -61,7 +62,7 @@ func NewVerifier(issuer, audience string, o Options) (*Verifier, error) {
 	for i, e := range o.AllowedEmails {
 		lower[i] = strings.ToLower(e)
 	}
-	return &Verifier{issuer: issuer, audience: audience, allowed: lower, now: now}, nil
+	return &Verifier{issuer: issuer, audience: audience, allowed: lower, now: now, client: o.HTTPClient}, nil
 }
 
 func (v *Verifier) idVerifier(ctx context.Context) (*oidc.IDTokenVerifier, error) {
@@ -70,7 +71,12 @@ func (v *Verifier) idVerifier(ctx context.Context) (*oidc.IDTokenVerifier, error
 	if v.verifier != nil {
 		return v.verifier, nil
 	}
-	p, err := oidc.NewProvider(context.WithoutCancel(ctx), v.issuer)
+	// The provider keeps this context to fetch keys again on rotation.
+	pctx := context.WithoutCancel(ctx)
+	if v.client != nil {
+		pctx = oidc.ClientContext(pctx, v.client)
+	}
+	p, err := oidc.NewProvider(pctx, v.issuer)
 	if err != nil {
 		return nil, fmt.Errorf("auth: discover issuer %s: %w", v.issuer, err)
 	}

@@ -21,8 +21,9 @@ func Logger(c config.Common) *slog.Logger {
 }
 
 // Lazy returns a handler that builds the real one on first use, from the
-// environment. A configuration error is logged once and answered with 500
-// naming the variable, until the deployment is fixed.
+// environment. A configuration error is logged and answered with a 500 that
+// points to the log, until the deployment is fixed: the answer goes to
+// callers not yet authenticated, so it holds no configuration value.
 func Lazy(name string, build func(ctx context.Context) (http.Handler, error)) http.HandlerFunc {
 	h := sync.OnceValues(func() (http.Handler, error) {
 		return build(context.Background())
@@ -32,7 +33,7 @@ func Lazy(name string, build func(ctx context.Context) (http.Handler, error)) ht
 		if err != nil {
 			slog.Error(name+" cannot start", "error", err)
 			httpapi.JSON(w, http.StatusInternalServerError, map[string]any{"error": map[string]any{
-				"code": 500, "status": "INTERNAL", "message": name + " is misconfigured: " + err.Error()}})
+				"code": 500, "status": "INTERNAL", "message": name + " is misconfigured; its log names the setting to fix."}})
 			return
 		}
 		handler.ServeHTTP(w, r)

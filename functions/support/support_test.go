@@ -69,7 +69,8 @@ func (r *rig) call(email, path, body string) (int, string) {
 	r.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, r.url+path, strings.NewReader(body))
 	if email != "" {
-		tok, err := r.iss.Mint(oidcissuer.Token{Subject: email, Email: email, Audience: audience})
+		_, domain, _ := strings.Cut(email, "@")
+		tok, err := r.iss.Mint(oidcissuer.Token{Subject: email, Email: email, Audience: audience, HostedDomain: domain})
 		if err != nil {
 			r.t.Fatal(err)
 		}
@@ -126,6 +127,21 @@ func TestOnlyStaffMayCall(t *testing.T) {
 		if code != want {
 			t.Errorf("reset by %q: %d %s, want %d", who, code, body, want)
 		}
+	}
+	// The staff address on a consumer Google account (no hd claim) is not staff.
+	tok, err := r.iss.Mint(oidcissuer.Token{Subject: "x", Email: staff, Audience: audience})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, r.url+"/organisations/c1:resetCooldown", strings.NewReader(`{"ticket":"T-1"}`))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("staff address without hd: %d, want 403", resp.StatusCode)
 	}
 	o, _ := r.store.Organisation(context.Background(), "c1")
 	if o.CooldownEnd.IsZero() || len(r.audit("c1")) != before {

@@ -327,7 +327,7 @@ func (s *stack) support() *control.Support {
 // grant has support enable the tool for the organisation for d (R14b).
 func (s *stack) grant(d time.Duration) {
 	s.t.Helper()
-	_, err := s.support().GrantOverride(context.Background(), auth.Principal{Email: supportEmail},
+	_, err := s.support().GrantOverride(context.Background(), auth.Principal{Email: supportEmail, HostedDomain: "orgexport.example"},
 		s.org.Customer().ID, s.clock.Now().Add(d), "TICKET-1")
 	if err != nil {
 		s.t.Fatal(err)
@@ -337,7 +337,7 @@ func (s *stack) grant(d time.Duration) {
 // resetCooldown has support reset the organisation's 30 days (R14a).
 func (s *stack) resetCooldown() {
 	s.t.Helper()
-	_, err := s.support().ResetCooldown(context.Background(), auth.Principal{Email: supportEmail}, s.org.Customer().ID, "TICKET-2")
+	_, err := s.support().ResetCooldown(context.Background(), auth.Principal{Email: supportEmail, HostedDomain: "orgexport.example"}, s.org.Customer().ID, "TICKET-2")
 	if err != nil {
 		s.t.Fatal(err)
 	}

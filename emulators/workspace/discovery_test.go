@@ -111,7 +111,8 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 	org := s.Org()
 	admin, user := "admin@example.com", org.Users()[1].Email
 	docs := map[string]string{"directory": "admin/directory/v1/admin-api.json", "gmail": "gmail/v1/gmail-api.json",
-		"drive": "drive/v3/drive-api.json", "calendar": "calendar/v3/calendar-api.json", "people": "people/v1/people-api.json"}
+		"drive": "drive/v3/drive-api.json", "calendar": "calendar/v3/calendar-api.json", "people": "people/v1/people-api.json",
+		"tasks": "tasks/v1/tasks-api.json", "keep": "keep/v1/keep-api.json", "groupssettings": "groupssettings/v1/groupssettings-api.json"}
 	file := org.File(synth.Owner{Index: 1}, 14) // the shortcut
 	doc := org.File(synth.Owner{Index: 1}, 10)
 	drive0 := org.SharedDrives()[0].ID
@@ -121,6 +122,7 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 		{"directory", "Users", admin, "admin/directory/v1/users?customer=my_customer"},
 		{"directory", "User", admin, "admin/directory/v1/users/" + user},
 		{"directory", "Groups", admin, "admin/directory/v1/groups?customer=my_customer"},
+		{"directory", "Group", admin, "admin/directory/v1/groups/" + org.Groups()[1].Email},
 		{"directory", "Members", admin, "admin/directory/v1/groups/" + org.Groups()[0].Email + "/members"},
 		{"directory", "CalendarResources", admin, "admin/directory/v1/customer/my_customer/resources/calendars"},
 		{"directory", "Roles", admin, "admin/directory/v1/customer/my_customer/roles"},
@@ -141,6 +143,11 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 		{"people", "ListConnectionsResponse", user, "v1/people/me/connections?personFields=names,emailAddresses,phoneNumbers,photos,memberships"},
 		{"people", "ListContactGroupsResponse", user, "v1/contactGroups"},
 		{"people", "ListOtherContactsResponse", user, "v1/otherContacts?readMask=names,emailAddresses"},
+		{"tasks", "TaskLists", user, "tasks/v1/users/@me/lists"},
+		{"tasks", "Tasks", user, "tasks/v1/lists/" + org.TaskList(1, 0).ID + "/tasks?showDeleted=true&showHidden=true&maxResults=100"},
+		{"keep", "ListNotesResponse", user, "v1/notes"},
+		{"keep", "ListNotesResponse", user, "v1/notes?filter=trashed%20%3D%20true"},
+		{"groupssettings", "Groups", admin, "groups/v1/groups/" + org.Groups()[0].Email + "?alt=json"},
 	}
 	loaded := map[string]*discovery{}
 	clients := map[string]*http.Client{}

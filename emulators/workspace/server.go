@@ -109,13 +109,16 @@ func (s *Server) Org() *synth.Org { return s.org }
 func (s *Server) IssuerURL() string { return s.issuer.URL() }
 
 // Endpoint is what to pass to option.WithEndpoint for an API: "directory",
-// "gmail", "drive", "calendar" or "people".
+// "gmail", "drive", "calendar", "people", "tasks", "keep", "chat",
+// "classroom" or "groupssettings".
 func (s *Server) Endpoint(api string) string {
 	switch api {
 	case "drive":
 		return s.url + "/drive/v3/"
 	case "calendar":
 		return s.url + "/calendar/v3/"
+	case "groupssettings":
+		return s.url + "/groups/v1/groups/"
 	}
 	return s.url + "/"
 }
@@ -147,6 +150,9 @@ func (s *Server) routes() http.Handler {
 	s.driveRoutes(api)
 	s.calendarRoutes(api)
 	s.peopleRoutes(api, mux)
+	s.tasksRoutes(api)
+	s.keepRoutes(api)
+	s.groupsSettingsRoutes(api)
 	s.emulatorRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("Not Found: "+r.Method+" "+r.URL.Path))

@@ -72,7 +72,7 @@ func TestUnknownPathsAnswerInGoogleShape(t *testing.T) {
 	t.Parallel()
 	s := start(t, synth.Tiny(1), workspace.Faults{})
 	hc, _ := s.HTTPClient(context.Background(), "admin@example.com")
-	res, err := hc.Get(s.URL() + "/tasks/v1/users/@me/lists")
+	res, err := hc.Get(s.URL() + "/voice/v1/users/me/calls") // Voice has no API
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,11 @@
 //
 //	Groups/info.json      the group's email, name, description, aliases
 //	Groups/members.json   every member with role, type and status
+//	Groups/settings.json  the Groups Settings API's resource: who can join,
+//	                      view, post; moderation; archive settings
+//
+// The files follow groups.schema.json. The group's id is the item of the
+// export's index.
 //
 // Group conversations have no read API outside Vault; they are reported as
 // unsupported (R7b) until the Vault connector exports them.

@@ -2,19 +2,23 @@ package groups
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	admin "google.golang.org/api/admin/directory/v1"
+	"google.golang.org/api/groupssettings/v1"
 
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 )
 
-// Clients makes Directory clients that act as an administrator.
+// Clients makes Directory and Groups Settings clients that act as an
+// administrator.
 type Clients interface {
 	Directory(ctx context.Context, subject string) (*admin.Service, error)
+	GroupsSettings(ctx context.Context, subject string) (*groupssettings.Service, error)
 }
 
 // Connector exports groups.
@@ -61,22 +65,57 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err != nil {
 		return fmt.Errorf("members of %s: %w", a.ID, err)
 	}
+	settings, err := c.settings(ctx, a)
+	if err != nil {
+		return fmt.Errorf("settings of %s: %w", a.ID, err)
+	}
 	owners := 0
 	for _, m := range members {
 		if m.Role == "OWNER" {
 			owners++
 		}
 	}
-	info := map[string]any{"email": g.Email, "name": g.Name, "description": g.Description, "aliases": g.Aliases,
-		"admin_created": g.AdminCreated, "direct_members_count": g.DirectMembersCount, "ownerless": owners == 0}
+	info := Info{ID: g.Id, Email: g.Email, Name: g.Name, Description: g.Description, Aliases: g.Aliases,
+		AdminCreated: g.AdminCreated, DirectMembersCount: g.DirectMembersCount, Ownerless: owners == 0}
+	if info.Aliases == nil {
+		info.Aliases = []string{}
+	}
 	now := c.now()
 	if err := writeJSON(e, "Groups/info.json", now, info); err != nil {
+		return err
+	}
+	e.Item(g.Id)
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if err := writeJSON(e, "Groups/members.json", now, members); err != nil {
 		return err
 	}
+	if err := writeJSON(e, "Groups/settings.json", now, settings); err != nil {
+		return err
+	}
 	return e.Checkpoint(ctx, "done")
+}
+
+// Info is info.json.
+type Info struct {
+	ID                 string   `json:"id"`
+	Email              string   `json:"email"`
+	Name               string   `json:"name"`
+	Description        string   `json:"description"`
+	Aliases            []string `json:"aliases"`
+	AdminCreated       bool     `json:"admin_created"`
+	DirectMembersCount int64    `json:"direct_members_count"`
+	Ownerless          bool     `json:"ownerless"`
+}
+
+// settings reads the group's settings (Groups Settings API, as JSON).
+func (c *Connector) settings(ctx context.Context, a connector.Account) (*groupssettings.Groups, error) {
+	svc, err := c.clients.GroupsSettings(ctx, a.Subject)
+	if err != nil {
+		return nil, err
+	}
+	return svc.Groups.Get(a.ID).Context(ctx).Do()
 }
 
 func (c *Connector) members(ctx context.Context, svc *admin.Service, group string) ([]Member, error) {
@@ -105,3 +144,9 @@ func writeJSON(e connector.Emitter, path string, mod time.Time, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// Schema is the JSON Schema of the files: #/$defs/info, #/$defs/members and
+// #/$defs/settings.
+//
+//go:embed groups.schema.json
+var Schema []byte

@@ -15,10 +15,12 @@ import (
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/gmail"
 	"github.com/orgexport/orgexport/shared/groups"
+	"github.com/orgexport/orgexport/shared/keep"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
+	"github.com/orgexport/orgexport/shared/tasks"
 	"github.com/orgexport/orgexport/shared/workspace"
 )
 
@@ -105,6 +107,8 @@ func Connectors(f *workspace.Factory, log *slog.Logger) []pipeline.Connector {
 		calendar.New(f, calendar.Options{}),
 		contacts.New(f, contacts.Options{}),
 		groups.New(f),
+		tasks.New(f, tasks.Options{}),
+		keep.New(f, keep.Options{}),
 	}
 }
 

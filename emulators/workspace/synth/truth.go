@@ -69,6 +69,9 @@ func (g *Org) Truth(accountID string) iter.Seq[TruthItem] {
 			_ = g.userTruth(u.Index, yield)
 			return
 		}
+		if g.groupTruth(accountID, yield) {
+			return
+		}
 		for _, d := range g.drives {
 			if d.ID == accountID {
 				_ = g.driveTruth(Owner{Shared: true, Index: d.Index}, yield)
@@ -111,7 +114,7 @@ func (g *Org) userTruth(u int, yield func(TruthItem) bool) bool {
 			return false
 		}
 	}
-	return true
+	return g.productsTruth(u, yield)
 }
 
 // driveTruth yields binary files and Google files; folders, shortcuts and

@@ -1,0 +1,138 @@
+package keep
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+	"time"
+
+	"google.golang.org/api/keep/v1"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/zipname"
+)
+
+// Clients makes Keep clients that act as a user.
+type Clients interface {
+	Keep(ctx context.Context, subject string) (*keep.Service, error)
+}
+
+// Options tune the connector. The zero value means the defaults.
+type Options struct {
+	// Attempts is how often an attachment cut off in transit is fetched
+	// (default 3). Errors with a status are retried by the pacer.
+	Attempts int
+}
+
+// Connector exports Keep notes.
+type Connector struct {
+	clients Clients
+	opts    Options
+}
+
+var _ connector.Connector = (*Connector)(nil)
+
+// New returns a Keep connector.
+func New(clients Clients, opts Options) *Connector {
+	if opts.Attempts <= 0 {
+		opts.Attempts = 3
+	}
+	return &Connector{clients: clients, opts: opts}
+}
+
+// Product implements connector.Connector.
+func (c *Connector) Product() export.Product { return export.Keep }
+
+// Handles implements connector.Connector: users have notes.
+func (c *Connector) Handles(a connector.Account) bool { return a.Type == export.User }
+
+// Export implements connector.Connector. The cursor is the number of notes
+// written.
+func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	skip := 0
+	if cursor != "" {
+		n, err := strconv.Atoi(cursor)
+		if err != nil || n < 0 {
+			return fmt.Errorf("keep: bad cursor %q", cursor)
+		}
+		skip = n
+	}
+	svc, err := c.clients.Keep(ctx, a.Subject)
+	if err != nil {
+		return err
+	}
+	names := zipname.NewDedup()
+	i := 0
+	for note, err := range notes(ctx, svc) {
+		if err != nil {
+			return fmt.Errorf("keep notes of %s: %w", a.ID, err)
+		}
+		files := plan(names, note)
+		if i++; i <= skip {
+			continue
+		}
+		if err := c.writeNote(ctx, svc, e, note, files); err != nil {
+			return err
+		}
+		if err := e.Checkpoint(ctx, strconv.Itoa(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notes yields the notes that are not trashed, then the trashed ones.
+func notes(ctx context.Context, svc *keep.Service) iter.Seq2[*keep.Note, error] {
+	return func(yield func(*keep.Note, error) bool) {
+		for _, filter := range []string{"trashed = false", "trashed = true"} {
+			token := ""
+			for {
+				page, err := svc.Notes.List().Filter(filter).PageSize(100).PageToken(token).Context(ctx).Do()
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				for _, n := range page.Notes {
+					if !yield(n, nil) {
+						return
+					}
+				}
+				if token = page.NextPageToken; token == "" {
+					break
+				}
+			}
+		}
+	}
+}
+
+// stemOf is the note's file name without extension: its title, or its
+// creation time as Takeout names untitled notes.
+func stemOf(n *keep.Note) string {
+	if n.Title != "" {
+		return n.Title
+	}
+	if t, err := time.Parse(time.RFC3339Nano, n.CreateTime); err == nil {
+		return t.UTC().Format("2006-01-02T15_04_05.000Z")
+	}
+	return "Untitled"
+}
+
+// files are the names of a note's entries in Keep/.
+type files struct {
+	stem        string
+	attachments []string // one per attachment, in order
+}
+
+// plan claims the names of the note's files, attachments included, so no
+// two entries of the folder share a name.
+func plan(names *zipname.Dedup, n *keep.Note) files {
+	f := files{stem: names.Name(stemOf(n), n.Name)}
+	for k, a := range n.Attachments {
+		f.attachments = append(f.attachments, names.Name(fmt.Sprintf("%s_%d%s", f.stem, k+1, extension(a)), a.Name))
+	}
+	// The stem's own files end in .json and .html, which no other stem
+	// claims: the dedup holds stems without extension.
+	return f
+}

@@ -203,9 +203,11 @@ func (p *PartWriter) Fail(f connector.Failure) {
 // Failures returns the failures kept in memory when Options.Failures is nil.
 func (p *PartWriter) Failures() []connector.Failure { return p.failures }
 
-// Checkpoint finishes the current file and records cursor. It returns
-// connector.ErrCut when the part has reached Options.PartSize or the clock
-// has reached Options.Deadline; the caller then closes the part.
+// Checkpoint records cursor as the place to resume from. When the part has
+// reached Options.PartSize or the clock Options.Deadline, it finishes the
+// open file and returns connector.ErrCut; the caller then closes the part.
+// Otherwise the open file stays open, so one long file can span many
+// checkpoints.
 func (p *PartWriter) Checkpoint(ctx context.Context, cursor string) error {
 	if err := p.usable(); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
@@ -213,20 +215,23 @@ func (p *PartWriter) Checkpoint(ctx context.Context, cursor string) error {
 	if len(cursor) > maxCursor {
 		return fmt.Errorf("checkpoint: cursor is %d bytes, more than %d", len(cursor), maxCursor)
 	}
-	if err := p.finishEntry(); err != nil {
-		return err
-	}
 	p.cursor = cursor
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	full := p.opts.PartSize > 0 && p.zip.w.n >= p.opts.PartSize
 	late := !p.opts.Deadline.IsZero() && !p.opts.Now().Before(p.opts.Deadline)
-	if full || late {
-		p.cut = true
-		return connector.ErrCut
+	if !full && !late {
+		// The open file stays open: a connector writing one long file (an
+		// mbox) goes on writing it, and a part that is not cut needs no
+		// boundary here (a crash redoes the whole part).
+		return nil
 	}
-	return nil
+	if err := p.finishEntry(); err != nil {
+		return err
+	}
+	p.cut = true
+	return connector.ErrCut
 }
 
 // Close finishes the current file, writes the central directory and

@@ -73,7 +73,9 @@ type Entry struct {
 // export can be checked against its source.
 type Emitter interface {
 	// Create adds a file and returns a writer for its content, valid until
-	// the next call of Create, Checkpoint or the end of Export.
+	// the next call of Create, a Checkpoint that cuts the part, or the end
+	// of Export. A checkpoint that does not cut leaves the file open, so one
+	// long file (an mbox) can span many checkpoints.
 	Create(e Entry) (io.Writer, error)
 	// Item records that the current entry holds the source item id (a mail
 	// message, a calendar event, a contact).

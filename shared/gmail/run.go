@@ -2,6 +2,7 @@ package gmail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"google.golang.org/api/gmail/v1"
@@ -90,8 +91,10 @@ func (r *run) write(m message) error {
 	return nil
 }
 
-// checkpoint ends the current mbox file and starts the next, unless the
-// part is cut here.
+// checkpoint offers the pipeline a place to cut the part. The mailbox goes
+// on in the same file unless the part is cut here; after a cut it
+// continues in the next part's file ("…-2.mbox"), so extracting every part
+// into one folder loses nothing.
 func (r *run) checkpoint(ctx context.Context) error {
 	if r.mbox == nil {
 		return nil // nothing written since the last checkpoint
@@ -99,9 +102,16 @@ func (r *run) checkpoint(ctx context.Context) error {
 	if err := r.mbox.flush(); err != nil {
 		return fmt.Errorf("write mbox: %w", err)
 	}
-	r.pos.Seg++
-	r.mbox = nil // the next message opens the next file
-	return r.e.Checkpoint(ctx, r.pos.String())
+	next := r.pos
+	next.Seg++
+	err := r.e.Checkpoint(ctx, next.String())
+	switch {
+	case errors.Is(err, connector.ErrCut):
+		r.pos, r.mbox = next, nil
+	case err == nil:
+		r.written = 0
+	}
+	return err
 }
 
 // finish flushes the last mbox file. An empty mailbox still gets its

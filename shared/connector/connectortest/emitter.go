@@ -70,7 +70,7 @@ type entryWriter struct {
 
 func (w *entryWriter) Write(p []byte) (int, error) {
 	if w.m.Entries[len(w.m.Entries)-1] != w.e || !w.m.open {
-		return 0, fmt.Errorf("connectortest: write to %s after the next Create or Checkpoint", w.e.Path)
+		return 0, fmt.Errorf("connectortest: write to %s after the next Create or a cut", w.e.Path)
 	}
 	w.m.Bytes += int64(len(p))
 	if !w.m.Discard {
@@ -96,10 +96,10 @@ func (m *Emitter) Checkpoint(ctx context.Context, cursor string) error {
 	if len(cursor) > 1024 {
 		return fmt.Errorf("connectortest: cursor of %d bytes, over 1 KiB", len(cursor))
 	}
-	m.open = false
 	m.Checkpoints = append(m.Checkpoints, cursor)
 	m.inPart++
 	if m.Cut != nil && m.Cut(m.inPart, cursor) {
+		m.open = false // a cut ends the open file; any other checkpoint leaves it open
 		return connector.ErrCut
 	}
 	return ctx.Err()

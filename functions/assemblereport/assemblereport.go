@@ -116,6 +116,9 @@ func (h *Handler) Receive(ctx context.Context, ce event.Event) error {
 func ToCloudEvent(r *http.Request) (event.Event, error) {
 	if r.Header.Get("Ce-Specversion") != "" || r.Header.Get("Content-Type") == "application/cloudevents+json" {
 		ev, err := cloudevents.NewEventFromHTTPRequest(r)
+		if err == nil {
+			err = ev.Validate() // the SDK reads an event without id, source or type
+		}
 		if err != nil {
 			return event.Event{}, fmt.Errorf("the CloudEvent cannot be read: %w", err)
 		}

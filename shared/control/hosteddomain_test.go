@@ -20,6 +20,8 @@ func (d *directoryOfOne) Lookup(_ context.Context, email string) (Org, export.Re
 	return Org{CustomerID: "C1", Domain: "example.com"}, export.Requester{Email: email, IsSuperAdmin: true}, nil
 }
 
+func (d *directoryOfOne) CountUsers(context.Context, string) (int, error) { return 1, nil }
+
 func (d *directoryOfOne) SuperAdmins(context.Context, Org, string) ([]string, error) {
 	return []string{"admin@example.com"}, nil
 }

@@ -34,7 +34,6 @@ type Org struct {
 	CustomerID string
 	Domain     string
 	Created    time.Time
-	Users      int
 }
 
 // Directory answers who someone is in their organisation.
@@ -42,6 +41,9 @@ type Directory interface {
 	// Lookup finds email's organisation and what R1 needs to know of the
 	// person. ErrUnknownUser when email is no user of an organisation.
 	Lookup(ctx context.Context, email string) (Org, export.Requester, error)
+	// CountUsers counts the organisation's users, read as asUser, up to
+	// the limit of R1d.
+	CountUsers(ctx context.Context, asUser string) (int, error)
 	// SuperAdmins lists the organisation's super administrators.
 	SuperAdmins(ctx context.Context, org Org, asUser string) ([]string, error)
 }

@@ -93,7 +93,11 @@ func (s *Service) lookup(ctx context.Context, p auth.Principal) (Org, export.Req
 	if err != nil {
 		return Org{}, export.Requester{}, err
 	}
-	if !strings.EqualFold(p.HostedDomain, org.Domain) {
+	// The hosted domain is the organisation's primary domain, or the
+	// caller's own (secondary) domain; the Directory, read as the caller,
+	// decided the organisation.
+	_, own, _ := strings.Cut(p.Email, "@")
+	if !strings.EqualFold(p.HostedDomain, org.Domain) && !strings.EqualFold(p.HostedDomain, own) {
 		return Org{}, export.Requester{}, ErrUnknownUser
 	}
 	return org, req, nil
@@ -113,7 +117,13 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, body StartRequest
 	if err != nil {
 		return nil, err
 	}
-	req.OrgCreated, req.OrgUsers = org.Created, org.Users
+	users := 0
+	if req.IsSuperAdmin { // only a super admin may read the Directory
+		if users, err = s.Directory.CountUsers(ctx, p.Email); err != nil {
+			return nil, err
+		}
+	}
+	req.OrgCreated, req.OrgUsers = org.Created, users
 	req.OverrideGranted, req.OverrideUntil = !rec.OverrideUntil.IsZero(), rec.OverrideUntil
 	if refusals := export.Eligibility(req, now); len(refusals) > 0 {
 		return nil, s.refused(ctx, org, p, now, &RefusedError{Refusals: refusals})

@@ -29,12 +29,14 @@ var (
 	_ pipeline.Directory = (*Directory)(nil)
 )
 
-// denied reports whether err says the subject may not do this: not a user
-// of a domain that delegated to us, or not an administrator.
+// denied reports whether err says the subject may not do this: not an
+// administrator (403), no such user (404), or no token for them at all
+// (the token endpoint refuses the grant). A 401 from the API itself is a
+// bad token of ours, not an answer about the person, so it is an error.
 func denied(err error) bool {
 	var ge *googleapi.Error
 	if errors.As(err, &ge) {
-		return ge.Code == http.StatusForbidden || ge.Code == http.StatusUnauthorized || ge.Code == http.StatusNotFound
+		return ge.Code == http.StatusForbidden || ge.Code == http.StatusNotFound
 	}
 	return strings.Contains(err.Error(), "unauthorized_client") || strings.Contains(err.Error(), "invalid_grant") ||
 		strings.Contains(err.Error(), "access_denied")
@@ -70,7 +72,7 @@ func domainOf(email string) string {
 	return strings.ToLower(d)
 }
 
-// org reads the customer and counts its users up to the limit of R1d.
+// org reads the customer.
 func (d *Directory) org(ctx context.Context, svc *admin.Service) (control.Org, error) {
 	c, err := svc.Customers.Get("my_customer").Context(ctx).Do()
 	if err != nil {
@@ -78,16 +80,27 @@ func (d *Directory) org(ctx context.Context, svc *admin.Service) (control.Org, e
 	}
 	org := control.Org{CustomerID: c.Id, Domain: strings.ToLower(c.CustomerDomain)}
 	org.Created, _ = time.Parse(time.RFC3339, c.CustomerCreationTime)
-	token := ""
+	return org, nil
+}
+
+// CountUsers implements control.Directory: the organisation's users, counted
+// up to the limit of R1d (only a start needs it; status calls do not pay
+// for it).
+func (d *Directory) CountUsers(ctx context.Context, asUser string) (int, error) {
+	svc, err := d.Clients.Directory(ctx, asUser)
+	if err != nil {
+		return 0, err
+	}
+	n, token := 0, ""
 	for {
 		page, err := svc.Users.List().Customer("my_customer").MaxResults(500).PageToken(token).
 			Fields("nextPageToken", "users(id)").Context(ctx).Do()
 		if err != nil {
-			return control.Org{}, fmt.Errorf("count users: %w", err)
+			return 0, fmt.Errorf("count users: %w", err)
 		}
-		org.Users += len(page.Users)
-		if token = page.NextPageToken; token == "" || org.Users >= export.MaxUsers {
-			return org, nil
+		n += len(page.Users)
+		if token = page.NextPageToken; token == "" || n >= export.MaxUsers {
+			return n, nil
 		}
 	}
 }

@@ -112,7 +112,8 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 	admin, user := "admin@example.com", org.Users()[1].Email
 	docs := map[string]string{"directory": "admin/directory/v1/admin-api.json", "gmail": "gmail/v1/gmail-api.json",
 		"drive": "drive/v3/drive-api.json", "calendar": "calendar/v3/calendar-api.json", "people": "people/v1/people-api.json",
-		"tasks": "tasks/v1/tasks-api.json", "keep": "keep/v1/keep-api.json", "groupssettings": "groupssettings/v1/groupssettings-api.json"}
+		"tasks": "tasks/v1/tasks-api.json", "keep": "keep/v1/keep-api.json", "groupssettings": "groupssettings/v1/groupssettings-api.json",
+		"chat": "chat/v1/chat-api.json"}
 	file := org.File(synth.Owner{Index: 1}, 14) // the shortcut
 	doc := org.File(synth.Owner{Index: 1}, 10)
 	drive0 := org.SharedDrives()[0].ID
@@ -147,6 +148,10 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 		{"tasks", "Tasks", user, "tasks/v1/lists/" + org.TaskList(1, 0).ID + "/tasks?showDeleted=true&showHidden=true&maxResults=100"},
 		{"keep", "ListNotesResponse", user, "v1/notes"},
 		{"keep", "ListNotesResponse", user, "v1/notes?filter=trashed%20%3D%20true"},
+		{"chat", "ListSpacesResponse", user, "v1/spaces"},
+		{"chat", "SearchSpacesResponse", admin, "v1/spaces:search?useAdminAccess=true&query=" + url.QueryEscape(`customer = "customers/my_customer" AND spaceType = "SPACE"`)},
+		{"chat", "ListMembershipsResponse", admin, "v1/spaces/" + org.Space(0).ID + "/members?useAdminAccess=true"},
+		{"chat", "ListMessagesResponse", user, "v1/spaces/" + org.Space(org.SpaceCount()+1).ID + "/messages"},
 		{"groupssettings", "Groups", admin, "groups/v1/groups/" + org.Groups()[0].Email + "?alt=json"},
 	}
 	loaded := map[string]*discovery{}

@@ -60,11 +60,14 @@ const (
 	Groups
 	SharedDrives
 	CalendarResources
+	// ChatSpaces are the named Chat spaces created by the organisation's
+	// users (customer-owned data, R6).
+	ChatSpaces
 	numKinds
 )
 
 func (k Kind) String() string {
-	return [...]string{"users", "groups", "shared drives", "calendar resources"}[k]
+	return [...]string{"users", "groups", "shared drives", "calendar resources", "chat spaces"}[k]
 }
 
 // Enqueuer creates Cloud Tasks.

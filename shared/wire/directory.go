@@ -11,6 +11,7 @@ import (
 	admin "google.golang.org/api/admin/directory/v1"
 	"google.golang.org/api/googleapi"
 
+	"github.com/orgexport/orgexport/shared/chat"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
@@ -141,6 +142,8 @@ func (d *Directory) Accounts(ctx context.Context, kind pipeline.Kind, domain, ad
 		return d.sharedDrives(ctx, adminEmail, cursor)
 	case pipeline.CalendarResources:
 		return d.resources(ctx, adminEmail, cursor)
+	case pipeline.ChatSpaces:
+		return d.chatSpaces(ctx, adminEmail, cursor)
 	}
 	return nil, "", fmt.Errorf("unknown kind of account %d", kind)
 }
@@ -215,6 +218,32 @@ func (d *Directory) resources(ctx context.Context, adminEmail, cursor string) ([
 	for _, r := range page.Items {
 		out = append(out, pipeline.Listed{Account: connector.Account{Type: export.Customer, ID: r.ResourceEmail,
 			Name: r.ResourceName, Kind: "calendar-resource", Subject: adminEmail}})
+	}
+	return out, page.NextPageToken, nil
+}
+
+// chatSpaces lists the named spaces of the organisation with the admin's
+// search (useAdminAccess); the account id is the space's id.
+func (d *Directory) chatSpaces(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
+	svc, err := d.Clients.Chat(ctx, adminEmail)
+	if err != nil {
+		return nil, "", err
+	}
+	page, err := svc.Spaces.Search().UseAdminAccess(true).PageSize(1000).PageToken(cursor).
+		Query(`customer = "customers/my_customer" AND spaceType = "SPACE"`).Context(ctx).Do()
+	if err != nil && denied(err) && cursor == "" {
+		// Not skipped silently: one account stands for the spaces, and the
+		// Chat connector reports it as unsupported with the reason.
+		return []pipeline.Listed{{Account: connector.Account{Type: export.Customer, ID: chat.UnlistedID,
+			Name: "Chat spaces", Kind: chat.KindUnlisted, Subject: adminEmail}}}, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]pipeline.Listed, 0, len(page.Spaces))
+	for _, sp := range page.Spaces {
+		out = append(out, pipeline.Listed{Account: connector.Account{Type: export.Customer,
+			ID: strings.TrimPrefix(sp.Name, "spaces/"), Name: sp.DisplayName, Kind: chat.KindSpace, Subject: adminEmail}})
 	}
 	return out, page.NextPageToken, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/calendar"
+	"github.com/orgexport/orgexport/shared/chat"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/contacts"
 	"github.com/orgexport/orgexport/shared/control"
@@ -109,6 +110,7 @@ func Connectors(f *workspace.Factory, log *slog.Logger) []pipeline.Connector {
 		groups.New(f),
 		tasks.New(f, tasks.Options{}),
 		keep.New(f, keep.Options{}),
+		chat.New(f, chat.Options{}),
 	}
 }
 

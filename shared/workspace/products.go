@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 
+	"google.golang.org/api/chat/v1"
 	"google.golang.org/api/groupssettings/v1"
 	"google.golang.org/api/keep/v1"
 	"google.golang.org/api/tasks/v1"
@@ -13,6 +14,7 @@ const (
 	APITasks          = "tasks"
 	APIKeep           = "keep"
 	APIGroupsSettings = "groupssettings"
+	APIChat           = "chat"
 )
 
 // Tasks returns a Tasks client acting as subject.
@@ -30,4 +32,9 @@ func (f *Factory) Keep(ctx context.Context, subject string) (*keep.Service, erro
 // administrator).
 func (f *Factory) GroupsSettings(ctx context.Context, subject string) (*groupssettings.Service, error) {
 	return wrap(groupssettings.NewService(ctx, f.options(ctx, subject, APIGroupsSettings, "groups/v1/groups/")...))
+}
+
+// Chat returns a Chat client acting as subject.
+func (f *Factory) Chat(ctx context.Context, subject string) (*chat.Service, error) {
+	return wrap(chat.NewService(ctx, f.options(ctx, subject, APIChat, "")...))
 }

@@ -18,4 +18,9 @@ var Scopes = []string{
 	"https://www.googleapis.com/auth/keep.readonly",
 	// Groups Settings has no read-only scope.
 	"https://www.googleapis.com/auth/apps.groups.settings",
+	"https://www.googleapis.com/auth/chat.spaces.readonly",
+	"https://www.googleapis.com/auth/chat.memberships.readonly",
+	"https://www.googleapis.com/auth/chat.messages.readonly",
+	"https://www.googleapis.com/auth/chat.admin.spaces.readonly",
+	"https://www.googleapis.com/auth/chat.admin.memberships.readonly",
 }

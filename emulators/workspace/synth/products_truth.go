@@ -8,7 +8,58 @@ import (
 
 // productsTruth yields a user's tasks, notes and their images.
 func (g *Org) productsTruth(u int, yield func(TruthItem) bool) bool {
-	return g.tasksTruth(u, yield) && g.keepTruth(u, yield)
+	if !g.tasksTruth(u, yield) || !g.keepTruth(u, yield) {
+		return false
+	}
+	n := len(g.users)
+	if !g.HasData() || n < 2 || g.opt.MessagesPerChat == 0 {
+		return true
+	}
+	// The user's DMs: with the next user and with the previous one.
+	for _, j := range []int{u, (u - 1 + n) % n} {
+		if !g.spaceTruth(g.Space(g.SpaceCount()+j), yield) {
+			return false
+		}
+	}
+	return true
+}
+
+// spaceTruth yields a space's messages and attachments.
+func (g *Org) spaceTruth(sp Space, yield func(TruthItem) bool) bool {
+	for n := range g.ChatMessageCount(sp) {
+		m := g.ChatMessage(sp, n)
+		if !yield(TruthItem{Product: export.Chat, ItemID: m.Name, Name: m.Text, Note: "space " + sp.ID}) {
+			return false
+		}
+		if a := m.Attachment; a != nil {
+			b := g.ChatAttachmentContent(sp, n)
+			if !yield(TruthItem{Product: export.Chat, ItemID: a.Name, Name: a.ContentName, SHA256: sum(b), Size: int64(len(b))}) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// spaceAccounts are the named spaces, customer-owned accounts (R6).
+func (g *Org) spaceAccounts() []TruthAccount {
+	var out []TruthAccount
+	for i := range g.SpaceCount() {
+		sp := g.Space(i)
+		out = append(out, TruthAccount{Type: export.Customer, ID: sp.ID, Name: sp.DisplayName, Kind: "chat-space", Created: sp.Created})
+	}
+	return out
+}
+
+// spaceTruthByID yields the named space's items if accountID is one.
+func (g *Org) spaceTruthByID(accountID string, yield func(TruthItem) bool) bool {
+	for i := range g.SpaceCount() {
+		if sp := g.Space(i); sp.ID == accountID {
+			g.spaceTruth(sp, yield)
+			return true
+		}
+	}
+	return false
 }
 
 // tasksTruth yields every task, deleted and hidden ones too (issue 8:

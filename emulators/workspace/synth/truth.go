@@ -16,7 +16,7 @@ type TruthAccount struct {
 	// shared drive's id or a resource's email.
 	ID      string
 	Name    string
-	Kind    string // for customer-owned data: "shared-drive" or "calendar-resource"
+	Kind    string // for customer-owned data: "shared-drive", "calendar-resource" or "chat-space"
 	Created time.Time
 	// Ownerless marks groups without an owner.
 	Ownerless bool
@@ -58,6 +58,7 @@ func (g *Org) Accounts() []TruthAccount {
 	for _, r := range g.resources {
 		as = append(as, TruthAccount{Type: export.Customer, ID: r.Email, Name: r.Name, Kind: "calendar-resource", Created: g.customer.Created})
 	}
+	as = append(as, g.spaceAccounts()...)
 	return as
 }
 
@@ -70,6 +71,9 @@ func (g *Org) Truth(accountID string) iter.Seq[TruthItem] {
 			return
 		}
 		if g.groupTruth(accountID, yield) {
+			return
+		}
+		if g.spaceTruthByID(accountID, yield) {
 			return
 		}
 		for _, d := range g.drives {

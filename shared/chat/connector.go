@@ -1,0 +1,231 @@
+package chat
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/api/chat/v1"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+)
+
+// Clients makes Chat clients that act as a user.
+type Clients interface {
+	Chat(ctx context.Context, subject string) (*chat.Service, error)
+}
+
+// Options tune the connector. The zero value means the defaults.
+type Options struct {
+	// Now stamps the info files (default time.Now).
+	Now func() time.Time
+}
+
+// Connector exports Chat.
+type Connector struct {
+	clients Clients
+	opts    Options
+}
+
+var _ connector.Connector = (*Connector)(nil)
+
+// KindSpace is the Kind of customer-owned accounts that are Chat spaces.
+const KindSpace = "chat-space"
+
+// KindUnlisted (with the account id UnlistedID) stands for the spaces of an
+// organisation whose administrator's search of spaces was refused: the
+// connector reports it as unsupported, with the reason, instead of the
+// spaces vanishing from the export.
+const (
+	KindUnlisted = "chat-spaces-unlisted"
+	UnlistedID   = "chat-spaces"
+)
+
+// New returns a Chat connector.
+func New(clients Clients, opts Options) *Connector {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Connector{clients: clients, opts: opts}
+}
+
+// Product implements connector.Connector.
+func (c *Connector) Product() export.Product { return export.Chat }
+
+// Handles implements connector.Connector: users (their DMs and group chats)
+// and customer-owned spaces.
+func (c *Connector) Handles(a connector.Account) bool {
+	return a.Type == export.User || (a.Type == export.Customer && (a.Kind == KindSpace || a.Kind == KindUnlisted))
+}
+
+// Export implements connector.Connector.
+func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	if a.Kind == KindUnlisted {
+		return fmt.Errorf("%w: the Chat API refused the administrator's search of the organisation's spaces (spaces.search with useAdminAccess); enable the Chat API, configure a Chat app in the project and grant the chat.admin scopes", connector.ErrUnsupported)
+	}
+	if a.Type == export.Customer {
+		if cursor == "1" {
+			return nil
+		}
+		if err := c.exportSpace(ctx, a, e); err != nil {
+			return err
+		}
+		return e.Checkpoint(ctx, "1")
+	}
+	return c.exportUser(ctx, a, cursor, e)
+}
+
+func (c *Connector) exportUser(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	svc, err := c.clients.Chat(ctx, a.Subject)
+	if err != nil {
+		return err
+	}
+	spaces, err := userSpaces(ctx, svc)
+	if err != nil {
+		return fmt.Errorf("chat spaces of %s: %w", a.ID, err)
+	}
+	if len(spaces) == 0 {
+		return nil
+	}
+	done := -1
+	if cursor != "" {
+		if done, err = strconv.Atoi(cursor); err != nil || done < 0 {
+			return fmt.Errorf("chat: bad cursor %q", cursor)
+		}
+	}
+	if done < 0 {
+		if err := writeJSON(e, "Google Chat/Users/"+folder(a.ID)+"/user_info.json", c.opts.Now(), userInfo(a, spaces)); err != nil {
+			return err
+		}
+		if err := e.Checkpoint(ctx, "0"); err != nil {
+			return err
+		}
+		done = 0
+	}
+	for i := done; i < len(spaces); i++ {
+		sp := spaces[i]
+		members, err := listMembers(ctx, svc, sp.Name, false)
+		if err != nil {
+			return fmt.Errorf("members of %s: %w", sp.Name, err)
+		}
+		if err := c.writeSpace(ctx, svc, e, sp, members); err != nil {
+			return err
+		}
+		if err := e.Checkpoint(ctx, strconv.Itoa(i+1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportSpace reads a named space's record and members as the admin, and
+// its messages as one of its members.
+func (c *Connector) exportSpace(ctx context.Context, a connector.Account, e connector.Emitter) error {
+	admin, err := c.clients.Chat(ctx, a.Subject)
+	if err != nil {
+		return err
+	}
+	name := "spaces/" + a.ID
+	sp, err := admin.Spaces.Get(name).UseAdminAccess(true).Context(ctx).Do()
+	if err != nil {
+		return fmt.Errorf("space %s: %w", name, err)
+	}
+	members, err := listMembers(ctx, admin, name, true)
+	if err != nil {
+		return fmt.Errorf("members of %s: %w", name, err)
+	}
+	reader := ""
+	for _, m := range members {
+		if m.Member != nil && m.Member.Type == "HUMAN" && m.Member.Email != "" && m.State == "JOINED" {
+			reader = m.Member.Email
+			break
+		}
+	}
+	if reader == "" {
+		return fmt.Errorf("%w: space %s has no member in the organisation to read its messages as (the Chat API gives administrators no access to messages)", connector.ErrUnsupported, name)
+	}
+	svc, err := c.clients.Chat(ctx, reader)
+	if err != nil {
+		return err
+	}
+	return c.writeSpace(ctx, svc, e, sp, members)
+}
+
+func userSpaces(ctx context.Context, svc *chat.Service) ([]*chat.Space, error) {
+	var out []*chat.Space
+	token := ""
+	for {
+		page, err := svc.Spaces.List().PageSize(1000).PageToken(token).Context(ctx).Do()
+		if err != nil {
+			return nil, err
+		}
+		for _, sp := range page.Spaces {
+			if sp.SpaceType == "DIRECT_MESSAGE" || sp.SpaceType == "GROUP_CHAT" {
+				out = append(out, sp)
+			}
+		}
+		if token = page.NextPageToken; token == "" {
+			return out, nil
+		}
+	}
+}
+
+func listMembers(ctx context.Context, svc *chat.Service, space string, asAdmin bool) ([]*chat.Membership, error) {
+	var out []*chat.Membership
+	token := ""
+	for {
+		call := svc.Spaces.Members.List(space).PageSize(1000).PageToken(token).Context(ctx)
+		if asAdmin {
+			call = call.UseAdminAccess(true)
+		}
+		page, err := call.Do()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Memberships...)
+		if token = page.NextPageToken; token == "" {
+			return out, nil
+		}
+	}
+}
+
+// messages yields the space's messages, oldest first.
+func messages(ctx context.Context, svc *chat.Service, space string) iter.Seq2[*chat.Message, error] {
+	return func(yield func(*chat.Message, error) bool) {
+		token := ""
+		for {
+			page, err := svc.Spaces.Messages.List(space).PageSize(1000).PageToken(token).Context(ctx).Do()
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, m := range page.Messages {
+				if !yield(m, nil) {
+					return
+				}
+			}
+			if token = page.NextPageToken; token == "" {
+				return
+			}
+		}
+	}
+}
+
+// folder is the space's or user's folder name: Takeout's "DM <id>",
+// "Space <id>", or the user's email.
+func folder(s string) string { return strings.ReplaceAll(s, "/", "_") }
+
+func spaceFolder(sp *chat.Space) string {
+	id := strings.TrimPrefix(sp.Name, "spaces/")
+	switch sp.SpaceType {
+	case "DIRECT_MESSAGE":
+		return "DM " + id
+	case "GROUP_CHAT":
+		return "Group chat " + id
+	}
+	return "Space " + id
+}

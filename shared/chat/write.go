@@ -1,0 +1,151 @@
+package chat
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"google.golang.org/api/chat/v1"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/zipname"
+)
+
+// writeSpace writes group_info.json, messages.json, messages.html and the
+// attachments, passing over the messages once for each.
+func (c *Connector) writeSpace(ctx context.Context, svc *chat.Service, e connector.Emitter, sp *chat.Space, members []*chat.Membership) error {
+	dir := "Google Chat/Groups/" + zipname.Sanitize(spaceFolder(sp)) + "/"
+	mod := c.opts.Now()
+	if err := writeJSON(e, dir+"group_info.json", mod, groupInfo(sp, members)); err != nil {
+		return err
+	}
+	w, err := e.Create(connector.Entry{Path: dir + "messages.json", Modified: mod, Content: connector.Compressible})
+	if err != nil {
+		return err
+	}
+	if err := writeMessages(ctx, svc, sp.Name, w, e.Item); err != nil {
+		return fmt.Errorf("messages of %s: %w", sp.Name, err)
+	}
+	w, err = e.Create(connector.Entry{Path: dir + "messages.html", Modified: mod, Content: connector.Compressible})
+	if err != nil {
+		return err
+	}
+	if err := writeHTML(ctx, svc, sp, w); err != nil {
+		return fmt.Errorf("messages of %s: %w", sp.Name, err)
+	}
+	return c.writeAttachments(ctx, svc, e, sp.Name, dir)
+}
+
+// attachmentNames hands out the files' names in the folder, the same on
+// every pass.
+type attachmentNames struct{ d *zipname.Dedup }
+
+func newNames() attachmentNames {
+	n := attachmentNames{zipname.NewDedup()}
+	for _, f := range []string{"group_info.json", "messages.json", "messages.html"} {
+		n.d.Name(f, f)
+	}
+	return n
+}
+
+func (n attachmentNames) of(a *chat.Attachment) string { return n.d.Name(a.ContentName, a.Name) }
+
+func writeMessages(ctx context.Context, svc *chat.Service, space string, w io.Writer, item func(string)) error {
+	if _, err := io.WriteString(w, `{"messages":[`); err != nil {
+		return err
+	}
+	names, n := newNames(), 0
+	for m, err := range messages(ctx, svc, space) {
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(messageRecord(m, names))
+		if err != nil {
+			return err
+		}
+		sep := "\n"
+		if n > 0 {
+			sep = ",\n"
+		}
+		if _, err := io.WriteString(w, sep+string(b)); err != nil {
+			return err
+		}
+		item(m.Name)
+		n++
+	}
+	_, err := io.WriteString(w, "\n]}\n")
+	return err
+}
+
+func (c *Connector) writeAttachments(ctx context.Context, svc *chat.Service, e connector.Emitter, space, dir string) error {
+	names := newNames()
+	for m, err := range messages(ctx, svc, space) {
+		if err != nil {
+			return fmt.Errorf("messages of %s: %w", space, err)
+		}
+		for _, a := range m.Attachment {
+			if a.AttachmentDataRef == nil || a.AttachmentDataRef.ResourceName == "" {
+				continue // Drive files are referenced by link, not copied
+			}
+			path := dir + names.of(a)
+			body, err := download(ctx, svc, a.AttachmentDataRef.ResourceName)
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				e.Fail(connector.Failure{Product: export.Chat, ItemID: a.Name, Path: path, Reason: "attachment download failed: " + err.Error()})
+				continue
+			}
+			w, err := e.Create(connector.Entry{Path: path, Modified: parseTime(m.CreateTime), Content: connector.Compressible, ItemID: a.Name})
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(body); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// download reads an attachment whole, fetching it again (up to 3 times)
+// when the body is cut off in transit.
+func download(ctx context.Context, svc *chat.Service, resource string) ([]byte, error) {
+	var last error
+	for range 3 {
+		res, err := svc.Media.Download(resource).Context(ctx).Download()
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		_, err = io.Copy(&b, res.Body)
+		res.Body.Close()
+		if err == nil {
+			return b.Bytes(), nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		last = err
+	}
+	return nil, fmt.Errorf("cut off 3 times: %w", last)
+}
+
+func writeJSON(e connector.Emitter, path string, mod time.Time, v any) error {
+	w, err := e.Create(connector.Entry{Path: path, Modified: mod, Content: connector.Compressible})
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}

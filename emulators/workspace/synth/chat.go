@@ -100,9 +100,12 @@ func contains(xs []int, x int) bool {
 // SpaceByName finds a space by "spaces/<id>" or "<id>".
 func (g *Org) SpaceByName(name string) (Space, bool) {
 	id := strings.TrimPrefix(name, "spaces/")
-	for _, sp := range g.ChatSpaces() {
-		if sp.ID == id {
-			return sp, true
+	if !g.HasData() || len(g.users) < 2 || g.opt.MessagesPerChat == 0 {
+		return Space{}, false
+	}
+	for i := range g.SpaceCount() + len(g.users) {
+		if fmt.Sprintf("AAAA%011x", g.hash(kSpace, 'i', uint64(i))>>20) == id {
+			return g.Space(i), true
 		}
 	}
 	return Space{}, false
@@ -119,7 +122,7 @@ func (g *Org) ChatMessage(sp Space, n int) ChatMessage {
 		Text: fmt.Sprintf("Message %d in %s", n+1, sp.ID)}
 	m.Thread = fmt.Sprintf("%s/threads/t%d", sp.Name, n/3)
 	if n%3 == 1 {
-		m.Attachment = &ChatAttachment{Name: m.Name + "/attachments/a1", ResourceName: fmt.Sprintf("media-%x", h),
+		m.Attachment = &ChatAttachment{Name: m.Name + "/attachments/a1", ResourceName: fmt.Sprintf("media-%d-%d-%x", sp.Index, n, h),
 			ContentName: fmt.Sprintf("notes %d.txt", n+1), ContentType: "text/plain"}
 	}
 	if g.opt.Hostile && n == 0 {
@@ -137,14 +140,20 @@ func (g *Org) ChatAttachmentContent(sp Space, n int) []byte {
 	return b.Bytes()
 }
 
-// ChatAttachmentByResource finds an attachment by its media resource name.
+// ChatAttachmentByResource finds an attachment by its media resource name,
+// which carries the space's index and the message's number.
 func (g *Org) ChatAttachmentByResource(resource string) (Space, int, bool) {
-	for _, sp := range g.ChatSpaces() {
-		for n := range g.ChatMessageCount(sp) {
-			if a := g.ChatMessage(sp, n).Attachment; a != nil && a.ResourceName == resource {
-				return sp, n, true
-			}
-		}
+	var i, n int
+	var h uint64
+	if _, err := fmt.Sscanf(resource, "media-%d-%d-%x", &i, &n, &h); err != nil || i < 0 || n < 0 {
+		return Space{}, 0, false
 	}
-	return Space{}, 0, false
+	if i >= g.SpaceCount()+len(g.users) || g.SpaceCount()+len(g.users) == 0 || n >= g.opt.MessagesPerChat {
+		return Space{}, 0, false
+	}
+	sp := g.Space(i)
+	if a := g.ChatMessage(sp, n).Attachment; a == nil || a.ResourceName != resource {
+		return Space{}, 0, false
+	}
+	return sp, n, true
 }

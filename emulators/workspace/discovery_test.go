@@ -113,11 +113,12 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 	docs := map[string]string{"directory": "admin/directory/v1/admin-api.json", "gmail": "gmail/v1/gmail-api.json",
 		"drive": "drive/v3/drive-api.json", "calendar": "calendar/v3/calendar-api.json", "people": "people/v1/people-api.json",
 		"tasks": "tasks/v1/tasks-api.json", "keep": "keep/v1/keep-api.json", "groupssettings": "groupssettings/v1/groupssettings-api.json",
-		"chat": "chat/v1/chat-api.json"}
+		"chat": "chat/v1/chat-api.json", "classroom": "classroom/v1/classroom-api.json"}
 	file := org.File(synth.Owner{Index: 1}, 14) // the shortcut
 	doc := org.File(synth.Owner{Index: 1}, 10)
 	drive0 := org.SharedDrives()[0].ID
 	msgs := url.PathEscape(org.MessageID(1, 0))
+	teacher, course := org.Users()[org.Course(0).Teacher].Email, org.Course(0).ID
 	samples := []sample{
 		{"directory", "Customer", admin, "admin/directory/v1/customers/my_customer"},
 		{"directory", "Users", admin, "admin/directory/v1/users?customer=my_customer"},
@@ -152,6 +153,14 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 		{"chat", "SearchSpacesResponse", admin, "v1/spaces:search?useAdminAccess=true&query=" + url.QueryEscape(`customer = "customers/my_customer" AND spaceType = "SPACE"`)},
 		{"chat", "ListMembershipsResponse", admin, "v1/spaces/" + org.Space(0).ID + "/members?useAdminAccess=true"},
 		{"chat", "ListMessagesResponse", user, "v1/spaces/" + org.Space(org.SpaceCount()+1).ID + "/messages"},
+		{"classroom", "ListCoursesResponse", teacher, "v1/courses"},
+		{"classroom", "ListStudentsResponse", teacher, "v1/courses/" + course + "/students"},
+		{"classroom", "ListTeachersResponse", teacher, "v1/courses/" + course + "/teachers"},
+		{"classroom", "ListTopicResponse", teacher, "v1/courses/" + course + "/topics"},
+		{"classroom", "ListCourseWorkResponse", teacher, "v1/courses/" + course + "/courseWork"},
+		{"classroom", "ListCourseWorkMaterialResponse", teacher, "v1/courses/" + course + "/courseWorkMaterials"},
+		{"classroom", "ListAnnouncementsResponse", teacher, "v1/courses/" + course + "/announcements"},
+		{"classroom", "ListStudentSubmissionsResponse", teacher, "v1/courses/" + course + "/courseWork/-/studentSubmissions"},
 		{"groupssettings", "Groups", admin, "groups/v1/groups/" + org.Groups()[0].Email + "?alt=json"},
 	}
 	loaded := map[string]*discovery{}

@@ -154,6 +154,7 @@ func (s *Server) routes() http.Handler {
 	s.keepRoutes(api)
 	s.groupsSettingsRoutes(api)
 	s.chatRoutes(api)
+	s.classroomRoutes(api)
 	s.emulatorRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("Not Found: "+r.Method+" "+r.URL.Path))

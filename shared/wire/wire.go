@@ -9,6 +9,7 @@ import (
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/calendar"
 	"github.com/orgexport/orgexport/shared/chat"
+	"github.com/orgexport/orgexport/shared/classroom"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/contacts"
 	"github.com/orgexport/orgexport/shared/control"
@@ -111,6 +112,7 @@ func Connectors(f *workspace.Factory, log *slog.Logger) []pipeline.Connector {
 		tasks.New(f, tasks.Options{}),
 		keep.New(f, keep.Options{}),
 		chat.New(f, chat.Options{}),
+		classroom.New(f),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"google.golang.org/api/chat/v1"
+	"google.golang.org/api/classroom/v1"
 	"google.golang.org/api/groupssettings/v1"
 	"google.golang.org/api/keep/v1"
 	"google.golang.org/api/tasks/v1"
@@ -15,6 +16,7 @@ const (
 	APIKeep           = "keep"
 	APIGroupsSettings = "groupssettings"
 	APIChat           = "chat"
+	APIClassroom      = "classroom"
 )
 
 // Tasks returns a Tasks client acting as subject.
@@ -37,4 +39,9 @@ func (f *Factory) GroupsSettings(ctx context.Context, subject string) (*groupsse
 // Chat returns a Chat client acting as subject.
 func (f *Factory) Chat(ctx context.Context, subject string) (*chat.Service, error) {
 	return wrap(chat.NewService(ctx, f.options(ctx, subject, APIChat, "")...))
+}
+
+// Classroom returns a Classroom client acting as subject.
+func (f *Factory) Classroom(ctx context.Context, subject string) (*classroom.Service, error) {
+	return wrap(classroom.NewService(ctx, f.options(ctx, subject, APIClassroom, "")...))
 }

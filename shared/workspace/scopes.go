@@ -23,4 +23,12 @@ var Scopes = []string{
 	"https://www.googleapis.com/auth/chat.messages.readonly",
 	"https://www.googleapis.com/auth/chat.admin.spaces.readonly",
 	"https://www.googleapis.com/auth/chat.admin.memberships.readonly",
+	"https://www.googleapis.com/auth/classroom.courses.readonly",
+	"https://www.googleapis.com/auth/classroom.rosters.readonly",
+	"https://www.googleapis.com/auth/classroom.profile.emails",
+	"https://www.googleapis.com/auth/classroom.topics.readonly",
+	"https://www.googleapis.com/auth/classroom.coursework.students.readonly",
+	"https://www.googleapis.com/auth/classroom.coursework.me.readonly",
+	"https://www.googleapis.com/auth/classroom.courseworkmaterials.readonly",
+	"https://www.googleapis.com/auth/classroom.announcements.readonly",
 }

@@ -47,6 +47,9 @@ type Options struct {
 	// user also has direct messages with the next user.
 	ChatSpaces      int
 	MessagesPerChat int
+	// Courses counts Classroom courses; each has a teacher and students
+	// from the organisation.
+	Courses int
 	// Hostile adds names meant to break exporters and reports: markup, CR/LF,
 	// path traversal, right-to-left override, very long names, invalid UTF-8,
 	// and a mail body line starting with "From ".
@@ -64,7 +67,7 @@ func Tiny(seed int64) Options {
 		MessagesPerUser: 6, LargeMessageSize: 1 << 20,
 		FilesPerUser: 4, MaxFileSize: 256 << 10, BigDocSize: 10<<20 + 512<<10,
 		EventsPerUser: 4, ContactsPerUser: 4,
-		TasksPerUser: 12, NotesPerUser: 6, ChatSpaces: 2, MessagesPerChat: 5,
+		TasksPerUser: 12, NotesPerUser: 6, ChatSpaces: 2, MessagesPerChat: 5, Courses: 2,
 	}
 }
 
@@ -74,7 +77,7 @@ func Demo(seed int64) Options {
 	o.Users, o.Groups, o.SharedDrives, o.Resources = 40, 8, 4, 4
 	o.MessagesPerUser, o.FilesPerUser, o.EventsPerUser, o.ContactsPerUser = 30, 20, 12, 15
 	o.MaxFileSize = 4 << 20
-	o.TasksPerUser, o.NotesPerUser, o.ChatSpaces, o.MessagesPerChat = 20, 10, 6, 12
+	o.TasksPerUser, o.NotesPerUser, o.ChatSpaces, o.MessagesPerChat, o.Courses = 20, 10, 6, 12, 5
 	return o
 }
 

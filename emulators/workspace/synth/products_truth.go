@@ -8,7 +8,7 @@ import (
 
 // productsTruth yields a user's tasks, notes and their images.
 func (g *Org) productsTruth(u int, yield func(TruthItem) bool) bool {
-	if !g.tasksTruth(u, yield) || !g.keepTruth(u, yield) {
+	if !g.tasksTruth(u, yield) || !g.keepTruth(u, yield) || !g.classroomTruth(u, yield) {
 		return false
 	}
 	n := len(g.users)
@@ -109,4 +109,17 @@ func (g *Org) groupTruth(accountID string, yield func(TruthItem) bool) bool {
 		}
 	}
 	return false
+}
+
+// classroomTruth yields each course the user teaches or attends: one JSON
+// file per course holds it whole.
+func (g *Org) classroomTruth(u int, yield func(TruthItem) bool) bool {
+	for c := range g.CourseCount() {
+		if co := g.Course(c); co.Member(u) {
+			if !yield(TruthItem{Product: export.Classroom, ItemID: co.ID, Name: co.Name}) {
+				return false
+			}
+		}
+	}
+	return true
 }

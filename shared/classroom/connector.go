@@ -1,0 +1,126 @@
+package classroom
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"google.golang.org/api/classroom/v1"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/zipname"
+)
+
+// Schema is the JSON Schema of a course file.
+//
+//go:embed classroom.schema.json
+var Schema []byte
+
+// Clients makes Classroom clients that act as a user.
+type Clients interface {
+	Classroom(ctx context.Context, subject string) (*classroom.Service, error)
+}
+
+// Connector exports Classroom courses.
+type Connector struct{ clients Clients }
+
+var _ connector.Connector = (*Connector)(nil)
+
+// New returns a Classroom connector.
+func New(clients Clients) *Connector { return &Connector{clients: clients} }
+
+// Product implements connector.Connector.
+func (c *Connector) Product() export.Product { return export.Classroom }
+
+// Handles implements connector.Connector: users teach and attend courses.
+func (c *Connector) Handles(a connector.Account) bool { return a.Type == export.User }
+
+// Course is one course file.
+type Course struct {
+	Course              *classroom.Course               `json:"course"`
+	Teachers            []*classroom.Teacher            `json:"teachers"`
+	Students            []*classroom.Student            `json:"students"`
+	Topics              []*classroom.Topic              `json:"topics"`
+	CourseWork          []Work                          `json:"courseWork"`
+	CourseWorkMaterials []*classroom.CourseWorkMaterial `json:"courseWorkMaterials"`
+	Announcements       []*classroom.Announcement       `json:"announcements"`
+}
+
+// Work is a course work with the submissions the user may see.
+type Work struct {
+	*classroom.CourseWork
+	StudentSubmissions []*classroom.StudentSubmission `json:"studentSubmissions"`
+}
+
+// MarshalJSON merges the course work's fields with its submissions.
+func (w Work) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(w.CourseWork)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	if m["studentSubmissions"], err = json.Marshal(w.StudentSubmissions); err != nil {
+		return nil, err
+	}
+	return json.Marshal(m)
+}
+
+// Export implements connector.Connector.
+func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	done := 0
+	if cursor != "" {
+		n, err := strconv.Atoi(cursor)
+		if err != nil || n < 0 {
+			return fmt.Errorf("classroom: bad cursor %q", cursor)
+		}
+		done = n
+	}
+	svc, err := c.clients.Classroom(ctx, a.Subject)
+	if err != nil {
+		return err
+	}
+	var courses []*classroom.Course
+	err = svc.Courses.List().PageSize(100).Pages(ctx, func(p *classroom.ListCoursesResponse) error {
+		courses = append(courses, p.Courses...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("courses of %s: %w", a.ID, err)
+	}
+	names := zipname.NewDedup()
+	for i, co := range courses {
+		name := names.Name(co.Name+".json", co.Id)
+		if i < done {
+			continue
+		}
+		file, err := read(ctx, svc, co)
+		if err != nil {
+			return fmt.Errorf("course %s (%s) of %s: %w", co.Id, co.Name, a.ID, err)
+		}
+		w, err := e.Create(connector.Entry{Path: "Classroom/" + name, Modified: modified(co), Content: connector.Compressible, ItemID: co.Id})
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(file); err != nil {
+			return err
+		}
+		if err := e.Checkpoint(ctx, strconv.Itoa(i+1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func modified(co *classroom.Course) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, co.UpdateTime)
+	return t
+}

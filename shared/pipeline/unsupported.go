@@ -21,7 +21,11 @@ var noAPI = []export.Unsupported{
 	{Product: export.CloudSearch, Scope: "Cloud Search (admin data)",
 		Reason: "Cloud Search has no API that exports its indexed data or settings."},
 	{Product: export.Groups, Scope: "Group conversations (the messages posted to groups)",
-		Reason: "Group conversations have no read API outside Google Vault; the groups' settings and membership are exported."},
+		Reason: "Group conversations have no read API outside Google Vault, and this version does not export through Vault; the groups' settings and membership are exported."},
+	{Product: export.Vault, Scope: "Vault-retained data (data of deleted or held accounts kept by retention rules)",
+		Reason: "This version does not create Vault matters and exports (Vault API; needs Vault licences and privileges); use Google Vault's own export for this data."},
+	{Product: export.Keep, Scope: "Keep notes' colour, labels, and pinned and archived state",
+		Reason: "The Keep API does not return these; the notes' text, checklists, attachments, collaborators, trash state and times are exported."},
 	{Product: "Jamboard", Scope: "Content without an owner, held by service accounts (Jamboard)",
 		Reason: "Jamboard has been discontinued and has no export API; its files were converted in Drive, which is exported."},
 }

@@ -1,6 +1,6 @@
 // Package workspace is an emulator of the Google Workspace REST APIs that
-// orgexport reads: Admin SDK Directory, Gmail, Drive v3, Calendar v3 and
-// People, served from one HTTP server at Google's paths, with the data of a
+// orgexport reads: Admin SDK Directory, Gmail, Drive v3, Calendar v3,
+// People, Tasks, Keep, Chat, Classroom and Groups Settings, served from one HTTP server at Google's paths, with the data of a
 // synthetic organisation (package synth).
 //
 // # Clients

@@ -20,7 +20,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 	"github.com/cloudevents/sdk-go/v2/event"
@@ -35,22 +34,14 @@ import (
 )
 
 // Handle serves AssembleReport, built from the environment on first use.
-var Handle = entry.Lazy("AssembleReport", func(ctx context.Context) (http.Handler, error) {
-	c, err := config.LoadAssembleReport(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	log := entry.Logger(c.Common)
-	pl, _, err := wire.AssembleReport(ctx, c, log)
-	if err != nil {
-		return nil, err
-	}
-	v, err := entry.ServiceVerifier(c.Service)
-	if err != nil {
-		return nil, err
-	}
-	return entry.Service(v, log, &Handler{Pipeline: pl, Log: log}), nil
-})
+var Handle = entry.ServiceFunction("AssembleReport", config.LoadAssembleReport,
+	func(ctx context.Context, c config.AssembleReport, log *slog.Logger) (http.Handler, error) {
+		pl, _, err := wire.AssembleReport(ctx, c, log)
+		if err != nil {
+			return nil, err
+		}
+		return &Handler{Pipeline: pl, Log: log}, nil
+	})
 
 // Handler receives one delivery.
 type Handler struct {

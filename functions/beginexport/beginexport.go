@@ -9,7 +9,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
@@ -21,22 +20,14 @@ import (
 )
 
 // Handle serves BeginExport, built from the environment on first use.
-var Handle = entry.Lazy("BeginExport", func(ctx context.Context) (http.Handler, error) {
-	c, err := config.LoadBeginExport(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	log := entry.Logger(c.Common)
-	pl, _, err := wire.BeginExport(ctx, c, log)
-	if err != nil {
-		return nil, err
-	}
-	v, err := entry.ServiceVerifier(c.Service)
-	if err != nil {
-		return nil, err
-	}
-	return entry.Service(v, log, &Handler{Pipeline: pl, Log: log}), nil
-})
+var Handle = entry.ServiceFunction("BeginExport", config.LoadBeginExport,
+	func(ctx context.Context, c config.BeginExport, log *slog.Logger) (http.Handler, error) {
+		pl, _, err := wire.BeginExport(ctx, c, log)
+		if err != nil {
+			return nil, err
+		}
+		return &Handler{Pipeline: pl, Log: log}, nil
+	})
 
 // Handler runs one begin task.
 type Handler struct {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
@@ -21,22 +20,14 @@ import (
 )
 
 // Handle serves ExportAccount, built from the environment on first use.
-var Handle = entry.Lazy("ExportAccount", func(ctx context.Context) (http.Handler, error) {
-	c, err := config.LoadExportAccount(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	log := entry.Logger(c.Common)
-	pl, _, err := wire.ExportAccount(ctx, c, log)
-	if err != nil {
-		return nil, err
-	}
-	v, err := entry.ServiceVerifier(c.Service)
-	if err != nil {
-		return nil, err
-	}
-	return entry.Service(v, log, &Handler{Pipeline: pl, Log: log}), nil
-})
+var Handle = entry.ServiceFunction("ExportAccount", config.LoadExportAccount,
+	func(ctx context.Context, c config.ExportAccount, log *slog.Logger) (http.Handler, error) {
+		pl, _, err := wire.ExportAccount(ctx, c, log)
+		if err != nil {
+			return nil, err
+		}
+		return &Handler{Pipeline: pl, Log: log}, nil
+	})
 
 // Handler runs one account task.
 type Handler struct {

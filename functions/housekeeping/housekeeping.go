@@ -9,7 +9,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
@@ -19,22 +18,14 @@ import (
 )
 
 // Handle serves Housekeeping, built from the environment on first use.
-var Handle = entry.Lazy("Housekeeping", func(ctx context.Context) (http.Handler, error) {
-	c, err := config.LoadHousekeeping(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	log := entry.Logger(c.Common)
-	svc, _, err := wire.Housekeeping(ctx, c, log)
-	if err != nil {
-		return nil, err
-	}
-	v, err := entry.ServiceVerifier(c.Service)
-	if err != nil {
-		return nil, err
-	}
-	return entry.Service(v, log, &Handler{Service: svc, Log: log}), nil
-})
+var Handle = entry.ServiceFunction("Housekeeping", config.LoadHousekeeping,
+	func(ctx context.Context, c config.Housekeeping, log *slog.Logger) (http.Handler, error) {
+		svc, _, err := wire.Housekeeping(ctx, c, log)
+		if err != nil {
+			return nil, err
+		}
+		return &Handler{Service: svc, Log: log}, nil
+	})
 
 // Handler runs housekeeping once per call. The body is ignored.
 type Handler struct {

@@ -162,3 +162,18 @@ func LoadSupport(get Getenv) (Support, error) {
 	}
 	return c, r.err()
 }
+
+// Base returns the settings every function has.
+func (c Common) Base() Common { return c }
+
+// Callers returns how BeginExport's callers are verified.
+func (c BeginExport) Callers() ServiceAuth { return c.Service }
+
+// Callers returns how ExportAccount's callers are verified.
+func (c ExportAccount) Callers() ServiceAuth { return c.Service }
+
+// Callers returns how AssembleReport's callers are verified.
+func (c AssembleReport) Callers() ServiceAuth { return c.Service }
+
+// Callers returns how Housekeeping's callers are verified.
+func (c Housekeeping) Callers() ServiceAuth { return c.Service }

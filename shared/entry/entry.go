@@ -75,3 +75,32 @@ func MapAuth(err error) error {
 func ServiceVerifier(c config.ServiceAuth) (*auth.Verifier, error) {
 	return auth.NewVerifier(c.Issuer, c.Audience, auth.Options{AllowedEmails: c.AllowedCallers})
 }
+
+// ServiceConfig is the configuration of a function that services call.
+type ServiceConfig interface {
+	Base() config.Common
+	Callers() config.ServiceAuth
+}
+
+// ServiceFunction is Lazy for the functions that Cloud Tasks, Pub/Sub push
+// and Cloud Scheduler call: it loads the configuration, builds the handler
+// with build, and puts the check of the caller's token in front of it.
+func ServiceFunction[C ServiceConfig](name string, load func(config.Getenv) (C, error),
+	build func(ctx context.Context, c C, log *slog.Logger) (http.Handler, error)) http.HandlerFunc {
+	return Lazy(name, func(ctx context.Context) (http.Handler, error) {
+		c, err := load(os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		log := Logger(c.Base())
+		h, err := build(ctx, c, log)
+		if err != nil {
+			return nil, err
+		}
+		v, err := ServiceVerifier(c.Callers())
+		if err != nil {
+			return nil, err
+		}
+		return Service(v, log, h), nil
+	})
+}

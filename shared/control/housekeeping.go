@@ -26,6 +26,7 @@ type HousekeepingReport struct {
 	Expired         int `json:"expired"`
 	ObjectsDeleted  int `json:"objects_deleted"`
 	StuckRequeued   int `json:"stuck_requeued"`
+	AssemblyNudged  int `json:"assembly_nudged"`
 }
 
 // AccountTask is the body of a per-account task.
@@ -187,6 +188,9 @@ func (s *Service) stuck(ctx context.Context, now time.Time, rep *HousekeepingRep
 	}
 	var errs []error
 	for _, e := range running {
+		if err := s.nudge(ctx, e, rep); err != nil {
+			errs = append(errs, err)
+		}
 		for a, err := range s.Store.StuckAccounts(ctx, e.CustomerID, e.ID, now.Add(-StuckAfter)) {
 			if err != nil {
 				errs = append(errs, err)
@@ -200,6 +204,23 @@ func (s *Service) stuck(ctx context.Context, now time.Time, rep *HousekeepingRep
 		}
 	}
 	return errs
+}
+
+// nudge asks AssembleReport to look at a running export whose accounts are
+// all final, in case its last event was lost (dead-lettered).
+func (s *Service) nudge(ctx context.Context, e *export.Export, rep *HousekeepingReport) error {
+	if !e.Enumeration.Done {
+		return nil
+	}
+	sums, err := s.Store.SumAccounts(ctx, e.CustomerID, e.ID)
+	if err != nil || sums.Final < sums.Accounts {
+		return err
+	}
+	if err := s.Events.AccountsFinished(ctx, e.CustomerID, e.ID); err != nil {
+		return fmt.Errorf("nudge assembly of %s: %w", e.ID, err)
+	}
+	rep.AssemblyNudged++
+	return nil
 }
 
 func (s *Service) requeue(ctx context.Context, e *export.Export, a *export.Account, now time.Time) error {

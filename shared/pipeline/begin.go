@@ -100,11 +100,10 @@ func (p *Pipeline) enumerate(ctx context.Context, e *export.Export, started time
 			return err
 		}
 	}
-	total, err := p.Store.CountAccounts(ctx, e.CustomerID, e.ID)
-	if err == nil && total == 0 {
-		err = p.Events.AccountsFinished(ctx, e.CustomerID, e.ID)
-	}
-	return err
+	// Accounts may all have finished before the last page was saved (their
+	// events then found the enumeration unfinished), or there may be none:
+	// either way only this event lets AssembleReport look again.
+	return p.Events.AccountsFinished(ctx, e.CustomerID, e.ID)
 }
 
 func (p *Pipeline) continueBegin(ctx context.Context, e *export.Export) error {

@@ -26,7 +26,9 @@ func (oneUser) Accounts(_ context.Context, kind pipeline.Kind, _, _, _ string) (
 
 type stillAdmin struct{}
 
-func (stillAdmin) CancelIfRequesterLost(context.Context, *export.Export) (bool, error) { return false, nil }
+func (stillAdmin) CancelIfRequesterLost(context.Context, *export.Export) (bool, error) {
+	return false, nil
+}
 
 // counting counts the "look at this export" events.
 type counting struct {

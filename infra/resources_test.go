@@ -35,14 +35,29 @@ func TestArchiveBucketIsUSPrivateAndExpires(t *testing.T) {
 	if got := m.vars["retention_days"].AsBigFloat().String(); got != "30" {
 		t.Errorf("retention_days defaults to %s, want 30 (R12)", got)
 	}
-	var deleteAges []string
+	// R12: deleted 30 days after the export completed (its Custom-Time,
+	// stamped at assembly); a backstop by age may only come later than the
+	// longest export (14 days) plus those 30 days, or early parts would go
+	// before their time.
+	var sinceCompletion, ages []string
 	for _, rule := range list(get(b, "lifecycle_rule")) {
-		if str(rule, "action", 0, "type") == "Delete" {
-			deleteAges = append(deleteAges, str(rule, "condition", 0, "age"))
+		if str(rule, "action", 0, "type") != "Delete" {
+			continue
+		}
+		if d := str(rule, "condition", 0, "days_since_custom_time"); d != "" {
+			sinceCompletion = append(sinceCompletion, d)
+		}
+		if a := str(rule, "condition", 0, "age"); a != "" {
+			ages = append(ages, a)
 		}
 	}
-	if !slices.Equal(deleteAges, []string{"30"}) {
-		t.Errorf("delete rules at ages %v, want one at 30 days", deleteAges)
+	if !slices.Equal(sinceCompletion, []string{"30"}) {
+		t.Errorf("delete rules %v days after Custom-Time, want one at 30 days (R12)", sinceCompletion)
+	}
+	for _, a := range ages {
+		if n, err := strconv.Atoi(a); err != nil || n < 30+14 {
+			t.Errorf("a delete rule at age %s days would delete parts of a 14-day export before 30 days after completion", a)
+		}
 	}
 	if got := str(b, "soft_delete_policy", 0, "retention_duration_seconds"); got != "0" {
 		t.Errorf("soft delete keeps deleted objects %q seconds; R12 deletes permanently", got)

@@ -35,10 +35,25 @@ resource "google_storage_bucket" "archive" {
     enabled = false
   }
 
-  # R12: exported data is deleted this many days after it was written.
+  # R12: exported data is deleted retention_days after the export completed.
+  # AssembleReport stamps every object of an export with its completion time
+  # as Custom-Time, so parts written early in a 14-day export are kept as
+  # long as the last ones.
   lifecycle_rule {
     condition {
-      age = var.retention_days
+      days_since_custom_time = var.retention_days
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  # Backstop for objects never stamped (an export cancelled or stuck before
+  # assembly): deleted once even the longest export (14 days) plus the
+  # retention period has passed since they were written.
+  lifecycle_rule {
+    condition {
+      age = var.retention_days + 15
     }
     action {
       type = "Delete"

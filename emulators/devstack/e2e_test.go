@@ -161,6 +161,9 @@ func mirror(ctx context.Context, t *testing.T, s *devstack.Stack, prefix, dir st
 		if err != nil {
 			t.Fatal(err)
 		}
+		if a.CustomTime.IsZero() {
+			t.Errorf("%s has no Custom-Time: the lifecycle rule would keep it for ever (R12)", a.Name)
+		}
 		r, err := c.Bucket(devstack.Bucket).Object(a.Name).NewReader(ctx)
 		if err != nil {
 			t.Fatal(err)

@@ -25,6 +25,10 @@ type Bucket interface {
 	Delete(ctx context.Context, name string) error
 	// Attrs describes name.
 	Attrs(ctx context.Context, name string) (Attrs, error)
+	// SetCustomTime stamps name with a time that lifecycle rules can count
+	// from (Cloud Storage's Custom-Time): the export's completion, so its
+	// objects are kept 30 days from then (R12), whenever they were written.
+	SetCustomTime(ctx context.Context, name string, t time.Time) error
 }
 
 // Attrs describe a stored object.
@@ -37,4 +41,6 @@ type Attrs struct {
 	MD5     []byte
 	CRC32C  uint32
 	Updated time.Time
+	// CustomTime is the object's Custom-Time, zero when it has none.
+	CustomTime time.Time
 }

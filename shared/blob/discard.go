@@ -40,6 +40,11 @@ func (d *Discard) List(ctx context.Context, prefix string) iter.Seq2[Attrs, erro
 // Delete forgets name.
 func (d *Discard) Delete(ctx context.Context, name string) error { return d.m.Delete(ctx, name) }
 
+// SetCustomTime sets name's Custom-Time.
+func (d *Discard) SetCustomTime(ctx context.Context, name string, t time.Time) error {
+	return d.m.SetCustomTime(ctx, name, t)
+}
+
 // Attrs describes what was written to name.
 func (d *Discard) Attrs(ctx context.Context, name string) (Attrs, error) {
 	return d.m.Attrs(ctx, name)

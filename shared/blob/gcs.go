@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"time"
 
 	"cloud.google.com/go/storage"
 	"google.golang.org/api/iterator"
@@ -149,7 +150,16 @@ func (g *GCS) Attrs(ctx context.Context, name string) (Attrs, error) {
 }
 
 func attrsOf(a *storage.ObjectAttrs) Attrs {
-	return Attrs{Name: a.Name, Size: a.Size, ContentType: a.ContentType, MD5: a.MD5, CRC32C: a.CRC32C, Updated: a.Updated}
+	return Attrs{Name: a.Name, Size: a.Size, ContentType: a.ContentType, MD5: a.MD5, CRC32C: a.CRC32C, Updated: a.Updated,
+		CustomTime: a.CustomTime}
+}
+
+// SetCustomTime sets name's Custom-Time.
+func (g *GCS) SetCustomTime(ctx context.Context, name string, t time.Time) error {
+	if _, err := g.bucket.Object(name).Update(ctx, storage.ObjectAttrsToUpdate{CustomTime: t}); err != nil {
+		return fmt.Errorf("set custom time of %s: %w", g.objectName(name), translate(err))
+	}
+	return nil
 }
 
 func (g *GCS) objectName(name string) string { return "gs://" + g.name + "/" + name }

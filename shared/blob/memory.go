@@ -70,6 +70,19 @@ func (m *Memory) List(_ context.Context, prefix string) iter.Seq2[Attrs, error] 
 	}
 }
 
+// SetCustomTime sets name's Custom-Time.
+func (m *Memory) SetCustomTime(_ context.Context, name string, t time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	o, ok := m.objects[name]
+	if !ok {
+		return fmt.Errorf("set custom time of %s: %w", name, ErrNotExist)
+	}
+	o.attrs.CustomTime = t
+	m.objects[name] = o
+	return nil
+}
+
 // Delete removes name.
 func (m *Memory) Delete(_ context.Context, name string) error {
 	m.mu.Lock()

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/orgexport/orgexport/shared/archive"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/events"
@@ -79,6 +81,9 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 		return err
 	}
 	if err := p.writeManifest(ctx, e, now); err != nil {
+		return err
+	}
+	if err := p.stamp(ctx, e.Prefix, now); err != nil {
 		return err
 	}
 	t := rep.Totals()
@@ -271,4 +276,29 @@ func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time
 		_, err := io.WriteString(w, "\n  ]\n}\n")
 		return err
 	})
+}
+
+// stampers is how many objects are stamped at once.
+const stampers = 16
+
+// stamp sets every object's Custom-Time to the completion time: the
+// bucket's lifecycle rule deletes objects 30 days after it (R12), however
+// early in a 14-day export they were written.
+func (p *Pipeline) stamp(ctx context.Context, prefix string, completed time.Time) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(stampers)
+	for o, err := range p.Bucket.List(ctx, prefix) {
+		if err != nil {
+			return err
+		}
+		if o.CustomTime.Equal(completed) {
+			continue
+		}
+		name := o.Name
+		g.Go(func() error { return p.Bucket.SetCustomTime(gctx, name, completed) })
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("stamp the archive's retention: %w", err)
+	}
+	return nil
 }

@@ -35,6 +35,8 @@ type Bucket interface {
 	NewReader(ctx context.Context, name string) (io.ReadCloser, error)
 	// List yields the objects under prefix with their sizes and checksums.
 	List(ctx context.Context, prefix string) iter.Seq2[blob.Attrs, error]
+	// SetCustomTime stamps an object with the time retention counts from.
+	SetCustomTime(ctx context.Context, name string, t time.Time) error
 }
 
 // Listed is an account found in the Directory.

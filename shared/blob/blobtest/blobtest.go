@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/orgexport/orgexport/shared/blob"
 )
@@ -27,6 +28,7 @@ func Run(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 		{"ListPrefixInOrder", testList},
 		{"CancelledUploadLeavesNothing", testCancelled},
 		{"Delete", testDelete},
+		{"CustomTime", testCustomTime},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newBucket(t)) })
@@ -173,5 +175,26 @@ func testDelete(t *testing.T, b blob.Bucket) {
 	}
 	if _, err := b.Attrs(context.Background(), "gone.txt"); !errors.Is(err, blob.ErrNotExist) {
 		t.Errorf("Attrs after Delete = %v", err)
+	}
+}
+
+// testCustomTime: a stamped object reports its Custom-Time; a missing one
+// cannot be stamped.
+func testCustomTime(t *testing.T, b blob.Bucket) {
+	ctx := context.Background()
+	put(t, b, "a/part-001.zip", "application/zip", []byte("zip"))
+	at := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	if err := b.SetCustomTime(ctx, "a/part-001.zip", at); err != nil {
+		t.Fatal(err)
+	}
+	a, err := b.Attrs(ctx, "a/part-001.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.CustomTime.Equal(at) {
+		t.Errorf("custom time %v, want %v", a.CustomTime, at)
+	}
+	if err := b.SetCustomTime(ctx, "a/missing", at); !errors.Is(err, blob.ErrNotExist) {
+		t.Errorf("stamping a missing object: %v, want ErrNotExist", err)
 	}
 }

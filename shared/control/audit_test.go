@@ -19,7 +19,9 @@ func (auditDown) Organisation(_ context.Context, cid string) (export.Organisatio
 	return export.Organisation{ID: cid}, nil
 }
 
-func (auditDown) AppendAudit(context.Context, string, ...export.AuditEntry) error { return errAuditDown }
+func (auditDown) AppendAudit(context.Context, string, ...export.AuditEntry) error {
+	return errAuditDown
+}
 
 // youngAdmin is a super administrator whose account is too young (R1c).
 type youngAdmin struct{ directoryOfOne }

@@ -12,7 +12,7 @@ import (
 )
 
 // APIs are the fault-injection keys, one per emulated API.
-var APIs = []string{"directory", "gmail", "drive", "calendar", "people", "tasks", "keep", "chat", "classroom", "groupssettings"}
+var APIs = []string{"directory", "gmail", "drive", "calendar", "people", "tasks", "keep", "chat", "classroom", "groupssettings", "vault", "storage"}
 
 // APIFaults are the faults of one API. Rates are shares of requests in [0,1].
 type APIFaults struct {
@@ -36,6 +36,16 @@ type Faults struct {
 	// FailItems are item ids (Gmail message ids, Drive file ids) whose
 	// content always fails: Drive answers 403 cannotDownloadFile, Gmail 500.
 	FailItems []string `json:"fail_items,omitempty"`
+	// VaultExportDelay is how long a Vault export stays IN_PROGRESS after
+	// its creation (by the emulator's clock, Config.Now); 0 completes it on
+	// the first read.
+	VaultExportDelay Duration `json:"vault_export_delay,omitempty"`
+	// FailVaultCorpora are Vault corpora (MAIL, GROUPS, ...) whose exports
+	// end FAILED, without files.
+	FailVaultCorpora []string `json:"fail_vault_corpora,omitempty"`
+	// CorruptObjects are Cloud Storage object names (Vault export files)
+	// served with one byte changed, so the bytes miss their md5Hash.
+	CorruptObjects []string `json:"corrupt_objects,omitempty"`
 }
 
 // Duration is a time.Duration written in JSON as "250ms".

@@ -145,8 +145,8 @@ func TestTruthEndpoint(t *testing.T) {
 		}
 		accounts = append(accounts, a)
 	}
-	if len(accounts) != 6+3+2+2+2 { // users, groups, shared drives, resources, chat spaces
-		t.Fatalf("%d accounts, want 15", len(accounts))
+	if len(accounts) != 6+3+2+2+2+1 { // users, groups, shared drives, resources, chat spaces, vault
+		t.Fatalf("%d accounts, want 16", len(accounts))
 	}
 	user := s.Org().Users()[1].Email
 	res2, err := http.Get(s.URL() + "/emulator/truth/" + user)

@@ -54,6 +54,8 @@ type Server struct {
 	tenants   []*Server
 	operators []string
 	mux       http.Handler
+	// vault is the organisation's Vault state (matters, exports, files).
+	vault vaultState
 }
 
 // Start listens on addr (host:port; port 0 picks one) and serves until
@@ -110,7 +112,8 @@ func (s *Server) IssuerURL() string { return s.issuer.URL() }
 
 // Endpoint is what to pass to option.WithEndpoint for an API: "directory",
 // "gmail", "drive", "calendar", "people", "tasks", "keep", "chat",
-// "classroom" or "groupssettings".
+// "classroom", "groupssettings", "vault" or "storage" (Cloud Storage, for
+// Vault's export files).
 func (s *Server) Endpoint(api string) string {
 	switch api {
 	case "drive":
@@ -119,6 +122,8 @@ func (s *Server) Endpoint(api string) string {
 		return s.url + "/calendar/v3/"
 	case "groupssettings":
 		return s.url + "/groups/v1/groups/"
+	case "storage":
+		return s.url + "/storage/v1/"
 	}
 	return s.url + "/"
 }
@@ -155,6 +160,7 @@ func (s *Server) routes() http.Handler {
 	s.groupsSettingsRoutes(api)
 	s.chatRoutes(api)
 	s.classroomRoutes(api)
+	s.vaultRoutes(api)
 	s.emulatorRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("Not Found: "+r.Method+" "+r.URL.Path))

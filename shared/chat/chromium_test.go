@@ -17,6 +17,7 @@ import (
 
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/chat"
+	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/connector/connectortest"
 )
 
@@ -34,7 +35,13 @@ func TestHTMLOpensInChromium(t *testing.T) {
 	env := connectortest.Start(t, opts)
 	dir := t.TempDir()
 	var pages []string
-	r, err := connectortest.ExportAll(context.Background(), chat.New(env.Factory, chat.Options{}), env.Accounts()[len(env.Accounts())-1], nil)
+	var space connector.Account // the last named space
+	for _, a := range env.Accounts() {
+		if a.Kind == "chat-space" {
+			space = a
+		}
+	}
+	r, err := connectortest.ExportAll(context.Background(), chat.New(env.Factory, chat.Options{}), space, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,16 @@ type Options struct {
 	// Courses counts Classroom courses; each has a teacher and students
 	// from the organisation.
 	Courses int
+	// Vault gives the organisation Vault licences and its super admins
+	// Vault privileges: the Vault API answers them and the account
+	// "vault" has items.
+	Vault bool
+	// RetainedPerUser counts each user's deleted mail messages that Vault
+	// retention still keeps (the Gmail API does not list them); at most 255.
+	RetainedPerUser int
+	// PostsPerGroup counts each group's conversation messages (only Vault
+	// returns them); at most 255.
+	PostsPerGroup int
 	// Hostile adds names meant to break exporters and reports: markup, CR/LF,
 	// path traversal, right-to-left override, very long names, invalid UTF-8,
 	// and a mail body line starting with "From ".
@@ -68,6 +78,7 @@ func Tiny(seed int64) Options {
 		FilesPerUser: 4, MaxFileSize: 256 << 10, BigDocSize: 10<<20 + 512<<10,
 		EventsPerUser: 4, ContactsPerUser: 4,
 		TasksPerUser: 12, NotesPerUser: 6, ChatSpaces: 2, MessagesPerChat: 5, Courses: 2,
+		Vault: true, RetainedPerUser: 2, PostsPerGroup: 3,
 	}
 }
 
@@ -88,6 +99,7 @@ func Large(seed int64) Options {
 	o.MessagesPerUser, o.FilesPerUser, o.EventsPerUser, o.ContactsPerUser = 200, 30, 40, 50
 	o.LargeMessageSize = 8 << 20
 	o.MaxFileSize = 2 << 20
+	o.RetainedPerUser, o.PostsPerGroup = 1, 1
 	return o
 }
 
@@ -114,6 +126,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("synth: options: need at least one user (the admin)")
 	case o.MaxFileSize < 0 || o.LargeMessageSize < 0 || o.BigDocSize < 0:
 		return fmt.Errorf("synth: options: negative size")
+	case o.RetainedPerUser < 0 || o.RetainedPerUser > 255 || o.PostsPerGroup < 0 || o.PostsPerGroup > 255:
+		return fmt.Errorf("synth: options: RetainedPerUser and PostsPerGroup must be in [0, 255]")
 	}
 	return nil
 }

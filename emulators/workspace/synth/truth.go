@@ -16,7 +16,7 @@ type TruthAccount struct {
 	// shared drive's id or a resource's email.
 	ID      string
 	Name    string
-	Kind    string // for customer-owned data: "shared-drive", "calendar-resource" or "chat-space"
+	Kind    string // for customer-owned data: "shared-drive", "calendar-resource", "chat-space" or "vault"
 	Created time.Time
 	// Ownerless marks groups without an owner.
 	Ownerless bool
@@ -43,7 +43,9 @@ type TruthItem struct {
 	Note        string `json:"note,omitempty"`
 }
 
-// Accounts lists every account: users, groups, shared drives, resources.
+// Accounts lists every account: users, groups, shared drives, resources,
+// named Chat spaces and, last, the one account "vault" (Vault-only data;
+// listed with or without Options.Vault, empty without it).
 func (g *Org) Accounts() []TruthAccount {
 	var as []TruthAccount
 	for _, u := range g.users {
@@ -59,13 +61,17 @@ func (g *Org) Accounts() []TruthAccount {
 		as = append(as, TruthAccount{Type: export.Customer, ID: r.Email, Name: r.Name, Kind: "calendar-resource", Created: g.customer.Created})
 	}
 	as = append(as, g.spaceAccounts()...)
-	return as
+	return append(as, g.vaultAccount())
 }
 
 // Truth yields the items of the account with the given id. Computing it
 // generates every item's bytes, so it takes as long as reading them.
 func (g *Org) Truth(accountID string) iter.Seq[TruthItem] {
 	return func(yield func(TruthItem) bool) {
+		if accountID == VaultAccountID {
+			_ = g.vaultTruth(yield)
+			return
+		}
 		if u, ok := g.UserByEmail(accountID); ok {
 			_ = g.userTruth(u.Index, yield)
 			return

@@ -30,6 +30,7 @@ locals {
     "keep.googleapis.com",
     "people.googleapis.com",
     "tasks.googleapis.com",
+    "vault.googleapis.com",
   ]
 }
 

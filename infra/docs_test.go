@@ -53,6 +53,7 @@ var apiForScope = map[string]string{
 	"classroom":    "classroom.googleapis.com",
 	"apps":         "groupssettings.googleapis.com",
 	"ediscovery":   "vault.googleapis.com",
+	"devstorage":   "storage.googleapis.com",
 	"cloud_search": "cloudsearch.googleapis.com",
 }
 

@@ -616,27 +616,61 @@ func (o *vaultObject) md5() []byte {
 // md5Hex is the digest as Vault's cloudStorageSink gives it.
 func (o *vaultObject) md5Hex() string { return hex.EncodeToString(o.md5()) }
 
-// vaultMetadata is the export's "-metadata.xml".
+// vaultMetadata is the export's "-metadata.xml", in the EDRM XML shape of
+// Vault's metadata files: one Document per exported message, its tags, and
+// the file of the zip that holds it.
 type vaultMetadata struct {
-	XMLName   xml.Name        `xml:"Export"`
-	MatterID  string          `xml:"matterId,attr"`
-	ExportID  string          `xml:"exportId,attr"`
+	XMLName     xml.Name        `xml:"Root"`
+	Interchange string          `xml:"DataInterchangeType,attr"`
+	Description string          `xml:"Description,attr"`
+	Batch       vaultBatch      `xml:"Batch"`
+	artifacts   []vaultArtifact // the Documents, before marshalling
+}
+
+type vaultBatch struct {
 	Name      string          `xml:"name,attr"`
-	Corpus    string          `xml:"corpus,attr"`
-	Artifacts []vaultArtifact `xml:"Artifact"`
+	Documents []vaultDocument `xml:"Documents>Document"`
+}
+
+type vaultDocument struct {
+	DocID    string     `xml:"DocID,attr"`
+	DocType  string     `xml:"DocType,attr"`
+	MimeType string     `xml:"MimeType,attr"`
+	Tags     []vaultTag `xml:"Tags>Tag"`
+	File     vaultFile  `xml:"Files>File"`
+}
+
+type vaultTag struct {
+	Name  string `xml:"TagName,attr"`
+	Type  string `xml:"TagDataType,attr"`
+	Value string `xml:"TagValue,attr"`
+}
+
+type vaultFile struct {
+	Type     string            `xml:"FileType,attr"`
+	External vaultExternalFile `xml:"ExternalFile"`
+}
+
+type vaultExternalFile struct {
+	Path string `xml:"FilePath,attr"`
+	Name string `xml:"FileName,attr"`
+	Size int64  `xml:"FileSize,attr"`
+	Hash string `xml:"Hash,attr"`
 }
 
 // vaultArtifact is one exported message: File is its mbox in the zip,
 // Size and SHA256 are of its raw RFC 822 bytes (before mboxrd quoting).
 type vaultArtifact struct {
-	ID      string `xml:"id,attr"`
-	Account string `xml:"account,attr"`
-	Corpus  string `xml:"corpus,attr"`
-	File    string `xml:"file,attr"`
-	Subject string `xml:"subject,attr"`
-	Date    string `xml:"date,attr"`
-	Size    int64  `xml:"size,attr"`
-	SHA256  string `xml:"sha256,attr"`
+	ID, Account, Corpus, File, Subject, Date string
+	Size                                     int64
+	SHA256                                   string
+}
+
+func (a vaultArtifact) document() vaultDocument {
+	return vaultDocument{DocID: a.ID, DocType: "Message", MimeType: "message/rfc822",
+		Tags: []vaultTag{{"#Subject", "Text", a.Subject}, {"#DateSent", "DateTime", a.Date},
+			{"Account", "Text", a.Account}, {"Corpus", "Text", a.Corpus}},
+		File: vaultFile{Type: "Native", External: vaultExternalFile{Name: a.File, Size: a.Size, Hash: a.SHA256}}}
 }
 
 // vaultMessage is one message to export.
@@ -678,7 +712,8 @@ func (s *Server) messagesOf(e *vaultExport, account string) []vaultMessage {
 // "<matterId>/exports/<exportId>/<sanitised name>-<corpus>".
 func (s *Server) makeExportFiles(v *vaultState, e *vaultExport) error {
 	prefix := e.matterID + "/exports/" + e.id + "/" + sanitiseExportName(e.name) + "-" + e.corpus
-	meta := vaultMetadata{MatterID: e.matterID, ExportID: e.id, Name: e.name, Corpus: e.corpus}
+	meta := vaultMetadata{Interchange: "Update", Description: "Vault export " + e.id + " of matter " + e.matterID,
+		Batch: vaultBatch{Name: e.name, Documents: []vaultDocument{}}}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	seen := map[string]bool{}
@@ -697,14 +732,17 @@ func (s *Server) makeExportFiles(v *vaultState, e *vaultExport) error {
 			if _, err := f.Write(mboxrd(m)); err != nil {
 				return err
 			}
-			meta.Artifacts = append(meta.Artifacts, vaultArtifact{ID: m.id, Account: account, Corpus: e.corpus, File: file,
+			meta.artifacts = append(meta.artifacts, vaultArtifact{ID: m.id, Account: account, Corpus: e.corpus, File: file,
 				Subject: m.subject, Date: stamp(m.date), Size: int64(len(m.raw)), SHA256: sha256Hex(m.raw)})
 		}
 	}
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	if len(meta.Artifacts) > 0 {
+	for _, a := range meta.artifacts {
+		meta.Batch.Documents = append(meta.Batch.Documents, a.document())
+	}
+	if len(meta.artifacts) > 0 {
 		v.put(e, prefix+"-1.zip", "application/zip", buf.Bytes())
 	}
 	x, err := xml.MarshalIndent(meta, "", "  ")
@@ -712,7 +750,7 @@ func (s *Server) makeExportFiles(v *vaultState, e *vaultExport) error {
 		return err
 	}
 	v.put(e, prefix+"-metadata.xml", "text/xml", append([]byte(xml.Header), append(x, '\n')...))
-	e.artifacts = len(meta.Artifacts)
+	e.artifacts = len(meta.artifacts)
 	return nil
 }
 

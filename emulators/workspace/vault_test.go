@@ -237,7 +237,7 @@ func TestVaultMailExportOfTheWholeOrganisation(t *testing.T) {
 		case strings.HasSuffix(f.ObjectName, "-MAIL-1.zip"):
 			mboxes = zipMboxes(t, b)
 		case strings.HasSuffix(f.ObjectName, "-MAIL-metadata.xml"):
-			if n := strings.Count(string(b), "<Artifact "); n != 2*len(org.Users()) {
+			if n := strings.Count(string(b), "<Document "); n != 2*len(org.Users()) {
 				t.Errorf("metadata lists %d artifacts", n)
 			}
 		default:

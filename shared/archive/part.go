@@ -256,6 +256,11 @@ func (p *PartWriter) Close() (Summary, error) {
 	return p.summary(), nil
 }
 
+// Summary is what the part holds so far, without closing it: a part that
+// wrote no file at all is not uploaded, but its counts and its last cursor
+// still count.
+func (p *PartWriter) Summary() Summary { return p.summary() }
+
 func (p *PartWriter) summary() Summary {
 	return Summary{
 		Part: p.opts.Part, Size: p.digest.n, Entries: int64(p.zip.entries),

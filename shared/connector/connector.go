@@ -30,8 +30,16 @@ type Account struct {
 	// Name is a display name (a shared drive's or resource's), if any.
 	Name string
 	// Kind distinguishes customer-owned accounts: "shared-drive",
-	// "calendar-resource", "chat-space", "voice-org".
+	// "calendar-resource", "chat-space", "vault".
 	Kind string
+	// ExportID is the export the account is part of. Connectors that make
+	// something in the organisation for the export (a Vault matter) name
+	// it after the export, so a retry finds it again.
+	ExportID string
+	// CutOff is the export's cut-off (R4): accounts created after it are
+	// not exported, and a search over the whole organisation (Vault) is
+	// limited to data dated before it. Zero means none.
+	CutOff time.Time
 }
 
 // Content tells the zip writer how to store an entry.

@@ -10,6 +10,7 @@
 // The files follow groups.schema.json. The group's id is the item of the
 // export's index.
 //
-// Group conversations have no read API outside Vault; they are reported as
-// unsupported (R7b) until the Vault connector exports them.
+// Group conversations have no read API outside Vault; package vault exports
+// them into the organisation's Vault account (Vault/Groups/), or reports
+// them unsupported with the reason when the organisation has no Vault.
 package groups

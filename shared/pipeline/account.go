@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/zipname"
 )
 
@@ -86,8 +89,9 @@ func (p *Pipeline) connectorsFor(a connector.Account) []Connector {
 	return out
 }
 
-func asConnectorAccount(a *export.Account) connector.Account {
-	return connector.Account{Type: a.Type, ID: a.ID, Subject: a.Subject, Name: a.Name, Kind: a.Kind}
+func asConnectorAccount(e *export.Export, a *export.Account) connector.Account {
+	return connector.Account{Type: a.Type, ID: a.ID, Subject: a.Subject, Name: a.Name, Kind: a.Kind,
+		ExportID: e.ID, CutOff: e.CutOff}
 }
 
 // folder is the account's folder in the export: "users/alice@example.com/".
@@ -100,7 +104,11 @@ type partResult struct {
 	summary archive.Summary
 	object  string
 	errors  map[export.Product]string
-	empty   bool // no zip was written: the account had nothing in this part
+	// unsupported are products a customer-owned account could not export
+	// at all: they concern the whole organisation (Vault without licences,
+	// Chat spaces the admin may not search), so the export lists them too.
+	unsupported []export.Unsupported
+	empty       bool // no zip was written: the account had nothing in this part
 }
 
 // writePart streams part a.Resume.NextPart to the bucket and returns where
@@ -123,16 +131,22 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 		return partResult{}, nil, err
 	}
 	em := &heartbeat{PartWriter: pw, p: p, e: e, key: a.Key, last: start}
-	next, errs, err := p.runProducts(ctx, a, em)
+	next, errs, unsupported, err := p.runProducts(ctx, e, a, em)
 	if err != nil {
 		return partResult{}, nil, err
 	}
-	if pw.Size() == 0 && next == nil {
-		// Nothing at all was written: no part (failures, if any, stand).
+	if pw.Size() == 0 {
+		// Nothing at all was written (an account without data, or a
+		// connector that only waited, for Vault): no zip, no index. The
+		// failures, if any, stand, and so do the counts and the cursor.
 		if err := failObj.Close(); err != nil {
 			return partResult{}, nil, fmt.Errorf("upload failures of %s: %w", a.ID, err)
 		}
-		return partResult{summary: archive.Summary{Part: n}, object: failObj.committed(), errors: errs, empty: true}, nil, nil
+		sum := pw.Summary()
+		if next != nil && next.Cursor == cursorFromPart {
+			next.Cursor = sum.Cursor
+		}
+		return partResult{summary: sum, object: failObj.committed(), errors: errs, unsupported: unsupported, empty: true}, next, nil
 	}
 	sum, err := pw.Close()
 	if err != nil {
@@ -146,7 +160,7 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 	if next != nil && next.Cursor == cursorFromPart {
 		next.Cursor = sum.Cursor
 	}
-	return partResult{summary: sum, object: failObj.committed(), errors: errs}, next, nil
+	return partResult{summary: sum, object: failObj.committed(), errors: errs, unsupported: unsupported}, next, nil
 }
 
 // cursorFromPart marks a resume whose cursor is the part's last checkpoint.
@@ -155,22 +169,28 @@ const cursorFromPart = "\x00part"
 // runProducts exports the account's products from its checkpoint until the
 // part is cut (returning where to resume) or all are done (returning nil).
 // A product that fails as a whole is recorded and the others go on.
-func (p *Pipeline) runProducts(ctx context.Context, a *export.Account, em *heartbeat) (*export.Resume, map[export.Product]string, error) {
-	conns := p.connectorsFor(asConnectorAccount(a))
+func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.Account, em *heartbeat) (*export.Resume, map[export.Product]string, []export.Unsupported, error) {
+	conns := p.connectorsFor(asConnectorAccount(e, a))
 	errs := map[export.Product]string{}
+	var unsupported []export.Unsupported
 	cursor := a.Resume.Cursor
 	next := a.Resume.NextPart + 1
 	for i := a.Resume.Product; i < len(conns); i++ {
 		c := conns[i]
-		err := c.Export(ctx, asConnectorAccount(a), cursor, em)
+		err := c.Export(ctx, asConnectorAccount(e, a), cursor, em)
 		cursor = ""
 		switch {
 		case errors.Is(err, connector.ErrCut):
-			return &export.Resume{NextPart: next, Product: i, Cursor: cursorFromPart}, errs, nil
+			return &export.Resume{NextPart: next, Product: i, Cursor: cursorFromPart}, errs, unsupported, nil
 		case ctx.Err() != nil:
-			return nil, nil, ctx.Err()
+			return nil, nil, nil, ctx.Err()
 		case errors.Is(err, connector.ErrUnsupported):
 			errs[c.Product()] = err.Error()
+			if a.Type == export.Customer {
+				unsupported = append(unsupported, export.Unsupported{Product: c.Product(),
+					Scope:  fmt.Sprintf("%s (%s)", c.Product(), cmp.Or(a.Name, a.ID)),
+					Reason: strings.TrimPrefix(err.Error(), connector.ErrUnsupported.Error()+": ")})
+			}
 		case err != nil:
 			errs[c.Product()] = err.Error()
 			em.Fail(connector.Failure{Product: c.Product(), ItemID: "(remaining items)", Reason: err.Error()})
@@ -178,11 +198,11 @@ func (p *Pipeline) runProducts(ctx context.Context, a *export.Account, em *heart
 		// Between products the part may be cut too.
 		if i+1 < len(conns) {
 			if err := em.Checkpoint(ctx, ""); errors.Is(err, connector.ErrCut) {
-				return &export.Resume{NextPart: next, Product: i + 1}, errs, nil
+				return &export.Resume{NextPart: next, Product: i + 1}, errs, unsupported, nil
 			}
 		}
 	}
-	return nil, errs, nil
+	return nil, errs, unsupported, nil
 }
 
 // heartbeat is the part writer with a heartbeat on the account's record at
@@ -212,7 +232,7 @@ func (h *heartbeat) Checkpoint(ctx context.Context, cursor string) error {
 func (p *Pipeline) finishPart(ctx context.Context, e *export.Export, a *export.Account, res partResult, next *export.Resume) error {
 	now := p.now()
 	sum := res.summary
-	products := p.connectorsFor(asConnectorAccount(a))
+	products := p.connectorsFor(asConnectorAccount(e, a))
 	_, err := p.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
 		if a.Resume.NextPart != sum.Part || a.State.Final() {
 			return nil // recorded already by an earlier delivery
@@ -237,10 +257,34 @@ func (p *Pipeline) finishPart(ctx context.Context, e *export.Export, a *export.A
 	if err != nil {
 		return fmt.Errorf("record part %d of %s: %w", sum.Part, a.ID, err)
 	}
+	if err := p.addUnsupported(ctx, e, res.unsupported); err != nil {
+		return err
+	}
 	if next != nil {
 		return p.enqueueAccount(ctx, e, a.Key, next.NextPart)
 	}
 	return p.Events.AccountFinished(ctx, e.CustomerID, e.ID, a.Key)
+}
+
+// addUnsupported lists in the export what an account found it cannot
+// export for the organisation, once each, before the account is finished
+// (so the report, built after the last account, has it).
+func (p *Pipeline) addUnsupported(ctx context.Context, e *export.Export, us []export.Unsupported) error {
+	if len(us) == 0 {
+		return nil
+	}
+	_, err := p.Store.Update(ctx, e.CustomerID, e.ID, func(x *export.Export) (store.Change, error) {
+		for _, u := range us {
+			if !slices.Contains(x.Unsupported, u) {
+				x.Unsupported = append(x.Unsupported, u)
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("record what %s cannot export: %w", e.ID, err)
+	}
+	return nil
 }
 
 // count adds a part's per-product counts to the account.

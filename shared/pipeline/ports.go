@@ -65,11 +65,14 @@ const (
 	// ChatSpaces are the named Chat spaces created by the organisation's
 	// users (customer-owned data, R6).
 	ChatSpaces
+	// Vault is the organisation's Google Vault: one customer-owned account
+	// for the data only Vault returns.
+	Vault
 	numKinds
 )
 
 func (k Kind) String() string {
-	return [...]string{"users", "groups", "shared drives", "calendar resources", "chat spaces"}[k]
+	return [...]string{"users", "groups", "shared drives", "calendar resources", "chat spaces", "vault"}[k]
 }
 
 // Enqueuer creates Cloud Tasks.

@@ -16,6 +16,7 @@ import (
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/vault"
 	"github.com/orgexport/orgexport/shared/workspace"
 )
 
@@ -144,6 +145,11 @@ func (d *Directory) Accounts(ctx context.Context, kind pipeline.Kind, domain, ad
 		return d.resources(ctx, adminEmail, cursor)
 	case pipeline.ChatSpaces:
 		return d.chatSpaces(ctx, adminEmail, cursor)
+	case pipeline.Vault:
+		// Always listed: the connector finds out whether the organisation
+		// has Vault, and says why not if it has none (R7b).
+		return []pipeline.Listed{{Account: connector.Account{Type: export.Customer, ID: vault.AccountID,
+			Name: "Google Vault", Kind: vault.Kind, Subject: adminEmail}}}, "", nil
 	}
 	return nil, "", fmt.Errorf("unknown kind of account %d", kind)
 }

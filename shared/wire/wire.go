@@ -23,6 +23,7 @@ import (
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
 	"github.com/orgexport/orgexport/shared/tasks"
+	"github.com/orgexport/orgexport/shared/vault"
 	"github.com/orgexport/orgexport/shared/workspace"
 )
 
@@ -113,6 +114,7 @@ func Connectors(f *workspace.Factory, log *slog.Logger) []pipeline.Connector {
 		keep.New(f, keep.Options{}),
 		chat.New(f, chat.Options{}),
 		classroom.New(f),
+		vault.New(f, vault.Options{}),
 	}
 }
 

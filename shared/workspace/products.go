@@ -7,7 +7,9 @@ import (
 	"google.golang.org/api/classroom/v1"
 	"google.golang.org/api/groupssettings/v1"
 	"google.golang.org/api/keep/v1"
+	"google.golang.org/api/storage/v1"
 	"google.golang.org/api/tasks/v1"
+	"google.golang.org/api/vault/v1"
 )
 
 // API names of the products beyond mail, files, calendars and contacts.
@@ -17,6 +19,8 @@ const (
 	APIGroupsSettings = "groupssettings"
 	APIChat           = "chat"
 	APIClassroom      = "classroom"
+	APIVault          = "vault"
+	APIStorage        = "storage"
 )
 
 // Tasks returns a Tasks client acting as subject.
@@ -44,4 +48,17 @@ func (f *Factory) Chat(ctx context.Context, subject string) (*chat.Service, erro
 // Classroom returns a Classroom client acting as subject.
 func (f *Factory) Classroom(ctx context.Context, subject string) (*classroom.Service, error) {
 	return wrap(classroom.NewService(ctx, f.options(ctx, subject, APIClassroom, "")...))
+}
+
+// Vault returns a Vault client acting as subject (an administrator with
+// Vault privileges).
+func (f *Factory) Vault(ctx context.Context, subject string) (*vault.Service, error) {
+	return wrap(vault.NewService(ctx, f.options(ctx, subject, APIVault, "")...))
+}
+
+// Storage returns a Cloud Storage client acting as subject through
+// domain-wide delegation: Vault's export files are read with the token of
+// the administrator who made the export, not the service's own identity.
+func (f *Factory) Storage(ctx context.Context, subject string) (*storage.Service, error) {
+	return wrap(storage.NewService(ctx, f.options(ctx, subject, APIStorage, "storage/v1/")...))
 }

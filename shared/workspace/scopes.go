@@ -31,4 +31,8 @@ var Scopes = []string{
 	"https://www.googleapis.com/auth/classroom.coursework.me.readonly",
 	"https://www.googleapis.com/auth/classroom.courseworkmaterials.readonly",
 	"https://www.googleapis.com/auth/classroom.announcements.readonly",
+	// Vault has no read-only scope that creates exports.
+	"https://www.googleapis.com/auth/ediscovery",
+	// Vault's export files are read from Vault's bucket as the administrator.
+	"https://www.googleapis.com/auth/devstorage.read_only",
 }

@@ -17,8 +17,13 @@ type Result struct {
 // where cut says (nil: never). It fails if an export never ends.
 func ExportAll(ctx context.Context, c connector.Connector, a connector.Account,
 	cut func(n int, cursor string) bool) (*Result, error) {
+	return ExportAllFrom(ctx, c, a, "", cut)
+}
+
+// ExportAllFrom is ExportAll from a cursor a part ended at.
+func ExportAllFrom(ctx context.Context, c connector.Connector, a connector.Account, cursor string,
+	cut func(n int, cursor string) bool) (*Result, error) {
 	r := &Result{}
-	cursor := ""
 	for part := 1; part <= 10000; part++ {
 		e := &Emitter{Cut: cut, PartNumber: part}
 		r.Parts = append(r.Parts, e)

@@ -1,0 +1,127 @@
+package pipeline_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/taskqueue"
+)
+
+// waiter is a customer-owned account's connector that only waits (as the
+// Vault connector waits for Vault): every checkpoint cuts the part, nothing
+// is written until the last call, which reports one failed item. With
+// unsupported set it refuses at once instead.
+type waiter struct {
+	waits       int
+	unsupported bool
+}
+
+func (w *waiter) Product() export.Product { return export.Vault }
+func (w *waiter) Handles(a connector.Account) bool {
+	return a.Type == export.Customer
+}
+
+func (w *waiter) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	if w.unsupported {
+		return fmt.Errorf("%w: no Vault licence", connector.ErrUnsupported)
+	}
+	n, _ := strconv.Atoi(cursor)
+	if n < w.waits {
+		if err := e.Checkpoint(ctx, strconv.Itoa(n+1)); err != nil {
+			return err
+		}
+	}
+	e.Fail(connector.Failure{Product: export.Vault, ItemID: "x", Reason: "Vault failed it"})
+	return nil
+}
+
+func addCustomer(t *testing.T, p *pipeline.Pipeline, rec *recorder, conn connector.Connector) string {
+	t.Helper()
+	key := export.AccountKey(export.Customer, "vault")
+	st := p.Store
+	if _, err := st.AddAccounts(context.Background(), "c1", "e1", []export.Account{{Key: key, Type: export.Customer, ID: "vault",
+		Name: "Google Vault", Kind: "vault", Subject: "admin@example.com", State: export.AccountPending,
+		Resume: export.Resume{NextPart: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	p.Connectors = []pipeline.Connector{conn}
+	rec.tasks = nil
+	_ = rec.Enqueue(context.Background(), taskqueue.Task{Body: control.AccountTask{CustomerID: "c1", ExportID: "e1", AccountKey: key, Part: 1}})
+	p.Budget = time.Nanosecond // every checkpoint is past the deadline: it cuts
+	return key
+}
+
+// Parts that only waited leave no zip (an empty zip is what unzip calls
+// broken), and the failure of the last part still counts.
+func TestWaitingPartsLeaveNoEmptyZip(t *testing.T) {
+	p, rec, st, bucket, _ := setup(t, &numbered{crashAt: -1}, 1<<20)
+	key := addCustomer(t, p, rec, &waiter{waits: 3})
+	for i := 0; i < 20; i++ {
+		task, ok := rec.next()
+		if !ok {
+			break
+		}
+		if err := p.Account(context.Background(), task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := st.Account(context.Background(), "c1", "e1", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.State != export.AccountDone || a.FailedItems != 1 || len(a.Parts) != 0 || a.Resume.NextPart != 5 {
+		t.Errorf("account %s, %d failed, %d parts, next part %d; want done, 1 failed, no part after 4 parts",
+			a.State, a.FailedItems, len(a.Parts), a.Resume.NextPart)
+	}
+	for o, err := range bucket.List(context.Background(), "c1/e1/customer/") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(o.Name, ".zip") {
+			t.Errorf("a part that only waited was uploaded: %s (%d bytes)", o.Name, o.Size)
+		}
+	}
+}
+
+// A customer-owned account that finds a product unsupported for the whole
+// organisation puts it in the export's list of unsupported data (R7b), once.
+func TestOrganisationWideUnsupportedIsListedOnTheExport(t *testing.T) {
+	p, rec, st, _, _ := setup(t, &numbered{crashAt: -1}, 1<<20)
+	key := addCustomer(t, p, rec, &waiter{unsupported: true})
+	task, _ := rec.next()
+	for range 2 { // a redelivery adds nothing
+		if err := p.Account(context.Background(), task); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.UpdateAccount(context.Background(), "c1", "e1", key, func(a *export.Account) error {
+			a.State, a.Resume = export.AccountPending, export.Resume{NextPart: 1}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := st.Export(context.Background(), "c1", "e1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, u := range e.Unsupported {
+		if u.Product == export.Vault {
+			n++
+			if u.Reason != "no Vault licence" || !strings.Contains(u.Scope, "Google Vault") {
+				t.Errorf("unsupported %+v: want the connector's reason and the account's name", u)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("Vault listed %d times among %+v, want once", n, e.Unsupported)
+	}
+}

@@ -37,7 +37,12 @@ type Export struct {
 	StartedAt   time.Time `firestore:"startedAt,omitempty"`
 	Deadline    time.Time `firestore:"deadline,omitempty"`
 	CompletedAt time.Time `firestore:"completedAt,omitempty"`
-	Expires     time.Time `firestore:"expires,omitempty"`
+	// FinishedAt is when every account was final, fixed once as the export
+	// became ASSEMBLING: the report's finish time and the archive's
+	// completion time, so that deliveries assembling at once, or again,
+	// write the same bytes and stamp the same retention time.
+	FinishedAt time.Time `firestore:"finishedAt,omitempty"`
+	Expires    time.Time `firestore:"expires,omitempty"`
 	// PurgeAt is when Firestore's TTL may delete the record: a year after
 	// the archive expired, so the record shows EXPIRED meanwhile (R12).
 	PurgeAt     time.Time `firestore:"purgeAt,omitempty"`

@@ -59,16 +59,24 @@ func (p *Pipeline) toAssembling(ctx context.Context, e *export.Export) (*export.
 	if cancelled, err := p.Requesters.CancelIfRequesterLost(ctx, e); err != nil || cancelled {
 		return nil, err
 	}
+	now := p.now()
 	return p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) (store.Change, error) {
 		if e.State == export.Running {
-			e.State = export.Assembling
+			e.State, e.FinishedAt = export.Assembling, now
 		}
 		return nil, nil
 	})
 }
 
+// complete writes the report and the manifest, stamps the archive and
+// completes the export. Several deliveries may run it at once (an event
+// and a Housekeeping nudge): all use the one finish time, so they write
+// the same bytes, and only the first completes the record.
 func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
-	now := p.now()
+	now := e.FinishedAt
+	if now.IsZero() { // ASSEMBLING before FinishedAt existed
+		now = p.now()
+	}
 	final, err := p.finalState(ctx, e)
 	if err != nil {
 		return err

@@ -289,7 +289,11 @@ func checkTruth(t *testing.T, s *devstack.Stack, root string, cutOff time.Time, 
 			continue
 		}
 		if _, err := os.Stat(folder); err != nil {
-			t.Errorf("no folder for %s %s", acct.Type, acct.ID)
+			// An account with nothing to export (an orphaned Chat space,
+			// Vault without licences) has no folder; the report says why.
+			if !emptyTruth(s, acct.ID) {
+				t.Errorf("no folder for %s %s", acct.Type, acct.ID)
+			}
 			continue
 		}
 		got := readAccount(t, folder)
@@ -322,6 +326,13 @@ func checkTruth(t *testing.T, s *devstack.Stack, root string, cutOff time.Time, 
 			}
 		}
 	}
+}
+
+func emptyTruth(s *devstack.Stack, id string) bool {
+	for range s.Workspace.Truth(id) {
+		return false
+	}
+	return true
 }
 
 // checkEmails looks for the completion email to the requester.

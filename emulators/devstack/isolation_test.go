@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,6 +34,8 @@ func TestTwoOrganisations(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second)
 	oa := synth.Tiny(11)
 	oa.Now, oa.Hostile = now, true
+	// One space no member of the organisation is left in (R7b).
+	oa.ChatSpaces, oa.OrphanedSpaces = 3, 1
 	a := mustOrg(t, oa)
 	b := plainOrg(t, now)
 	orgs := []*tenant{newTenant(t, a), newTenant(t, b)}
@@ -72,8 +75,52 @@ func TestTwoOrganisations(t *testing.T) {
 	mirror(ctx, t, s, a.Customer().ID+"/"+orgs[0].exportID+"/", root)
 	checkHostileArchive(t, root)
 	checkTruth(t, s, root, cutOff, failing)
+	checkUnsupported(ctx, t, s, root, orgs)
 	checkHostileEmails(t, s)
 	checkLogs(t, s, password)
+}
+
+// checkUnsupported: what an account found it cannot export for the whole
+// organisation is listed on the export, in report.json and the status API:
+// the orphaned space of the first organisation, and Vault for the second,
+// which has no Vault licences.
+func checkUnsupported(ctx context.Context, t *testing.T, s *devstack.Stack, root string, orgs []*tenant) {
+	var rep struct {
+		Unsupported []struct {
+			Product  string `json:"product"`
+			DataType string `json:"data_type"`
+			Reason   string `json:"reason"`
+		} `json:"unsupported"`
+	}
+	b, err := os.ReadFile(filepath.Join(root, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	orphan := false
+	for _, u := range rep.Unsupported {
+		if u.Product == string(export.Chat) && strings.Contains(u.Reason, "no member in the organisation") {
+			orphan = true
+		}
+	}
+	if !orphan {
+		t.Errorf("report.json does not list the space without members as unsupported: %+v", rep.Unsupported)
+	}
+	var status struct {
+		Unsupported []export.Unsupported `json:"unsupported"`
+	}
+	call(ctx, t, s, orgs[1].super, http.MethodGet, "/exports/"+orgs[1].exportID, &status)
+	vault := false
+	for _, u := range status.Unsupported {
+		if u.Product == export.Vault && strings.Contains(u.Reason, "Vault licence") {
+			vault = true
+		}
+	}
+	if !vault {
+		t.Errorf("the status API of the organisation without Vault does not say why Vault is missing: %+v", status.Unsupported)
+	}
 }
 
 func mustOrg(t *testing.T, o synth.Options) *synth.Org {
@@ -91,6 +138,7 @@ func plainOrg(t *testing.T, now time.Time) *synth.Org {
 	for seed := int64(12); seed < 100; seed++ {
 		o := synth.Tiny(seed)
 		o.Now, o.Domain, o.MetadataOnly = now, "other.example", true
+		o.Vault = false // no Vault licences: Vault is unsupported, with the reason
 		org := mustOrg(t, o)
 		for _, u := range org.Users() {
 			if u.DelegatedAdmin && !u.Suspended {

@@ -22,7 +22,7 @@ func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request) error {
 	u := subject(r)
 	var mine []synth.Space
 	for _, sp := range s.org.ChatSpaces() {
-		if slicesContains(sp.Members, u.Index) {
+		if sp.Joined(u.Index) {
 			mine = append(mine, sp)
 		}
 	}
@@ -67,8 +67,8 @@ func (s *Server) spacePage(w http.ResponseWriter, r *http.Request, spaces []synt
 }
 
 func (s *Server) spaceJSON(sp synth.Space) obj {
-	o := obj{"name": sp.Name, "spaceType": sp.Type, "type": map[string]string{"SPACE": "ROOM", "DIRECT_MESSAGE": "DM"}[sp.Type],
-		"createTime": stamp(sp.Created), "membershipCount": obj{"joinedDirectHumanUserCount": len(sp.Members)},
+	o := obj{"name": sp.Name, "spaceType": sp.Type, "type": map[string]string{"SPACE": "ROOM", "GROUP_CHAT": "ROOM", "DIRECT_MESSAGE": "DM"}[sp.Type],
+		"createTime": stamp(sp.Created), "membershipCount": obj{"joinedDirectHumanUserCount": len(s.members(sp))},
 		"spaceUri": "https://chat.google.com/room/" + sp.ID, "customer": "customers/" + s.org.Customer().ID}
 	if sp.Type == "SPACE" {
 		o["displayName"] = sp.DisplayName
@@ -85,7 +85,7 @@ func (s *Server) space(r *http.Request, adminOK bool) (synth.Space, error) {
 		return sp, notFound("Space not found.")
 	}
 	u := subject(r)
-	if slicesContains(sp.Members, u.Index) {
+	if sp.Joined(u.Index) {
 		return sp, nil
 	}
 	if adminOK && boolParam(r, "useAdminAccess") && u.Admin && sp.Type == "SPACE" {
@@ -112,9 +112,10 @@ func (s *Server) listSpaceMembers(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	end := min(len(sp.Members), start+size)
+	members := s.members(sp)
+	end := min(len(members), start+size)
 	items := []obj{}
-	for k, m := range sp.Members[min(start, end):end] {
+	for k, m := range members[min(start, end):end] {
 		u := s.org.Users()[m]
 		role := "ROLE_MEMBER"
 		if start+k == 0 && sp.Type == "SPACE" {
@@ -124,9 +125,18 @@ func (s *Server) listSpaceMembers(w http.ResponseWriter, r *http.Request) error 
 			"createTime": stamp(sp.Created), "member": chatUser(u)})
 	}
 	res := obj{"memberships": items}
-	setNext(res, end, len(sp.Members))
+	setNext(res, end, len(members))
 	reply(w, r, res, "")
 	return nil
+}
+
+// members are the space's current members: none in an orphaned space,
+// whose members have all left.
+func (s *Server) members(sp synth.Space) []int {
+	if sp.Orphaned {
+		return nil
+	}
+	return sp.Members
 }
 
 func chatUser(u synth.User) obj {
@@ -170,7 +180,7 @@ func (s *Server) downloadChatMedia(w http.ResponseWriter, r *http.Request) error
 	if !ok || r.URL.Query().Get("alt") != "media" {
 		return notFound("Requested entity was not found.")
 	}
-	if !slicesContains(sp.Members, subject(r).Index) {
+	if !sp.Joined(subject(r).Index) {
 		return forbidden("The caller is not a member of the space.")
 	}
 	if s.faults.failing(s.org.ChatMessage(sp, n).Attachment.Name) {
@@ -181,13 +191,4 @@ func (s *Server) downloadChatMedia(w http.ResponseWriter, r *http.Request) error
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
 	return nil
-}
-
-func slicesContains(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }

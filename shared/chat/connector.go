@@ -138,21 +138,46 @@ func (c *Connector) exportSpace(ctx context.Context, a connector.Account, e conn
 	if err != nil {
 		return fmt.Errorf("members of %s: %w", name, err)
 	}
-	reader := ""
-	for _, m := range members {
-		if m.Member != nil && m.Member.Type == "HUMAN" && m.Member.Email != "" && m.State == "JOINED" {
-			reader = m.Member.Email
-			break
-		}
-	}
-	if reader == "" {
-		return fmt.Errorf("%w: space %s has no member in the organisation to read its messages as (the Chat API gives administrators no access to messages)", connector.ErrUnsupported, name)
-	}
-	svc, err := c.clients.Chat(ctx, reader)
+	svc, err := c.reader(ctx, name, members)
 	if err != nil {
 		return err
 	}
 	return c.writeSpace(ctx, svc, e, sp, members)
+}
+
+// maxReaders bounds how many members are tried as the reader of a space.
+const maxReaders = 5
+
+// reader finds a member of the space the messages can be read as: a
+// joined person whom domain-wide delegation can act as (an external
+// member cannot be), trying up to maxReaders of them.
+func (c *Connector) reader(ctx context.Context, space string, members []*chat.Membership) (*chat.Service, error) {
+	tried := 0
+	var last error
+	for _, m := range members {
+		if m.Member == nil || m.Member.Type != "HUMAN" || m.Member.Email == "" || m.State != "JOINED" {
+			continue
+		}
+		if tried++; tried > maxReaders {
+			break
+		}
+		svc, err := c.clients.Chat(ctx, m.Member.Email)
+		if err != nil {
+			return nil, err
+		}
+		_, err = svc.Spaces.Messages.List(space).PageSize(1).Context(ctx).Do()
+		if err == nil {
+			return svc, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		last = err
+	}
+	if last != nil {
+		return nil, fmt.Errorf("%w: no member of space %s could be read as (the Chat API gives administrators no access to messages; the last member tried was refused: %v)", connector.ErrUnsupported, space, last)
+	}
+	return nil, fmt.Errorf("%w: space %s has no member in the organisation left to read its messages as (the Chat API gives administrators no access to messages)", connector.ErrUnsupported, space)
 }
 
 func userSpaces(ctx context.Context, svc *chat.Service) ([]*chat.Space, error) {

@@ -3,6 +3,7 @@ package chat_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path"
 	"strings"
 	"testing"
@@ -83,9 +84,19 @@ func TestLayoutAndSchema(t *testing.T) {
 		switch a.Type {
 		case export.User:
 			users++
-			if files["user_info.json"] != 1 || files["messages.json"] != 2 {
-				t.Errorf("%s: files %v, want user_info.json and two DMs", a.ID, files)
+			if files["user_info.json"] != 1 || files["messages.json"] != 3 {
+				t.Errorf("%s: files %v, want user_info.json, two DMs and a group chat", a.ID, files)
 			}
+			groupChats := 0
+			for _, e := range r.Entries() {
+				if strings.Contains(e.Path, "/Group chat ") && path.Base(e.Path) == "messages.json" {
+					groupChats++
+				}
+			}
+			if groupChats != 1 {
+				t.Errorf("%s: %d group chats in the export, want 1", a.ID, groupChats)
+			}
+			connectortest.Check(t, env.Truth(a, export.Chat), r, a)
 		case export.Customer:
 			spaces++
 			if files["group_info.json"] != 1 || files["messages.json"] != 1 || files["messages.html"] != 1 {
@@ -119,5 +130,38 @@ func TestFailingAttachmentReported(t *testing.T) {
 	connectortest.Check(t, env.Truth(a, export.Chat), r, a)
 	if f := r.Failures(); len(f) != 1 || f[0].ItemID != victim {
 		t.Fatalf("failures %+v, want %s", f, victim)
+	}
+}
+
+// A space whose members have all left cannot be read (the Chat API gives
+// administrators no access to messages): it is reported unsupported, with
+// the reason, and the other spaces are exported.
+func TestSpaceWithoutMembersIsUnsupported(t *testing.T) {
+	opts := synth.Tiny(6)
+	opts.ChatSpaces, opts.OrphanedSpaces = 3, 1
+	env := connectortest.Start(t, opts)
+	c := chat.New(env.Factory, chat.Options{})
+	var orphaned, exported int
+	for _, a := range env.Accounts() {
+		if a.Kind != chat.KindSpace {
+			continue
+		}
+		sp, _ := env.Server.Org().SpaceByName(a.ID)
+		r, err := connectortest.ExportAll(context.Background(), c, a, nil)
+		if sp.Orphaned {
+			orphaned++
+			if !errors.Is(err, connector.ErrUnsupported) || !strings.Contains(err.Error(), "no member in the organisation") {
+				t.Errorf("orphaned space %s: err = %v, want unsupported with the reason", a.ID, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", a.ID, err)
+		}
+		exported++
+		connectortest.Check(t, env.Truth(a, export.Chat), r, a)
+	}
+	if orphaned != 1 || exported != 2 {
+		t.Errorf("%d orphaned and %d exported spaces, want 1 and 2", orphaned, exported)
 	}
 }

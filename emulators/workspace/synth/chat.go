@@ -8,19 +8,29 @@ import (
 )
 
 // Space is a Chat space: a named space created by a user of the
-// organisation (customer-owned data, R6) or a direct message between two
-// users (part of each user's account).
+// organisation (customer-owned data, R6), or a direct message between two
+// users or a group chat of three (part of each member's account).
 type Space struct {
 	// Name is "spaces/<id>"; ID is <id>.
 	Name, ID    string
 	DisplayName string
-	Type        string // SPACE or DIRECT_MESSAGE
+	Type        string // SPACE, DIRECT_MESSAGE or GROUP_CHAT
 	Creator     int    // user index
-	Members     []int  // user indexes, creator first
-	Created     time.Time
-	// Index is the space's number: spaces first, then one DM per user.
+	// Members are user indexes, creator first. In an orphaned space they
+	// are former members: they wrote its messages but have all left.
+	Members []int
+	// Orphaned spaces have no member in the organisation any more, so no
+	// one can read their messages (the Chat API gives administrators no
+	// access to messages).
+	Orphaned bool
+	Created  time.Time
+	// Index is the space's number: named spaces first, then one DM per
+	// user, then the group chats.
 	Index int
 }
+
+// Joined reports whether user u is a current member of the space.
+func (sp Space) Joined(u int) bool { return !sp.Orphaned && contains(sp.Members, u) }
 
 // ChatMessage is one message of a space.
 type ChatMessage struct {
@@ -49,20 +59,49 @@ func (g *Org) SpaceCount() int {
 	return g.opt.ChatSpaces
 }
 
-// ChatSpaces are every space and DM (one DM per user with the next user).
-func (g *Org) ChatSpaces() []Space {
+// GroupChatCount counts the group chats: one for every three users, of
+// users 3k, 3k+1 and 3k+2.
+func (g *Org) GroupChatCount() int {
 	if !g.HasData() || len(g.users) < 2 || g.opt.MessagesPerChat == 0 {
-		return nil
+		return 0
 	}
+	return len(g.users) / 3
+}
+
+// allSpaces counts every space: named ones, DMs and group chats.
+func (g *Org) allSpaces() int {
+	if !g.HasData() || len(g.users) < 2 || g.opt.MessagesPerChat == 0 {
+		return 0
+	}
+	return g.SpaceCount() + len(g.users) + g.GroupChatCount()
+}
+
+// ChatSpaces are every space, DM (one per user, with the next user) and
+// group chat.
+func (g *Org) ChatSpaces() []Space {
 	var out []Space
-	for i := range g.SpaceCount() + len(g.users) {
+	for i := range g.allSpaces() {
 		out = append(out, g.Space(i))
 	}
 	return out
 }
 
+// UserChats are the DMs and group chats user u is in.
+func (g *Org) UserChats(u int) []Space {
+	n := len(g.users)
+	if g.allSpaces() == 0 {
+		return nil
+	}
+	out := []Space{g.Space(g.SpaceCount() + u), g.Space(g.SpaceCount() + (u-1+n)%n)}
+	if k := u / 3; k < g.GroupChatCount() {
+		out = append(out, g.Space(g.SpaceCount()+n+k))
+	}
+	return out
+}
+
 // Space returns space i: named spaces first, then DM j = i-SpaceCount()
-// between user j and user j+1.
+// between user j and user j+1, then group chat k of users 3k to 3k+2. The
+// last Options.OrphanedSpaces named spaces are orphaned.
 func (g *Org) Space(i int) Space {
 	r := g.rng(kSpace, uint64(i))
 	id := fmt.Sprintf("AAAA%011x", g.hash(kSpace, 'i', uint64(i))>>20)
@@ -81,10 +120,16 @@ func (g *Org) Space(i int) Space {
 		if g.opt.Hostile && i == 0 {
 			sp.DisplayName = "<script>alert('space')</script> ../x"
 		}
+		sp.Orphaned = i >= g.SpaceCount()-g.opt.OrphanedSpaces
 		return sp
 	}
 	j := i - g.SpaceCount()
-	sp.Type, sp.Creator, sp.Members = "DIRECT_MESSAGE", j, []int{j, (j + 1) % n}
+	if j < n {
+		sp.Type, sp.Creator, sp.Members = "DIRECT_MESSAGE", j, []int{j, (j + 1) % n}
+		return sp
+	}
+	k := j - n
+	sp.Type, sp.Creator, sp.Members = "GROUP_CHAT", 3*k, []int{3 * k, 3*k + 1, 3*k + 2}
 	return sp
 }
 
@@ -100,10 +145,7 @@ func contains(xs []int, x int) bool {
 // SpaceByName finds a space by "spaces/<id>" or "<id>".
 func (g *Org) SpaceByName(name string) (Space, bool) {
 	id := strings.TrimPrefix(name, "spaces/")
-	if !g.HasData() || len(g.users) < 2 || g.opt.MessagesPerChat == 0 {
-		return Space{}, false
-	}
-	for i := range g.SpaceCount() + len(g.users) {
+	for i := range g.allSpaces() {
 		if fmt.Sprintf("AAAA%011x", g.hash(kSpace, 'i', uint64(i))>>20) == id {
 			return g.Space(i), true
 		}
@@ -148,7 +190,7 @@ func (g *Org) ChatAttachmentByResource(resource string) (Space, int, bool) {
 	if _, err := fmt.Sscanf(resource, "media-%d-%d-%x", &i, &n, &h); err != nil || i < 0 || n < 0 {
 		return Space{}, 0, false
 	}
-	if i >= g.SpaceCount()+len(g.users) || g.SpaceCount()+len(g.users) == 0 || n >= g.opt.MessagesPerChat {
+	if i >= g.allSpaces() || n >= g.opt.MessagesPerChat {
 		return Space{}, 0, false
 	}
 	sp := g.Space(i)

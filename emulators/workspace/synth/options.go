@@ -47,6 +47,9 @@ type Options struct {
 	// user also has direct messages with the next user.
 	ChatSpaces      int
 	MessagesPerChat int
+	// OrphanedSpaces are how many of the named spaces have no member in
+	// the organisation left (their messages cannot be read, R7b).
+	OrphanedSpaces int
 	// Courses counts Classroom courses; each has a teacher and students
 	// from the organisation.
 	Courses int

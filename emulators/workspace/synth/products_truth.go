@@ -11,13 +11,10 @@ func (g *Org) productsTruth(u int, yield func(TruthItem) bool) bool {
 	if !g.tasksTruth(u, yield) || !g.keepTruth(u, yield) || !g.classroomTruth(u, yield) {
 		return false
 	}
-	n := len(g.users)
-	if !g.HasData() || n < 2 || g.opt.MessagesPerChat == 0 {
-		return true
-	}
-	// The user's DMs: with the next user and with the previous one.
-	for _, j := range []int{u, (u - 1 + n) % n} {
-		if !g.spaceTruth(g.Space(g.SpaceCount()+j), yield) {
+	// The user's DMs (with the next user and with the previous one) and
+	// group chat.
+	for _, sp := range g.UserChats(u) {
+		if !g.spaceTruth(sp, yield) {
 			return false
 		}
 	}
@@ -51,11 +48,14 @@ func (g *Org) spaceAccounts() []TruthAccount {
 	return out
 }
 
-// spaceTruthByID yields the named space's items if accountID is one.
+// spaceTruthByID yields the named space's items if accountID is one. An
+// orphaned space has none: its export is unsupported, with the reason.
 func (g *Org) spaceTruthByID(accountID string, yield func(TruthItem) bool) bool {
 	for i := range g.SpaceCount() {
 		if sp := g.Space(i); sp.ID == accountID {
-			g.spaceTruth(sp, yield)
+			if !sp.Orphaned {
+				g.spaceTruth(sp, yield)
+			}
 			return true
 		}
 	}

@@ -182,7 +182,7 @@ func nameIsText(t *testing.T, ctx context.Context) {
 }
 
 func linksResolve(t *testing.T, ctx context.Context, dir string) {
-	hrefs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]")].map(a => a.href)`))
+	hrefs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]:not([href^=\"#\"])")].map(a => a.href)`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func linksResolveOverHTTP(t *testing.T, ctx context.Context, dir string) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/report.html"), chromedp.WaitReady("body")); err != nil {
 		t.Fatal(err)
 	}
-	hrefs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]")].map(a => a.href)`))
+	hrefs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]:not([href^=\"#\"])")].map(a => a.href)`))
 	if err != nil {
 		t.Fatal(err)
 	}

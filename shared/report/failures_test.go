@@ -20,7 +20,7 @@ func TestNDJSONFailuresFeedTheReport(t *testing.T) {
 		return io.NopCloser(strings.NewReader(list)), nil
 	})
 	r, err := Build(Input{Accounts: accounts(Account{Type: export.User, ID: "a@x",
-		Products: []ProductCount{{export.Drive, 1, 1}, {export.Gmail, 1, 1}}, Failures: fs})})
+		Products: []ProductCount{{export.Drive, 1, 1, false}, {export.Gmail, 1, 1, false}}, Failures: fs})})
 	if err != nil {
 		t.Fatal(err)
 	}

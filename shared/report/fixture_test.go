@@ -58,10 +58,10 @@ func sampleInput() Input {
 		Accounts: accounts(
 			Account{Type: export.User, ID: "zoe@example.com",
 				Parts:    []string{"users/zoe@example.com/zoe@example.com-001.zip"},
-				Products: []ProductCount{{export.Gmail, 120, 0}, {export.Drive, 30, 0}}},
+				Products: []ProductCount{{export.Gmail, 120, 0, false}, {export.Drive, 30, 0, false}}},
 			Account{Type: export.User, ID: "bob@example.com",
 				Parts:    []string{"users/bob@example.com/bob@example.com-001.zip", "users/bob@example.com/bob@example.com-002.zip"},
-				Products: []ProductCount{{export.Gmail, 500, 1}, {export.Drive, 40, 2}},
+				Products: []ProductCount{{export.Gmail, 500, 1, false}, {export.Drive, 40, 2, false}},
 				Failures: failures(
 					connector.Failure{Product: export.Drive, ItemID: "1AbC", Path: "Drive/" + xssName, Reason: "export limit exceeded"},
 					connector.Failure{Product: export.Drive, ItemID: "2DeF", Path: "Drive/<script>alert(2)</script>.txt", Reason: "permission denied & <b>bold</b>"},
@@ -69,17 +69,17 @@ func sampleInput() Input {
 				)},
 			Account{Type: export.Group, ID: "Alice-team@example.com",
 				Parts:    []string{"groups/Alice-team@example.com/Alice-team@example.com-001.zip"},
-				Products: []ProductCount{{export.Groups, 12, 0}},
+				Products: []ProductCount{{export.Groups, 12, 0, false}},
 				Errors:   []string{"Groups: settings could not be read: 503 backend error"}},
 			Account{Type: export.Customer, ID: "Shared drive #1 ?q=a&b",
 				Parts:    []string{"customer/Shared drive #1 ?q=a&b/Shared drive #1 ?q=a&b-001.zip"},
-				Products: []ProductCount{{export.Drive, 7, 1}},
+				Products: []ProductCount{{export.Drive, 7, 1, false}},
 				Failures: failures(connector.Failure{Product: export.Drive, ItemID: "9xY", Path: "Drive/Budget 2026.xlsx", Reason: "file is larger than the export limit"})},
 			Account{Type: export.ServiceAccount, ID: "jamboard-owner",
 				Products: []ProductCount{}},
 			Account{Type: export.User, ID: "alice@example.com",
 				Parts:    []string{"users/alice@example.com/alice@example.com-001.zip"},
-				Products: []ProductCount{{export.Gmail, 10, 0}, {export.Calendar, 3, 0}}},
+				Products: []ProductCount{{export.Gmail, 10, 0, false}, {export.Calendar, 3, 0, false}}},
 		),
 	}
 }

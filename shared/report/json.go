@@ -25,9 +25,10 @@ type (
 		State       export.State `json:"state"`
 	}
 	jsonCount struct {
-		Product  export.Product `json:"product"`
-		Exported int64          `json:"exported"`
-		Failed   int64          `json:"failed"`
+		Product     export.Product `json:"product"`
+		Exported    int64          `json:"exported"`
+		Failed      int64          `json:"failed"`
+		Unsupported bool           `json:"unsupported,omitempty"`
 	}
 	jsonType struct {
 		Type               export.AccountType `json:"type"`

@@ -38,6 +38,9 @@ type ProductCount struct {
 	Product  export.Product
 	Exported int64
 	Failed   int64
+	// Unsupported marks a product of the account that cannot be exported
+	// at all (R7b); the report's list of unsupported data says why.
+	Unsupported bool
 }
 
 // Account is one exported account (R6, R9b).
@@ -57,6 +60,17 @@ type Account struct {
 	// output written, only for accounts with errors; nil means none. An
 	// error it yields stops the write and is returned.
 	Failures iter.Seq2[connector.Failure, error]
+}
+
+// Unsupported lists the account's products that cannot be exported at all.
+func (a *Account) Unsupported() []export.Product {
+	var out []export.Product
+	for _, p := range a.Products {
+		if p.Unsupported {
+			out = append(out, p.Product)
+		}
+	}
+	return out
 }
 
 // Exported is the number of items the account exported.
@@ -117,6 +131,7 @@ func Build(in Input) (*Report, error) {
 			if err := checkAccount(&a); err != nil {
 				return nil, err
 			}
+			a.Products = withUnsupported(a, r.unsupported)
 			if a.HasErrors() {
 				r.withErrors = append(r.withErrors, a)
 			} else {
@@ -133,6 +148,27 @@ func Build(in Input) (*Report, error) {
 	})
 	r.totals = computeTotals(r.withErrors, r.withoutErrors)
 	return r, nil
+}
+
+// userData are the products whose data belongs to users: when one is
+// unsupported, every user account's summary has a row saying so (R7b).
+var userData = []export.Product{export.Voice, export.Chrome, export.Reminders}
+
+// withUnsupported adds a row for each unsupported user product to a user
+// account's product counts.
+func withUnsupported(a Account, us []Unsupported) []ProductCount {
+	if a.Type != export.User {
+		return a.Products
+	}
+	out := a.Products
+	for _, u := range us {
+		if !slices.Contains(userData, u.Product) ||
+			slices.ContainsFunc(out, func(p ProductCount) bool { return p.Product == u.Product }) {
+			continue
+		}
+		out = append(slices.Clip(out), ProductCount{Product: u.Product, Unsupported: true})
+	}
+	return out
 }
 
 // compareAccounts orders accounts by id, case-insensitively first, so the

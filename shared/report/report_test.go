@@ -151,7 +151,7 @@ func TestTotals(t *testing.T) {
 	if got.ByType[0].Type != export.User || got.ByType[0].Accounts != 3 || got.ByType[0].AccountsWithErrors != 1 {
 		t.Errorf("user totals = %+v", got.ByType[0])
 	}
-	if len(got.ByProduct) != 4 || got.ByProduct[0].Product != export.Calendar || got.ByProduct[1] != (ProductCount{export.Drive, 77, 3}) {
+	if len(got.ByProduct) != 4 || got.ByProduct[0].Product != export.Calendar || got.ByProduct[1] != (ProductCount{export.Drive, 77, 3, false}) {
 		t.Errorf("product totals = %+v", got.ByProduct)
 	}
 }
@@ -229,7 +229,7 @@ func TestJSONCarriesTheSameFailuresAsHTML(t *testing.T) {
 }
 
 func TestFailureListErrorStopsTheWrite(t *testing.T) {
-	in := Input{Accounts: accounts(Account{Type: export.User, ID: "a@x", Products: []ProductCount{{export.Drive, 0, 2}}, Failures: brokenFailures()})}
+	in := Input{Accounts: accounts(Account{Type: export.User, ID: "a@x", Products: []ProductCount{{export.Drive, 0, 2, false}}, Failures: brokenFailures()})}
 	r, err := Build(in)
 	if err != nil {
 		t.Fatal(err)

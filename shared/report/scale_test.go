@@ -36,7 +36,7 @@ func scaleInput() Input {
 				id := fmt.Sprintf("user%05d@big.example", (i*7919)%scaleAccounts)
 				a := Account{Type: export.User, ID: id,
 					Parts:    []string{"users/" + id + "/" + id + "-001.zip", "users/" + id + "/" + id + "-002.zip"},
-					Products: []ProductCount{{export.Gmail, 2000, 0}, {export.Drive, 500, 0}, {export.Calendar, 100, 0}}}
+					Products: []ProductCount{{export.Gmail, 2000, 0, false}, {export.Drive, 500, 0, false}, {export.Calendar, 100, 0, false}}}
 				if i < scaleWithErrors {
 					a.Products[1].Failed = int64(perAccount)
 					a.Failures = generatedFailures(id, perAccount)

@@ -69,6 +69,9 @@ func (s *totaler) add(a *Account, hasErrors bool) {
 		tt.AccountsWithErrors++
 	}
 	for _, p := range a.Products {
+		if p.Unsupported {
+			continue
+		}
 		pc := s.byProduct[p.Product]
 		if pc == nil {
 			pc = &ProductCount{Product: p.Product}

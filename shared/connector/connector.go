@@ -112,3 +112,12 @@ type Connector interface {
 	// (the pipeline records it, with its message, for every remaining item).
 	Export(ctx context.Context, a Account, cursor string, e Emitter) error
 }
+
+// Discarder is a connector that makes something in the organisation while
+// it exports an account (a Vault matter holding copies of the data).
+// Discard removes it when the account will not finish because its export
+// was cancelled or failed; it is safe to call again, and when nothing was
+// made.
+type Discarder interface {
+	Discard(ctx context.Context, a Account) error
+}

@@ -40,7 +40,13 @@ func (p *Pipeline) Account(ctx context.Context, t AccountTask) error {
 	case e.State != export.Running:
 		return nil
 	case a.State.Final():
-		return p.Events.AccountFinished(ctx, e.CustomerID, e.ID, a.Key) // a redelivery: say it again, harmlessly
+		// A redelivery, or a task of an account Housekeeping failed at the
+		// 14-day limit: discard what its connectors made, and say it is
+		// finished again, harmlessly.
+		if err := p.discard(ctx, e, a); err != nil {
+			return err
+		}
+		return p.Events.AccountFinished(ctx, e.CustomerID, e.ID, a.Key)
 	case t.Part < a.Resume.NextPart:
 		// This part is done; make sure its continuation exists.
 		return p.enqueueAccount(ctx, e, a.Key, a.Resume.NextPart)
@@ -61,6 +67,9 @@ func (p *Pipeline) cancelAccount(ctx context.Context, e *export.Export, a *expor
 	if a.State.Final() {
 		return nil
 	}
+	if err := p.discard(ctx, e, a); err != nil {
+		return err
+	}
 	_, err := p.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
 		if !a.State.Final() {
 			a.State = export.AccountCancelled
@@ -68,6 +77,26 @@ func (p *Pipeline) cancelAccount(ctx context.Context, e *export.Export, a *expor
 		return nil
 	})
 	return err
+}
+
+// discard removes what the account's connectors made in the organisation
+// (a Vault matter) when the account will not finish. An error is returned,
+// so the task is retried, rather than copies of data left behind.
+func (p *Pipeline) discard(ctx context.Context, e *export.Export, a *export.Account) error {
+	if a.State == export.AccountDone {
+		return nil
+	}
+	ca := asConnectorAccount(e, a)
+	for _, c := range p.connectorsFor(ca) {
+		d, ok := c.(connector.Discarder)
+		if !ok {
+			continue
+		}
+		if err := d.Discard(ctx, ca); err != nil {
+			return fmt.Errorf("discard what %s made for %s: %w", c.Product(), a.ID, err)
+		}
+	}
+	return nil
 }
 
 func (p *Pipeline) claim(ctx context.Context, e *export.Export, a *export.Account, now time.Time) (*export.Account, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
 )
 
@@ -123,5 +124,54 @@ func TestOrganisationWideUnsupportedIsListedOnTheExport(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("Vault listed %d times among %+v, want once", n, e.Unsupported)
+	}
+}
+
+// discarding is a waiter that made something to discard.
+type discarding struct {
+	waiter
+	discarded int
+	fail      error
+}
+
+func (d *discarding) Discard(ctx context.Context, a connector.Account) error {
+	if d.fail != nil {
+		return d.fail
+	}
+	d.discarded++
+	return nil
+}
+
+// A cancelled export's account discards what its connectors made (a Vault
+// matter) before it is marked cancelled; if that fails, the task fails and
+// is retried rather than leaving copies behind.
+func TestCancelDiscards(t *testing.T) {
+	p, rec, st, _, _ := setup(t, &numbered{crashAt: -1}, 1<<20)
+	d := &discarding{waiter: waiter{waits: 100}, fail: fmt.Errorf("vault unavailable")}
+	key := addCustomer(t, p, rec, d)
+	task, _ := rec.next()
+	if err := p.Account(context.Background(), task); err != nil { // one part of waiting
+		t.Fatal(err)
+	}
+	if _, err := st.Update(context.Background(), "c1", "e1", func(e *export.Export) (store.Change, error) {
+		e.State = export.Cancelled
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := rec.next()
+	if err := p.Account(context.Background(), next); err == nil {
+		t.Fatal("a failed discard was not reported, so the task would not be retried")
+	}
+	if a, _ := st.Account(context.Background(), "c1", "e1", key); a.State == export.AccountCancelled {
+		t.Error("the account was marked cancelled though its matter was not discarded")
+	}
+	d.fail = nil
+	if err := p.Account(context.Background(), next); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := st.Account(context.Background(), "c1", "e1", key)
+	if a.State != export.AccountCancelled || d.discarded != 1 {
+		t.Errorf("account %s after %d discards, want CANCELLED after 1", a.State, d.discarded)
 	}
 }

@@ -178,6 +178,32 @@ func (r *run) explain(err error) error {
 	return err
 }
 
+var _ connector.Discarder = (*Connector)(nil)
+
+// Discard implements connector.Discarder: the export's matter, if there is
+// one, is closed and deleted, which deletes Vault's copies of its exports.
+// An organisation without Vault has nothing to discard.
+func (c *Connector) Discard(ctx context.Context, a connector.Account) error {
+	if a.ExportID == "" {
+		return nil
+	}
+	svc, err := c.clients.Vault(ctx, a.Subject)
+	if err != nil {
+		return err
+	}
+	r := &run{c: c, a: a, svc: svc}
+	m, err := r.find(ctx)
+	var ge *googleapi.Error
+	if errors.As(err, &ge) && ge.Code == http.StatusForbidden {
+		return nil
+	}
+	if err != nil || m == nil {
+		return err
+	}
+	r.st.Matter = m.MatterId
+	return r.discard(ctx)
+}
+
 // matterName is the matter made for an export, found again by name.
 func matterName(exportID string) string { return "orgexport " + exportID }
 
@@ -283,12 +309,31 @@ func busy(err error) bool {
 	return errors.As(err, &ge) && ge.Code == http.StatusTooManyRequests
 }
 
-// matter finds the export's matter by name, or creates it.
+// matter finds the export's open matter by name, or creates it.
 func (r *run) matter(ctx context.Context) (*vault.Matter, error) {
+	m, err := r.findIn(ctx, "OPEN")
+	if err != nil || m != nil {
+		return m, err
+	}
+	return r.svc.Matters.Create(&vault.Matter{Name: matterName(r.a.ExportID),
+		Description: "Made by orgexport for the organisation's data export " + r.a.ExportID +
+			"; orgexport closes and deletes it when it has copied the export's files."}).Context(ctx).Do()
+}
+
+// find finds the export's matter, open or closed; nil if there is none.
+func (r *run) find(ctx context.Context) (*vault.Matter, error) {
+	m, err := r.findIn(ctx, "OPEN")
+	if err != nil || m != nil {
+		return m, err
+	}
+	return r.findIn(ctx, "CLOSED")
+}
+
+func (r *run) findIn(ctx context.Context, state string) (*vault.Matter, error) {
 	name := matterName(r.a.ExportID)
 	token := ""
 	for {
-		page, err := r.svc.Matters.List().State("OPEN").PageSize(100).PageToken(token).Context(ctx).Do()
+		page, err := r.svc.Matters.List().State(state).PageSize(100).PageToken(token).Context(ctx).Do()
 		if err != nil {
 			return nil, err
 		}
@@ -298,12 +343,9 @@ func (r *run) matter(ctx context.Context) (*vault.Matter, error) {
 			}
 		}
 		if token = page.NextPageToken; token == "" {
-			break
+			return nil, nil
 		}
 	}
-	return r.svc.Matters.Create(&vault.Matter{Name: name,
-		Description: "Made by orgexport for the organisation's data export " + r.a.ExportID +
-			"; orgexport closes and deletes it when it has copied the export's files."}).Context(ctx).Do()
 }
 
 // wait polls the matter's exports until none is in progress.

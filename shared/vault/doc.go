@@ -27,5 +27,7 @@
 //     then the matter is closed and deleted, which deletes Vault's copies.
 //
 // Vault can run 20 exports at a time in an organisation; a refusal for that
-// reason is waited out like a running export.
+// reason is waited out like a running export. When the account will not
+// finish (its export was cancelled, or it failed at the 14-day limit), the
+// pipeline calls Discard, which deletes the matter.
 package vault

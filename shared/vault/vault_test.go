@@ -409,3 +409,45 @@ func (c exportIDs) Export(ctx context.Context, a connector.Account, cursor strin
 	a.ExportID = "conformance-" + string(rune('a'+*c.n%26)) + strings.Repeat("x", *c.n/26)
 	return c.Connector.Export(ctx, a, cursor, e)
 }
+
+// A cancelled export's matter is discarded: closed and deleted, so Vault
+// keeps no copies; discarding again, or where nothing was made, or without
+// Vault, is harmless.
+func TestDiscardDeletesTheMatter(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(10))
+	a := vaultAccount(t, env)
+	c := vault.New(env.Factory, fast)
+	e := &connectortest.Emitter{Cut: func(_ int, cursor string) bool { return strings.Contains(cursor, `"wait"`) }}
+	if err := c.Export(context.Background(), a, "", e); !errors.Is(err, connector.ErrCut) {
+		t.Fatalf("err = %v, want a cut while waiting", err)
+	}
+	for range 2 {
+		if err := c.Discard(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc, _ := env.Factory.Vault(context.Background(), a.Subject)
+	for _, state := range []string{"OPEN", "CLOSED"} {
+		ms, err := svc.Matters.List().State(state).Do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms.Matters {
+			if m.Name == "orgexport "+a.ExportID {
+				t.Errorf("the matter is still %s after Discard", state)
+			}
+		}
+	}
+	a.ExportID = "never-started"
+	if err := c.Discard(context.Background(), a); err != nil {
+		t.Errorf("discard with nothing made: %v", err)
+	}
+
+	opts := synth.Tiny(11)
+	opts.Vault = false
+	none := connectortest.Start(t, opts)
+	b := vaultAccount(t, none)
+	if err := vault.New(none.Factory, fast).Discard(context.Background(), b); err != nil {
+		t.Errorf("discard without Vault: %v", err)
+	}
+}

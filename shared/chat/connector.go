@@ -98,7 +98,7 @@ func (c *Connector) exportUser(ctx context.Context, a connector.Account, cursor 
 		}
 	}
 	if done < 0 {
-		if err := writeJSON(e, "Google Chat/Users/"+folder(a.ID)+"/user_info.json", c.opts.Now(), userInfo(a, spaces)); err != nil {
+		if err := connector.WriteJSON(e, "Google Chat/Users/"+folder(a.ID)+"/user_info.json", c.opts.Now(), userInfo(a, spaces)); err != nil {
 			return err
 		}
 		if err := e.Checkpoint(ctx, "0"); err != nil {

@@ -20,7 +20,7 @@ import (
 func (c *Connector) writeSpace(ctx context.Context, svc *chat.Service, e connector.Emitter, sp *chat.Space, members []*chat.Membership) error {
 	dir := "Google Chat/Groups/" + zipname.Sanitize(spaceFolder(sp)) + "/"
 	mod := c.opts.Now()
-	if err := writeJSON(e, dir+"group_info.json", mod, groupInfo(sp, members)); err != nil {
+	if err := connector.WriteJSON(e, dir+"group_info.json", mod, groupInfo(sp, members)); err != nil {
 		return err
 	}
 	w, err := e.Create(connector.Entry{Path: dir + "messages.json", Modified: mod, Content: connector.Compressible})
@@ -133,16 +133,6 @@ func download(ctx context.Context, svc *chat.Service, resource string) ([]byte, 
 		last = err
 	}
 	return nil, fmt.Errorf("cut off 3 times: %w", last)
-}
-
-func writeJSON(e connector.Emitter, path string, mod time.Time, v any) error {
-	w, err := e.Create(connector.Entry{Path: path, Modified: mod, Content: connector.Compressible})
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func parseTime(s string) time.Time {

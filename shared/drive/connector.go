@@ -106,7 +106,7 @@ type run struct {
 func (r *run) one(ctx context.Context, it item) error {
 	n, err := r.write(ctx, it)
 	if err != nil {
-		var we *writeError
+		var we *connector.WriteError
 		if errors.As(err, &we) || pacer.ClassOf(err) == pacer.Fatal {
 			return err
 		}
@@ -163,7 +163,7 @@ func (r *run) write(ctx context.Context, it item) (int64, error) {
 	}
 	w, err := r.e.Create(entry)
 	if err != nil {
-		return 0, &writeError{err}
+		return 0, &connector.WriteError{Err: err}
 	}
 	cw := &counter{w: w}
 	err = download(ctx, r.svc, f, cw)
@@ -181,11 +181,11 @@ func (r *run) shortcut(entry connector.Entry, f *drive.File) (int64, error) {
 	entry.Content, entry.ItemID = connector.Compressible, ""
 	w, err := r.e.Create(entry)
 	if err != nil {
-		return 0, &writeError{err}
+		return 0, &connector.WriteError{Err: err}
 	}
 	n, err := fmt.Fprintf(w, "[InternetShortcut]\r\nURL=https://drive.google.com/open?id=%s\r\n", target)
 	if err != nil {
-		return 0, &writeError{err}
+		return 0, &connector.WriteError{Err: err}
 	}
 	return int64(n), nil
 }
@@ -202,7 +202,7 @@ func (r *run) exported(ctx context.Context, entry connector.Entry, f *drive.File
 			_, err = w.Write(b)
 		}
 		if err != nil {
-			return 0, &writeError{err}
+			return 0, &connector.WriteError{Err: err}
 		}
 		return int64(len(b)), nil
 	}
@@ -221,11 +221,11 @@ func (r *run) exported(ctx context.Context, entry connector.Entry, f *drive.File
 	defer tmp.Close()
 	w, err := r.e.Create(entry)
 	if err != nil {
-		return 0, &writeError{err}
+		return 0, &connector.WriteError{Err: err}
 	}
 	n, err := io.Copy(w, tmp)
 	if err != nil {
-		return n, &writeError{err}
+		return n, &connector.WriteError{Err: err}
 	}
 	return n, nil
 }

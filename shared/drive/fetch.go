@@ -13,58 +13,23 @@ import (
 
 	"google.golang.org/api/drive/v3"
 	"google.golang.org/api/googleapi"
+
+	"github.com/orgexport/orgexport/shared/connector"
 )
-
-// writeError marks a failure to write into the zip, which is not the
-// item's fault and ends the export.
-type writeError struct{ err error }
-
-func (e *writeError) Error() string { return "write entry: " + e.err.Error() }
-func (e *writeError) Unwrap() error { return e.err }
-
-type sinkWriter struct{ w io.Writer }
-
-func (s sinkWriter) Write(p []byte) (int, error) {
-	n, err := s.w.Write(p)
-	if err != nil {
-		err = &writeError{err}
-	}
-	return n, err
-}
-
-// resumes is how often a broken download is resumed with a Range request.
-const resumes = 3
 
 // download copies a binary file into w, resuming where the body broke off
 // and checking its size and MD5.
 func download(ctx context.Context, svc *drive.Service, f *drive.File, w io.Writer) error {
 	h := md5.New()
-	sink := io.MultiWriter(sinkWriter{w}, h)
-	var n int64
-	var err error
-	for try := 0; try <= resumes; try++ {
-		var resp *http.Response
+	n, err := connector.Download(ctx, "Drive", func(offset int64) (*http.Response, error) {
 		call := svc.Files.Get(f.Id).SupportsAllDrives(true).Context(ctx)
-		if n > 0 {
-			call.Header().Set("Range", fmt.Sprintf("bytes=%d-", n))
+		if offset > 0 {
+			call.Header().Set("Range", fmt.Sprintf("bytes=%d-", offset))
 		}
-		if resp, err = call.Download(); err != nil {
-			return err
-		}
-		if n > 0 && resp.StatusCode != http.StatusPartialContent {
-			resp.Body.Close()
-			return fmt.Errorf("download broke off after %d bytes and Drive would not resume it", n)
-		}
-		var m int64
-		m, err = io.Copy(sink, resp.Body)
-		resp.Body.Close()
-		n += m
-		if err == nil || ctx.Err() != nil || errors.As(err, new(*writeError)) {
-			break
-		}
-	}
+		return call.Download()
+	}, io.MultiWriter(connector.Sink(w), h))
 	if err != nil {
-		return fmt.Errorf("download broke off after %d bytes: %w", n, err)
+		return err
 	}
 	if f.Size > 0 && n != f.Size {
 		return fmt.Errorf("download ended after %d of %d bytes", n, f.Size)
@@ -81,12 +46,12 @@ const exportLimit = 10 << 20
 
 var errExportTooLarge = errors.New("export is over Drive's 10 MB limit")
 
-// again runs read up to resumes+1 times while it fails with a body cut
+// again runs read up to connector.Resumes+1 times while it fails with a body cut
 // off in transit (the pacer has already retried error statuses).
 func again[T any](ctx context.Context, read func() (T, error)) (T, error) {
 	var v T
 	var err error
-	for try := 0; try <= resumes; try++ {
+	for try := 0; try <= connector.Resumes; try++ {
 		v, err = read()
 		var ge *googleapi.Error
 		if err == nil || ctx.Err() != nil || errors.As(err, &ge) || errors.Is(err, errExportTooLarge) {

@@ -3,7 +3,6 @@ package groups
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -81,17 +80,17 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 		info.Aliases = []string{}
 	}
 	now := c.now()
-	if err := writeJSON(e, "Groups/info.json", now, info); err != nil {
+	if err := connector.WriteJSON(e, "Groups/info.json", now, info); err != nil {
 		return err
 	}
 	e.Item(g.Id)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := writeJSON(e, "Groups/members.json", now, members); err != nil {
+	if err := connector.WriteJSON(e, "Groups/members.json", now, members); err != nil {
 		return err
 	}
-	if err := writeJSON(e, "Groups/settings.json", now, settings); err != nil {
+	if err := connector.WriteJSON(e, "Groups/settings.json", now, settings); err != nil {
 		return err
 	}
 	return e.Checkpoint(ctx, "done")
@@ -133,16 +132,6 @@ func (c *Connector) members(ctx context.Context, svc *admin.Service, group strin
 			return out, nil
 		}
 	}
-}
-
-func writeJSON(e connector.Emitter, path string, mod time.Time, v any) error {
-	w, err := e.Create(connector.Entry{Path: path, Modified: mod, Content: connector.Compressible})
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 // Schema is the JSON Schema of the files: #/$defs/info, #/$defs/members and

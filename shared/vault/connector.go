@@ -234,7 +234,7 @@ func (r *run) matters(ctx context.Context) error {
 	if out == nil {
 		out = []Matter{}
 	}
-	if err := writeJSON(r.e, "Vault/matters.json", r.c.opts.Now(), out); err != nil {
+	if err := connector.WriteJSON(r.e, "Vault/matters.json", r.c.opts.Now(), out); err != nil {
 		return err
 	}
 	return r.next(ctx, cursor{Stage: stageCreate})
@@ -379,7 +379,7 @@ func (r *run) finishWait(ctx context.Context, xs []*vault.Export) error {
 				Reason: fmt.Sprintf("Google Vault ended the export of %s with status %s; its data is not in the archive", corpusLabel(x), x.Status)})
 		}
 	}
-	if err := writeJSON(r.e, "Vault/exports.json", r.c.opts.Now(), summarise(xs)); err != nil {
+	if err := connector.WriteJSON(r.e, "Vault/exports.json", r.c.opts.Now(), summarise(xs)); err != nil {
 		return err
 	}
 	return r.next(ctx, cursor{Stage: stageCopy, Matter: r.st.Matter})
@@ -461,16 +461,6 @@ func listExports(ctx context.Context, svc *vault.Service, matter string) ([]*vau
 			return out, nil
 		}
 	}
-}
-
-func writeJSON(e connector.Emitter, path string, mod time.Time, v any) error {
-	w, err := e.Create(connector.Entry{Path: path, Modified: mod, Content: connector.Compressible})
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 // Schema is the JSON Schema of the files: #/$defs/matters and

@@ -50,9 +50,6 @@ type copier struct {
 	broken []string
 }
 
-// resumes is how often a download cut off in transit is resumed.
-const resumes = 3
-
 // copy copies one file. A file that cannot be read, or does not match its
 // MD5, is reported as failed; only a failure to write the zip ends the
 // export.
@@ -67,14 +64,14 @@ func (c *copier) copy(ctx context.Context, fl file) error {
 		return err
 	}
 	var items *docIDs
-	sink := io.Writer(sinkWriter{w})
+	sink := connector.Sink(w)
 	if fl.metadata {
 		items = newDocIDs()
 		sink = io.MultiWriter(sink, items)
 	}
 	sum := md5.New()
 	n, err := c.download(ctx, fl.f, io.MultiWriter(sink, sum))
-	var werr *writeError
+	var werr *connector.WriteError
 	switch {
 	case errors.As(err, &werr) || ctx.Err() != nil:
 		return err
@@ -115,30 +112,13 @@ func (c *copier) fail(fl file, why string) {
 // download copies the object into w, resuming with a Range request where
 // the body broke off.
 func (c *copier) download(ctx context.Context, f *vault.CloudStorageFile, w io.Writer) (int64, error) {
-	var n int64
-	var err error
-	for try := 0; try <= resumes; try++ {
+	return connector.Download(ctx, "Cloud Storage", func(offset int64) (*http.Response, error) {
 		call := c.st.Objects.Get(f.BucketName, f.ObjectName).Context(ctx)
-		if n > 0 {
-			call.Header().Set("Range", fmt.Sprintf("bytes=%d-", n))
+		if offset > 0 {
+			call.Header().Set("Range", fmt.Sprintf("bytes=%d-", offset))
 		}
-		var resp *http.Response
-		if resp, err = call.Download(); err != nil {
-			return n, err
-		}
-		if n > 0 && resp.StatusCode != http.StatusPartialContent {
-			resp.Body.Close()
-			return n, fmt.Errorf("the download broke off after %d bytes and could not be resumed", n)
-		}
-		var m int64
-		m, err = io.Copy(w, resp.Body)
-		resp.Body.Close()
-		n += m
-		if err == nil || ctx.Err() != nil || errors.As(err, new(*writeError)) {
-			break
-		}
-	}
-	return n, err
+		return call.Download()
+	}, w)
 }
 
 // md5Matches compares Vault's md5Hash, hex (as Vault writes it) or base64
@@ -160,22 +140,6 @@ func reason(err error) string {
 		return fmt.Sprintf("HTTP %d: %s", ge.Code, strings.TrimSpace(ge.Message))
 	}
 	return err.Error()
-}
-
-// writeError marks a failure to write into the zip, which ends the export.
-type writeError struct{ err error }
-
-func (e *writeError) Error() string { return "write entry: " + e.err.Error() }
-func (e *writeError) Unwrap() error { return e.err }
-
-type sinkWriter struct{ w io.Writer }
-
-func (s sinkWriter) Write(p []byte) (int, error) {
-	n, err := s.w.Write(p)
-	if err != nil {
-		err = &writeError{err}
-	}
-	return n, err
 }
 
 // docIDs reads the Document ids of Vault's EDRM metadata XML as it streams

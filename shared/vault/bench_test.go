@@ -1,15 +1,12 @@
 package vault_test
 
 import (
-	"context"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/connector/connectortest"
-	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/vault"
 )
 
@@ -27,24 +24,7 @@ func BenchmarkExport(b *testing.B) {
 			a = acc
 		}
 	}
-	c := &perRun{c: vault.New(env.Factory, vault.Options{Poll: time.Millisecond}), a: a}
+	n := 0
+	c := exportIDs{vault.New(env.Factory, vault.Options{Poll: time.Millisecond}), &n}
 	connectortest.Bench(b, c, []connector.Account{a})
 }
-
-// perRun gives every iteration its own export id.
-type perRun struct {
-	c *vault.Connector
-	a connector.Account
-	n int
-}
-
-func (p *perRun) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
-	if cursor == "" {
-		p.n++
-	}
-	a.ExportID = fmt.Sprintf("bench-%d", p.n)
-	return p.c.Export(ctx, a, cursor, e)
-}
-
-func (p *perRun) Product() export.Product          { return p.c.Product() }
-func (p *perRun) Handles(a connector.Account) bool { return p.c.Handles(a) }

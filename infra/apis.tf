@@ -1,6 +1,6 @@
 # APIs the platform and the Workspace connectors need. The Workspace APIs are
 # enabled in this project because the delegation service account lives here;
-# a test checks that every scope in shared/workspace has its API listed.
+# a test checks that every scope in shared/delegation has its API listed.
 
 locals {
   platform_apis = [

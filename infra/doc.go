@@ -19,7 +19,7 @@
 //   - every Firestore query in shared/store has its composite index;
 //   - the queues, topic and subscription the code names exist with the
 //     settings the code assumes;
-//   - docs/deploy.md lists exactly the delegation scopes in shared/workspace.
+//   - docs/deploy.md lists exactly the delegation scopes in shared/delegation.
 //
 // Attribute names are not checked against the provider's schema; terraform
 // fmt is run when the terraform binary is installed.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgexport/orgexport/shared/workspace"
+	"github.com/orgexport/orgexport/shared/delegation"
 )
 
 // The deploy guide lists exactly the scopes the connectors use, and gives
@@ -23,19 +23,19 @@ func TestDeployGuideListsExactlyTheDelegationScopes(t *testing.T) {
 	guide := string(b)
 	listed := regexp.MustCompile(`https://www\.googleapis\.com/auth/[A-Za-z0-9._-]+`).FindAllString(guide, -1)
 	for _, s := range listed {
-		if !slices.Contains(workspace.Scopes, s) {
+		if !slices.Contains(delegation.Scopes, s) {
 			t.Errorf("docs/deploy.md lists %s, which the code does not use", s)
 		}
 	}
-	for _, s := range workspace.Scopes {
+	for _, s := range delegation.Scopes {
 		if !slices.Contains(listed, s) {
 			t.Errorf("docs/deploy.md does not list %s", s)
 		}
 	}
-	if line := strings.Join(workspace.Scopes, ","); !strings.Contains(guide, "\n"+line+"\n") {
+	if line := strings.Join(delegation.Scopes, ","); !strings.Contains(guide, "\n"+line+"\n") {
 		t.Errorf("docs/deploy.md lacks the comma-separated line for the Admin console:\n%s", line)
 	}
-	if block := strings.Join(workspace.Scopes, "\n"); !strings.Contains(guide, "\n"+block+"\n") {
+	if block := strings.Join(delegation.Scopes, "\n"); !strings.Contains(guide, "\n"+block+"\n") {
 		t.Errorf("docs/deploy.md lacks the scopes one per line, in the code's order:\n%s", block)
 	}
 }
@@ -64,7 +64,7 @@ func TestWorkspaceAPIsAreEnabled(t *testing.T) {
 	for _, s := range m.all("google_project_service") {
 		enabled = append(enabled, str(s.value, "service"))
 	}
-	for _, scope := range workspace.Scopes {
+	for _, scope := range delegation.Scopes {
 		first, _, _ := strings.Cut(strings.TrimPrefix(scope, "https://www.googleapis.com/auth/"), ".")
 		api, ok := apiForScope[first]
 		if !ok {

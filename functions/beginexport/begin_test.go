@@ -23,13 +23,13 @@ import (
 	"github.com/orgexport/orgexport/shared/auth"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
 	"github.com/orgexport/orgexport/shared/wire"
-	wsclient "github.com/orgexport/orgexport/shared/workspace"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m, testenv.Firestore)) }
@@ -117,7 +117,7 @@ func (r *rig) serve(opts synth.Options) (*synth.Org, *control.Service) {
 		r.t.Fatal(err)
 	}
 	r.t.Cleanup(func() { ws.Close() })
-	f, err := wsclient.New(context.Background(), config.Workspace{Endpoint: ws.URL(), DelegationServiceAccount: ws.DelegationAccount()}, wsclient.Options{})
+	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: ws.URL(), DelegationServiceAccount: ws.DelegationAccount()}, delegation.Options{})
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -23,12 +23,12 @@ import (
 	"github.com/orgexport/orgexport/shared/auth"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
 	"github.com/orgexport/orgexport/shared/wire"
-	wsclient "github.com/orgexport/orgexport/shared/workspace"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m, testenv.Firestore)) }
@@ -145,7 +145,7 @@ func startSink(t *testing.T) *smtpsink.Sink {
 // service builds the control plane on the real adapters, with ws as the
 // Directory.
 func (s *stack) service(ctx context.Context, ws *workspace.Server) *control.Service {
-	f, err := wsclient.New(ctx, config.Workspace{Endpoint: ws.URL(), DelegationServiceAccount: ws.DelegationAccount()}, wsclient.Options{})
+	f, err := delegation.New(ctx, config.Workspace{Endpoint: ws.URL(), DelegationServiceAccount: ws.DelegationAccount()}, delegation.Options{})
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -19,12 +19,12 @@ import (
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
 	"github.com/orgexport/orgexport/shared/wire"
-	wsclient "github.com/orgexport/orgexport/shared/workspace"
 )
 
 // BenchmarkFanOut measures BeginExport's fan-out on the local stack: the
@@ -115,7 +115,7 @@ func fanOutStack(b *testing.B, users int) (*pipeline.Pipeline, *export.Export, t
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { q.Close() })
-	f, err := wsclient.New(ctx, config.Workspace{Endpoint: ws.URL(), DelegationServiceAccount: ws.DelegationAccount()}, wsclient.Options{})
+	f, err := delegation.New(ctx, config.Workspace{Endpoint: ws.URL(), DelegationServiceAccount: ws.DelegationAccount()}, delegation.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,19 +11,19 @@ import (
 	admin "google.golang.org/api/admin/directory/v1"
 	"google.golang.org/api/googleapi"
 
-	"github.com/orgexport/orgexport/shared/chat"
 	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/connector/chat"
+	"github.com/orgexport/orgexport/shared/connector/vault"
 	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
-	"github.com/orgexport/orgexport/shared/vault"
-	"github.com/orgexport/orgexport/shared/workspace"
 )
 
 // Directory reads the Admin SDK Directory (and Drive's shared drives) for
 // the control and data planes, impersonating an admin of the organisation.
 type Directory struct {
-	Clients *workspace.Factory
+	Clients *delegation.Factory
 }
 
 var (

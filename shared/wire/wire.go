@@ -7,24 +7,24 @@ import (
 	"log/slog"
 
 	"github.com/orgexport/orgexport/shared/blob"
-	"github.com/orgexport/orgexport/shared/calendar"
-	"github.com/orgexport/orgexport/shared/chat"
-	"github.com/orgexport/orgexport/shared/classroom"
 	"github.com/orgexport/orgexport/shared/config"
-	"github.com/orgexport/orgexport/shared/contacts"
+	"github.com/orgexport/orgexport/shared/connector/calendar"
+	"github.com/orgexport/orgexport/shared/connector/chat"
+	"github.com/orgexport/orgexport/shared/connector/classroom"
+	"github.com/orgexport/orgexport/shared/connector/contacts"
+	"github.com/orgexport/orgexport/shared/connector/drive"
+	"github.com/orgexport/orgexport/shared/connector/gmail"
+	"github.com/orgexport/orgexport/shared/connector/googletasks"
+	"github.com/orgexport/orgexport/shared/connector/groups"
+	"github.com/orgexport/orgexport/shared/connector/keep"
+	"github.com/orgexport/orgexport/shared/connector/vault"
 	"github.com/orgexport/orgexport/shared/control"
-	"github.com/orgexport/orgexport/shared/drive"
+	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/events"
-	"github.com/orgexport/orgexport/shared/gmail"
-	"github.com/orgexport/orgexport/shared/groups"
-	"github.com/orgexport/orgexport/shared/keep"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
-	"github.com/orgexport/orgexport/shared/tasks"
-	"github.com/orgexport/orgexport/shared/vault"
-	"github.com/orgexport/orgexport/shared/workspace"
 )
 
 // Closers release what a builder opened, in reverse order.
@@ -43,7 +43,7 @@ func (c Closers) Close() error {
 type parts struct {
 	closers Closers
 	log     *slog.Logger
-	ws      *workspace.Factory
+	ws      *delegation.Factory
 }
 
 func (p *parts) store(ctx context.Context, project string) (*store.Store, error) {
@@ -64,11 +64,11 @@ func (p *parts) queue(ctx context.Context, project string, cfg config.Tasks) (*t
 	return q, nil
 }
 
-func (p *parts) workspace(ctx context.Context, cfg config.Workspace) (*workspace.Factory, error) {
+func (p *parts) workspace(ctx context.Context, cfg config.Workspace) (*delegation.Factory, error) {
 	if p.ws != nil {
 		return p.ws, nil
 	}
-	f, err := workspace.New(ctx, cfg, workspace.Options{Logger: p.log})
+	f, err := delegation.New(ctx, cfg, delegation.Options{Logger: p.log})
 	if err != nil {
 		return nil, fmt.Errorf("workspace clients: %w", err)
 	}
@@ -103,14 +103,14 @@ func (p *parts) mailer(cfg config.Mail) (*Mailer, error) {
 }
 
 // Connectors are the product connectors this version exports with.
-func Connectors(f *workspace.Factory, log *slog.Logger) []pipeline.Connector {
+func Connectors(f *delegation.Factory, log *slog.Logger) []pipeline.Connector {
 	return []pipeline.Connector{
 		gmail.New(f, gmail.Options{}),
 		drive.New(f, drive.Options{}),
 		calendar.New(f, calendar.Options{}),
 		contacts.New(f, contacts.Options{}),
 		groups.New(f),
-		tasks.New(f, tasks.Options{}),
+		googletasks.New(f, googletasks.Options{}),
 		keep.New(f, keep.Options{}),
 		chat.New(f, chat.Options{}),
 		classroom.New(f),

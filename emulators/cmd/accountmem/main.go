@@ -27,12 +27,12 @@ import (
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
 	"github.com/orgexport/orgexport/shared/wire"
-	"github.com/orgexport/orgexport/shared/workspace"
 )
 
 func main() {
@@ -72,7 +72,7 @@ func run(messages int, fileSize, partSize string) error {
 		return err
 	}
 	defer st.Close()
-	f, err := workspace.New(ctx, config.Workspace{Endpoint: url, DelegationServiceAccount: "orgexport-delegation@orgexport-local.iam.gserviceaccount.com"}, workspace.Options{})
+	f, err := delegation.New(ctx, config.Workspace{Endpoint: url, DelegationServiceAccount: "orgexport-delegation@orgexport-local.iam.gserviceaccount.com"}, delegation.Options{})
 	if err != nil {
 		return err
 	}

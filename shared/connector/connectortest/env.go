@@ -11,15 +11,15 @@ import (
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pacer"
-	"github.com/orgexport/orgexport/shared/workspace"
 )
 
 // Env is a running Workspace emulator with a client factory pointed at it.
 type Env struct {
 	Server  *emulator.Server
-	Factory *workspace.Factory
+	Factory *delegation.Factory
 	// Admin is the super administrator that reads customer-owned data.
 	Admin string
 
@@ -60,9 +60,9 @@ func Start(t testing.TB, opts synth.Options) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	f, err := workspace.New(context.Background(),
+	f, err := delegation.New(context.Background(),
 		config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()},
-		workspace.Options{Pacer: FastPacer})
+		delegation.Options{Pacer: FastPacer})
 	if err != nil {
 		t.Fatal(err)
 	}

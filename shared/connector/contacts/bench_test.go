@@ -1,0 +1,19 @@
+package contacts_test
+
+import (
+	"testing"
+
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
+	"github.com/orgexport/orgexport/shared/connector/connectortest"
+	"github.com/orgexport/orgexport/shared/connector/contacts"
+)
+
+// BenchmarkExport exports users of a Demo organisation from the emulator
+// (in process, over loopback HTTP).
+func BenchmarkExport(b *testing.B) {
+	opts := synth.Demo(1)
+	opts.Users = 3
+	env := connectortest.Start(b, opts)
+	c := contacts.New(env.Factory, contacts.Options{})
+	connectortest.Bench(b, c, env.Accounts()[:opts.Users])
+}

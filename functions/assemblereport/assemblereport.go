@@ -6,10 +6,9 @@
 // It is an HTTP function that verifies the caller's OIDC token first — a
 // CloudEvent function cannot see the request's Authorization header — and
 // then accepts the event in any of the forms Pub/Sub and Eventarc deliver:
-// a CloudEvent in binary or structured mode (an Eventarc trigger), or a raw
-// Pub/Sub push body (a push subscription), which it turns into the same
-// google.cloud.pubsub.topic.v1.messagePublished CloudEvent the Functions
-// Framework would make. Receive then handles the CloudEvent.
+// a CloudEvent in binary or structured mode (an Eventarc trigger), whose
+// data is the Pub/Sub message, or a raw Pub/Sub push body (a push
+// subscription). Decode reads the export event out of either, once.
 package assemblereport
 
 import (
@@ -22,31 +21,25 @@ import (
 	"net/http"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
-	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/entry"
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/httpapi"
 	"github.com/orgexport/orgexport/shared/pipeline"
-	"github.com/orgexport/orgexport/shared/store"
+
 	"github.com/orgexport/orgexport/shared/wire"
 )
 
 // Handle serves AssembleReport, built from the environment on first use.
-var Handle = entry.ServiceFunction("AssembleReport", config.LoadAssembleReport,
-	func(ctx context.Context, c config.AssembleReport, log *slog.Logger) (http.Handler, error) {
-		pl, _, err := wire.AssembleReport(ctx, c, log)
-		if err != nil {
-			return nil, err
-		}
-		return &Handler{Pipeline: pl, Log: log}, nil
-	})
+var Handle = entry.ServiceFunction("AssembleReport", config.LoadAssembleReport, wire.AssembleReport, New)
 
-// Handler receives one delivery.
-type Handler struct {
-	Pipeline *pipeline.Pipeline
-	Log      *slog.Logger
+// New is AssembleReport's handler of one delivery. A malformed delivery is
+// answered 400 (Pub/Sub sends it to the dead-letter topic after its
+// attempts); an event of an unknown export is acknowledged.
+func New(pl *pipeline.Pipeline, log *slog.Logger) http.Handler {
+	return httpapi.Task(log, "export event", Decode,
+		func(ctx context.Context, ev events.Event) (any, error) { return nil, pl.Assemble(ctx, ev) })
 }
 
 // PushMessage is the data of a messagePublished CloudEvent, and the body of
@@ -61,80 +54,49 @@ type PushMessage struct {
 	Subscription string `json:"subscription"`
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ev, err := ToCloudEvent(r)
+// Decode reads the export event of a delivery, in whichever form it came,
+// decoding the body once.
+func Decode(r *http.Request) (events.Event, error) {
+	pm, err := pushMessage(r)
 	if err != nil {
-		// Malformed deliveries are answered 400; Pub/Sub sends them to the
-		// dead-letter topic after its attempts.
-		httpapi.Write(w, r, h.Log, httpapi.BadRequest("%s", err.Error()))
-		return
-	}
-	h.Log.InfoContext(r.Context(), "event received", "id", ev.ID(), "type", ev.Type(), "source", ev.Source())
-	if err := h.Receive(r.Context(), ev); err != nil {
-		var bad *badEvent
-		if errors.As(err, &bad) {
-			httpapi.Write(w, r, h.Log, httpapi.BadRequest("%s", err.Error()))
-			return
-		}
-		httpapi.Write(w, r, h.Log, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-type badEvent struct{ error }
-
-// Receive handles one export event as a CloudEvent.
-func (h *Handler) Receive(ctx context.Context, ce event.Event) error {
-	var pm PushMessage
-	if err := json.Unmarshal(ce.Data(), &pm); err != nil {
-		return &badEvent{fmt.Errorf("the event's data is not a Pub/Sub message: %w", err)}
+		return events.Event{}, httpapi.BadRequest("%s", err.Error())
 	}
 	ev, err := events.Decode(pm.Message.Data)
 	if err != nil {
-		return &badEvent{fmt.Errorf("the Pub/Sub message is not an export event: %w", err)}
+		return events.Event{}, httpapi.BadRequest("The Pub/Sub message is not an export event: %s.", err.Error())
 	}
-	err = h.Pipeline.Assemble(ctx, ev)
-	if errors.Is(err, store.ErrNotFound) {
-		h.Log.WarnContext(ctx, "event for an unknown export", "export", ev.ExportID)
-		return nil
-	}
-	return err
+	return ev, nil
 }
 
-// ToCloudEvent reads a delivery as a CloudEvent: binary or structured
-// CloudEvents as they are, and a raw Pub/Sub push body converted.
-func ToCloudEvent(r *http.Request) (event.Event, error) {
+// pushMessage reads a delivery's Pub/Sub message: from a CloudEvent in
+// binary or structured mode (its data is the message), or from a raw push
+// body.
+func pushMessage(r *http.Request) (PushMessage, error) {
+	var pm PushMessage
 	if r.Header.Get("Ce-Specversion") != "" || r.Header.Get("Content-Type") == "application/cloudevents+json" {
 		ev, err := cloudevents.NewEventFromHTTPRequest(r)
 		if err == nil {
 			err = ev.Validate() // the SDK reads an event without id, source or type
 		}
 		if err != nil {
-			return event.Event{}, fmt.Errorf("the CloudEvent cannot be read: %w", err)
+			return pm, fmt.Errorf("the CloudEvent cannot be read: %w", err)
 		}
-		return *ev, nil
+		if err := json.Unmarshal(ev.Data(), &pm); err != nil {
+			return pm, fmt.Errorf("the event's data is not a Pub/Sub message: %w", err)
+		}
+		return pm, nil
 	}
 	// Push bodies carry fields beyond these (message_id, deliveryAttempt,
 	// orderingKey…), so this decode is not strict, only bounded.
-	var pm PushMessage
 	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	if err != nil {
-		return event.Event{}, fmt.Errorf("the body cannot be read: %w", err)
+		return pm, fmt.Errorf("the body cannot be read: %w", err)
 	}
 	if err := json.Unmarshal(body, &pm); err != nil {
-		return event.Event{}, fmt.Errorf("the body is not a Pub/Sub push message: %w", err)
+		return pm, fmt.Errorf("the body is not a Pub/Sub push message: %w", err)
 	}
 	if pm.Message.MessageID == "" {
-		return event.Event{}, errors.New("the Pub/Sub push body has no message id")
+		return pm, errors.New("the Pub/Sub push body has no message id")
 	}
-	ev := event.New()
-	ev.SetID(pm.Message.MessageID)
-	ev.SetType("google.cloud.pubsub.topic.v1.messagePublished")
-	ev.SetSource("//pubsub.googleapis.com/" + pm.Subscription)
-	data, _ := json.Marshal(pm)
-	if err := ev.SetData(event.ApplicationJSON, data); err != nil {
-		return event.Event{}, err
-	}
-	return ev, nil
+	return pm, nil
 }

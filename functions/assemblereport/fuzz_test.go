@@ -1,13 +1,13 @@
 package assemblereport_test
 
 import (
-	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/orgexport/orgexport/functions/assemblereport"
-	"github.com/orgexport/orgexport/shared/events"
+	"github.com/orgexport/orgexport/shared/httpapi"
 )
 
 // FuzzPushBody feeds AssembleReport's decoding path — the push body or
@@ -29,19 +29,15 @@ func FuzzPushBody(f *testing.F) {
 		if structured {
 			r.Header.Set("Content-Type", "application/cloudevents+json")
 		}
-		ce, err := assemblereport.ToCloudEvent(r)
+		ev, err := assemblereport.Decode(r)
 		if err != nil {
+			var he *httpapi.Error
+			if !errors.As(err, &he) || he.Code != 400 {
+				t.Fatalf("a bad delivery %q is not a 400: %v", body, err)
+			}
 			return
 		}
-		if ce.ID() == "" {
-			t.Fatalf("an event without an id from %q", body)
-		}
-		var pm assemblereport.PushMessage
-		if json.Unmarshal(ce.Data(), &pm) != nil {
-			return
-		}
-		ev, err := events.Decode(pm.Message.Data)
-		if err == nil && (ev.Validate() != nil || ev.CustomerID == "" || ev.ExportID == "") {
+		if ev.Validate() != nil || ev.CustomerID == "" || ev.ExportID == "" {
 			t.Fatalf("accepted an invalid event %+v from %q", ev, body)
 		}
 	})

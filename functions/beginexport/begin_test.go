@@ -24,11 +24,11 @@ import (
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/delegation"
+	"github.com/orgexport/orgexport/shared/directory"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 	"github.com/orgexport/orgexport/shared/wire"
 )
 
@@ -37,11 +37,11 @@ func TestMain(m *testing.M) { os.Exit(testenv.Run(m, testenv.Firestore)) }
 // recorder keeps the tasks and events the functions create.
 type recorder struct {
 	mu     sync.Mutex
-	tasks  []taskqueue.Task
+	tasks  []export.Task
 	events []string
 }
 
-func (r *recorder) Enqueue(_ context.Context, t taskqueue.Task) error {
+func (r *recorder) Enqueue(_ context.Context, t export.Task) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.tasks = append(r.tasks, t)
@@ -63,7 +63,7 @@ func (r *recorder) accountTasks() []string {
 	defer r.mu.Unlock()
 	var out []string
 	for _, t := range r.tasks {
-		if b, ok := t.Body.(control.AccountTask); ok {
+		if b, ok := t.Body.(export.AccountTask); ok {
 			out = append(out, b.AccountKey)
 		}
 	}
@@ -81,13 +81,15 @@ type rig struct {
 	rec   *recorder
 	now   time.Time
 	svc   *control.Service
-	begin *beginexport.Handler
+	begin http.Handler
+	// clients are the Workspace clients of each control plane served.
+	clients map[*control.Service]*delegation.Factory
 }
 
 func newRig(t *testing.T, opts synth.Options) *rig {
 	t.Helper()
 	testenv.Get(t)
-	r := &rig{t: t, rec: &recorder{}, now: opts.Now}
+	r := &rig{t: t, rec: &recorder{}, now: opts.Now, clients: map[*control.Service]*delegation.Factory{}}
 	st, err := store.New(context.Background(), os.Getenv(testenv.EnvProject))
 	if err != nil {
 		t.Fatal(err)
@@ -128,19 +130,18 @@ func (r *rig) serve(opts synth.Options) (*synth.Org, *control.Service) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	return org, &control.Service{Store: r.store, Directory: &wire.Directory{Clients: f}, Mail: &wire.Mailer{Sender: sender},
-		Tasks: r.rec, Events: r.rec, Log: slog.New(slog.DiscardHandler), Now: r.clock, Hold: 48 * time.Hour,
-		ControlQueue: "export-control", BeginURL: "https://begin.example", AccountQueue: "export-accounts", AccountURL: "https://account.example"}
+	svc := &control.Service{Store: r.store, Directory: directory.New(f), Mail: &notify.Mailer{Sender: sender},
+		Tasks: r.rec, Events: r.rec, Log: slog.New(slog.DiscardHandler), Now: r.clock, Hold: 48 * time.Hour}
+	r.clients[svc] = f
+	return org, svc
 }
 
 // handler is BeginExport on svc's Directory.
-func (r *rig) handler(svc *control.Service) *beginexport.Handler {
-	dir := svc.Directory.(*wire.Directory)
-	return &beginexport.Handler{Log: slog.New(slog.DiscardHandler), Pipeline: &pipeline.Pipeline{
-		Store: r.store, Directory: dir, Tasks: r.rec, Events: r.rec, Requesters: svc,
-		Connectors: wire.Connectors(dir.Clients, slog.New(slog.DiscardHandler)), Log: slog.New(slog.DiscardHandler),
-		Now: r.clock, ControlQueue: "export-control", BeginURL: "https://begin.example",
-		AccountQueue: "export-accounts", AccountURL: "https://account.example", Budget: time.Minute}}
+func (r *rig) handler(svc *control.Service) http.Handler {
+	log := slog.New(slog.DiscardHandler)
+	return beginexport.New(&pipeline.Pipeline{
+		Store: r.store, Directory: svc.Directory.(*directory.Directory), Tasks: r.rec, Events: r.rec, Requesters: svc,
+		Connectors: wire.Connectors(r.clients[svc], log), Log: log, Now: r.clock, Budget: time.Minute}, log)
 }
 
 // start requests an export as the organisation's i-th user.
@@ -156,7 +157,7 @@ func (r *rig) start(i int) *export.Export {
 
 // deliver sends the begin task of e to h as Cloud Tasks would.
 func (r *rig) deliver(h http.Handler, e *export.Export) (int, string) {
-	body, _ := json.Marshal(control.BeginTask{CustomerID: e.CustomerID, ExportID: e.ID})
+	body, _ := json.Marshal(export.BeginTask{CustomerID: e.CustomerID, ExportID: e.ID})
 	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()

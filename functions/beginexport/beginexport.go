@@ -6,57 +6,23 @@ package beginexport
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/orgexport/orgexport/shared/config"
-	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/entry"
+	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/httpapi"
 	"github.com/orgexport/orgexport/shared/pipeline"
-	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/wire"
 )
 
 // Handle serves BeginExport, built from the environment on first use.
-var Handle = entry.ServiceFunction("BeginExport", config.LoadBeginExport,
-	func(ctx context.Context, c config.BeginExport, log *slog.Logger) (http.Handler, error) {
-		pl, _, err := wire.BeginExport(ctx, c, log)
-		if err != nil {
-			return nil, err
-		}
-		return &Handler{Pipeline: pl, Log: log}, nil
-	})
+var Handle = entry.ServiceFunction("BeginExport", config.LoadBeginExport, wire.BeginExport, New)
 
-// Handler runs one begin task.
-type Handler struct {
-	Pipeline *pipeline.Pipeline
-	Log      *slog.Logger
-}
-
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var t control.BeginTask
-	if err := httpapi.Decode(r, &t, false); err != nil {
-		httpapi.Write(w, r, h.Log, err)
-		return
-	}
-	if t.CustomerID == "" || t.ExportID == "" {
-		httpapi.Write(w, r, h.Log, httpapi.BadRequest("The task must name customer_id and export_id."))
-		return
-	}
-	err := h.Pipeline.Begin(r.Context(), t)
-	switch {
-	case err == nil:
-		h.Log.InfoContext(r.Context(), "begin task done", "customer", t.CustomerID, "export", t.ExportID)
-		httpapi.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	case errors.Is(err, store.ErrNotFound):
-		// Permanent: acknowledge so the task is not retried forever.
-		h.Log.WarnContext(r.Context(), "begin task for an unknown export", "export", t.ExportID)
-		httpapi.JSON(w, http.StatusOK, map[string]string{"status": "unknown export; nothing to do"})
-	case errors.Is(err, pipeline.ErrEarly):
-		httpapi.Write(w, r, h.Log, httpapi.Unavailable("%s; retry later.", err.Error()))
-	default:
-		httpapi.Write(w, r, h.Log, err)
-	}
+// New is BeginExport's handler of one begin task: a task that comes before
+// the hold's end is answered 503, so Cloud Tasks delivers it again later.
+func New(pl *pipeline.Pipeline, log *slog.Logger) http.Handler {
+	return httpapi.Task(log, "begin task", httpapi.DecodeTask[export.BeginTask],
+		func(ctx context.Context, t export.BeginTask) (any, error) { return nil, pl.Begin(ctx, t) })
 }

@@ -19,7 +19,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m, testenv.Firestore)) }
 
-func handler(t *testing.T) *exportaccount.Handler {
+func handler(t *testing.T) http.Handler {
 	env := testenv.Get(t)
 	st, err := store.New(context.Background(), env.Project)
 	if err != nil {
@@ -27,7 +27,7 @@ func handler(t *testing.T) *exportaccount.Handler {
 	}
 	t.Cleanup(func() { st.Close() })
 	log := slog.New(slog.DiscardHandler)
-	return &exportaccount.Handler{Pipeline: &pipeline.Pipeline{Store: st, Bucket: blob.NewMemory(), Log: log}, Log: log}
+	return exportaccount.New(&pipeline.Pipeline{Store: st, Bucket: blob.NewMemory(), Log: log}, log)
 }
 
 func post(h http.Handler, body string) *httptest.ResponseRecorder {
@@ -47,6 +47,10 @@ func TestBadTasksAreRefused(t *testing.T) {
 		"unknown field": `{"customer_id":"c","export_id":"e","account_key":"k","part":1,"extra":true}`,
 		"no account":    `{"customer_id":"c","export_id":"e","part":1}`,
 		"part zero":     `{"customer_id":"c","export_id":"e","account_key":"k","part":0}`,
+		"reserved id":   `{"customer_id":"c","export_id":"__e__","account_key":"k","part":1}`,
+		"path in id":    `{"customer_id":"c/exports/e","export_id":"e","account_key":"k","part":1}`,
+		"not UTF-8":     "{\"customer_id\":\"c\",\"export_id\":\"e\xff\",\"account_key\":\"k\",\"part\":1}",
+		"long id":       `{"customer_id":"c","export_id":"e","account_key":"` + strings.Repeat("k", 129) + `","part":1}`,
 	} {
 		w := post(h, body)
 		var e struct {

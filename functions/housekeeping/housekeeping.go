@@ -18,30 +18,18 @@ import (
 )
 
 // Handle serves Housekeeping, built from the environment on first use.
-var Handle = entry.ServiceFunction("Housekeeping", config.LoadHousekeeping,
-	func(ctx context.Context, c config.Housekeeping, log *slog.Logger) (http.Handler, error) {
-		svc, _, err := wire.Housekeeping(ctx, c, log)
-		if err != nil {
-			return nil, err
-		}
-		return &Handler{Service: svc, Log: log}, nil
-	})
+var Handle = entry.ServiceFunction("Housekeeping", config.LoadHousekeeping, wire.Housekeeping, New)
 
-// Handler runs housekeeping once per call. The body is ignored.
-type Handler struct {
-	Service *control.Service
-	Log     *slog.Logger
-}
-
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rep, err := h.Service.Housekeeping(r.Context())
-	if err != nil {
-		// What succeeded stands; the scheduler's next run retries the rest.
-		h.Log.ErrorContext(r.Context(), "housekeeping incomplete", "error", err, "done", rep)
-		httpapi.JSON(w, http.StatusInternalServerError, map[string]any{"error": map[string]any{
-			"code": 500, "status": "INTERNAL", "message": "Some housekeeping failed and will be retried next run."}, "done": rep})
-		return
-	}
-	h.Log.InfoContext(r.Context(), "housekeeping done", "done", rep)
-	httpapi.JSON(w, http.StatusOK, rep)
+// New runs housekeeping once per call; the body is ignored. What succeeded
+// stands when a part fails: the answer is a 500 with what was done, and
+// the scheduler's next run retries the rest.
+func New(svc *control.Service, log *slog.Logger) http.Handler {
+	return httpapi.Task(log, "housekeeping", func(*http.Request) (struct{}, error) { return struct{}{}, nil },
+		func(ctx context.Context, _ struct{}) (any, error) {
+			rep, err := svc.Housekeeping(ctx)
+			if err != nil {
+				return nil, httpapi.Internal(err, "Some housekeeping failed and will be retried next run.").WithDetails(map[string]any{"done": rep})
+			}
+			return rep, nil
+		})
 }

@@ -20,8 +20,6 @@ import (
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
-	"github.com/orgexport/orgexport/shared/wire"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m, testenv.Firestore|testenv.Storage)) }
@@ -32,14 +30,14 @@ var t0 = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 // that exists is kept once, as Cloud Tasks does.
 type recorder struct {
 	mu     sync.Mutex
-	tasks  map[string]taskqueue.Task
+	tasks  map[string]export.Task
 	events []string
 }
 
-func (r *recorder) Enqueue(_ context.Context, t taskqueue.Task) error {
+func (r *recorder) Enqueue(_ context.Context, t export.Task) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.tasks[t.Queue+"/"+t.Name] = t
+	r.tasks[string(t.Queue)+"/"+t.Name] = t
 	return nil
 }
 
@@ -73,11 +71,10 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	r := &rig{t: t, store: st, bucket: b, rec: &recorder{tasks: map[string]taskqueue.Task{}}, now: t0}
-	svc := &control.Service{Store: st, Tasks: r.rec, Events: r.rec, Archive: wire.Deleter{Bucket: b},
-		Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return r.now },
-		ControlQueue: "export-control", BeginURL: "https://begin.example", AccountQueue: "export-accounts", AccountURL: "https://account.example"}
-	r.h = &housekeeping.Handler{Service: svc, Log: slog.New(slog.DiscardHandler)}
+	r := &rig{t: t, store: st, bucket: b, rec: &recorder{tasks: map[string]export.Task{}}, now: t0}
+	svc := &control.Service{Store: st, Work: st, Tasks: r.rec, Events: r.rec, Archive: blob.Deleter{Bucket: b},
+		Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return r.now }}
+	r.h = housekeeping.New(svc, slog.New(slog.DiscardHandler))
 	return r
 }
 
@@ -106,7 +103,7 @@ func (r *rig) export(cid string, fn func(e *export.Export)) *export.Export {
 	if err := r.store.Start(ctx, e, export.AuditEntry{At: t0, Action: export.ActionStart, ExportID: e.ID}, t0); err != nil {
 		r.t.Fatal(err)
 	}
-	out, err := r.store.Update(ctx, cid, e.ID, func(x *export.Export) (store.Change, error) {
+	out, err := r.store.Update(ctx, cid, e.ID, func(x *export.Export) ([]export.AuditEntry, error) {
 		fn(x)
 		return nil, nil
 	})
@@ -204,7 +201,7 @@ func TestRetentionExpiresAndDeletes(t *testing.T) {
 		running(e)
 	})
 	for _, st := range []export.State{export.Assembling, export.CompletedWithErrors} {
-		e2, err := r.store.Update(context.Background(), "c2", e.ID, func(x *export.Export) (store.Change, error) {
+		e2, err := r.store.Update(context.Background(), "c2", e.ID, func(x *export.Export) ([]export.AuditEntry, error) {
 			x.State, x.CompletedAt, x.Expires = st, done, export.Expires(done)
 			return nil, nil
 		})
@@ -260,8 +257,8 @@ func TestStuckAccountsAreSentAgain(t *testing.T) {
 		t.Fatalf("tasks %v", r.rec.tasks)
 	}
 	for _, task := range r.rec.tasks {
-		b := task.Body.(control.AccountTask)
-		if b.AccountKey != accts[0].Key || task.Queue != "export-accounts" || b.Attempt != 1 {
+		b := task.Body.(export.AccountTask)
+		if b.AccountKey != accts[0].Key || task.Queue != export.AccountsQueue || b.Attempt != 1 {
 			t.Errorf("task %+v: want account %s again", task, accts[0].Key)
 		}
 	}
@@ -284,7 +281,7 @@ func TestMissingBeginIsEnqueuedAgain(t *testing.T) {
 		t.Fatalf("tasks %v: want the one named begin task", r.rec.tasks)
 	}
 	for name, task := range r.rec.tasks {
-		if name != "export-control/begin_"+e.ID || !task.At.Equal(e.HoldEnd) {
+		if name != "control/begin_"+e.ID || !task.At.Equal(e.HoldEnd) {
 			t.Errorf("task %s at %s", name, task.At)
 		}
 	}

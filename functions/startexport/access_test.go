@@ -165,3 +165,22 @@ func TestWrongMethodsAndLongNotes(t *testing.T) {
 		t.Errorf("refused requests changed the export: %s", got.State)
 	}
 }
+
+// An id orgexport could never have made is answered as an export that does
+// not exist, before the store is asked (a Firestore reserved name, a path,
+// bytes that are not UTF-8).
+func TestIdsOutsideTheAlphabetAre404(t *testing.T) {
+	s := newStack(t, synth.Tiny(13))
+	admin := s.user(0)
+	missing := s.as(admin, http.MethodGet, "/exports/20260601-doesnotexist", "")
+	for _, id := range []string{"__name__", "__x__:cancel", "%ff%fe", "a.b", strings.Repeat("x", 200)} {
+		method := http.MethodGet
+		if strings.HasSuffix(id, ":cancel") {
+			method = http.MethodPost
+		}
+		r := s.as(admin, method, "/exports/"+id, "{}")
+		if r.Code != http.StatusNotFound || !bytes.Equal(r.Body, missing.Body) {
+			t.Errorf("%s /exports/%s: %d %s, want the 404 of a missing export", method, id, r.Code, r.Body)
+		}
+	}
+}

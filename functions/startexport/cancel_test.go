@@ -11,7 +11,6 @@ import (
 
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
 )
 
 func TestAnySuperAdminCancelsDuringTheHold(t *testing.T) {
@@ -76,7 +75,7 @@ func TestCancelWhileRunningStopsTheExport(t *testing.T) {
 // refusesToFinish checks that a cancelled export cannot be completed afterwards:
 // the workers' later writes are refused.
 func (s *stack) refusesToFinish(t *testing.T, id string) {
-	_, err := s.store.Update(context.Background(), s.org.Customer().ID, id, func(e *export.Export) (store.Change, error) {
+	_, err := s.store.Update(context.Background(), s.org.Customer().ID, id, func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State = export.Assembling
 		return nil, nil
 	})
@@ -97,7 +96,7 @@ func auditActions(entries []export.AuditEntry) []string {
 func (s *stack) run(id string) {
 	s.t.Helper()
 	now := s.clock.Now()
-	_, err := s.store.Update(context.Background(), s.org.Customer().ID, id, func(e *export.Export) (store.Change, error) {
+	_, err := s.store.Update(context.Background(), s.org.Customer().ID, id, func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State, e.StartedAt, e.CutOff, e.Deadline = export.Running, now, export.CutOff(now), export.Deadline(now)
 		return nil, nil
 	})
@@ -142,12 +141,12 @@ func TestProgressCountsAccountsFilesBytesFailures(t *testing.T) {
 	}
 	s.clock.Add(time.Hour)
 	done := s.clock.Now()
-	_, err := s.store.Update(ctx, cid, v.ID, func(e *export.Export) (store.Change, error) {
+	_, err := s.store.Update(ctx, cid, v.ID, func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State = export.Assembling
 		return nil, nil
 	})
 	if err == nil {
-		_, err = s.store.Update(ctx, cid, v.ID, func(e *export.Export) (store.Change, error) {
+		_, err = s.store.Update(ctx, cid, v.ID, func(e *export.Export) ([]export.AuditEntry, error) {
 			e.State, e.CompletedAt, e.Expires = export.Completed, done, export.Expires(done)
 			return nil, nil
 		})
@@ -168,7 +167,7 @@ func TestExpiredExportKeepsItsTotalsButNoLinks(t *testing.T) {
 	s.complete(v.ID, done)
 	cid := s.org.Customer().ID
 	totals := export.Totals{Accounts: 12, AccountsFailed: 1, Files: 340, FailedItems: 2, Bytes: 1 << 20}
-	_, err := s.store.Update(context.Background(), cid, v.ID, func(e *export.Export) (store.Change, error) {
+	_, err := s.store.Update(context.Background(), cid, v.ID, func(e *export.Export) ([]export.AuditEntry, error) {
 		e.Totals = totals
 		return nil, nil
 	})
@@ -179,7 +178,7 @@ func TestExpiredExportKeepsItsTotalsButNoLinks(t *testing.T) {
 	if got := s.get(s.user(0), v.ID); got.Links == nil || got.Totals == nil || *got.Totals != totals {
 		t.Fatalf("completed export: links %v totals %+v", got.Links, got.Totals)
 	}
-	_, err = s.store.Update(context.Background(), cid, v.ID, func(e *export.Export) (store.Change, error) {
+	_, err = s.store.Update(context.Background(), cid, v.ID, func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State = export.Expired
 		return nil, nil
 	})

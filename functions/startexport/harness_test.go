@@ -24,11 +24,10 @@ import (
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/delegation"
+	"github.com/orgexport/orgexport/shared/directory"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
-	"github.com/orgexport/orgexport/shared/wire"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m, testenv.Firestore)) }
@@ -50,26 +49,26 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 type tasks struct {
 	mu    sync.Mutex
 	names []string
-	byKey map[string]taskqueue.Task
+	byKey map[string]export.Task
 }
 
-func (q *tasks) Enqueue(_ context.Context, t taskqueue.Task) error {
+func (q *tasks) Enqueue(_ context.Context, t export.Task) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.byKey == nil {
-		q.byKey = map[string]taskqueue.Task{}
+		q.byKey = map[string]export.Task{}
 	}
-	if _, ok := q.byKey[t.Queue+"/"+t.Name]; !ok {
-		q.names = append(q.names, t.Queue+"/"+t.Name)
-		q.byKey[t.Queue+"/"+t.Name] = t
+	if _, ok := q.byKey[string(t.Queue)+"/"+t.Name]; !ok {
+		q.names = append(q.names, string(t.Queue)+"/"+t.Name)
+		q.byKey[string(t.Queue)+"/"+t.Name] = t
 	}
 	return nil
 }
 
-func (q *tasks) all() []taskqueue.Task {
+func (q *tasks) all() []export.Task {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	out := make([]taskqueue.Task, 0, len(q.names))
+	out := make([]export.Task, 0, len(q.names))
 	for _, n := range q.names {
 		out = append(out, q.byKey[n])
 	}
@@ -156,10 +155,8 @@ func (s *stack) service(ctx context.Context, ws *workspace.Server) *control.Serv
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	return &control.Service{Store: s.store, Directory: &wire.Directory{Clients: f}, Mail: &wire.Mailer{Sender: sender},
-		Tasks: s.tasks, Log: slog.New(slog.DiscardHandler), Now: s.clock.Now, Hold: 48 * time.Hour,
-		ControlQueue: "export-control", BeginURL: "https://begin.example/BeginExport",
-		AccountQueue: "export-accounts", AccountURL: "https://account.example/ExportAccount"}
+	return &control.Service{Store: s.store, Work: s.store, Directory: directory.New(f), Mail: &notify.Mailer{Sender: sender},
+		Tasks: s.tasks, Log: slog.New(slog.DiscardHandler), Now: s.clock.Now, Hold: 48 * time.Hour}
 }
 
 // user returns the email of the organisation's i-th user.
@@ -304,7 +301,7 @@ func (s *stack) complete(id string, t time.Time) {
 	ctx := context.Background()
 	cid := s.org.Customer().ID
 	for _, st := range []export.State{export.Running, export.Assembling, export.Completed} {
-		_, err := s.store.Update(ctx, cid, id, func(e *export.Export) (store.Change, error) {
+		_, err := s.store.Update(ctx, cid, id, func(e *export.Export) ([]export.AuditEntry, error) {
 			e.State = st
 			if st == export.Completed {
 				e.CompletedAt, e.Expires = t, export.Expires(t)

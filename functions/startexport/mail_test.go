@@ -10,11 +10,10 @@ import (
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/notify"
-	"github.com/orgexport/orgexport/shared/wire"
 )
 
 // deadMailer is a mailer whose SMTP server does not answer.
-func deadMailer(t *testing.T) *wire.Mailer {
+func deadMailer(t *testing.T) *notify.Mailer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -28,7 +27,7 @@ func deadMailer(t *testing.T) *wire.Mailer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &wire.Mailer{Sender: sender}
+	return &notify.Mailer{Sender: sender}
 }
 
 // R3a's email is the other admins' only warning: when the mail server is

@@ -32,7 +32,7 @@ func TestStartWithSeveralSuperAdminsHoldsAndEmailsEveryone(t *testing.T) {
 		t.Errorf("Location %q does not name the export %s", r.Location, v.ID)
 	}
 	ts := s.tasks.all()
-	if len(ts) != 1 || !ts[0].At.Equal(v.HoldEnd) || ts[0].Name != "begin_"+v.ID || ts[0].Queue != "export-control" {
+	if len(ts) != 1 || !ts[0].At.Equal(v.HoldEnd) || ts[0].Name != "begin_"+v.ID || ts[0].Queue != export.ControlQueue {
 		t.Errorf("tasks %+v: want one named begin task at the hold end", ts)
 	}
 	msgs := s.messages()

@@ -12,17 +12,15 @@
 package startexport
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/orgexport/orgexport/shared/auth"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/entry"
+	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/httpapi"
 	"github.com/orgexport/orgexport/shared/logging"
 	"github.com/orgexport/orgexport/shared/wire"
@@ -47,6 +45,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	route, id := parse(r.URL.Path)
+	if id != "" && !export.ValidID(id) {
+		// No export has such an id: answered as one that does not exist,
+		// without asking the store.
+		h.fail(w, r, export.ErrNotFound)
+		return
+	}
 	switch {
 	case route == "exports" && r.Method == http.MethodPost:
 		h.start(w, r, p)
@@ -95,69 +99,15 @@ func parse(path string) (route, id string) {
 	return "", ""
 }
 
-// fail maps every error of the control plane to its answer, once.
+// fail maps every error of the control plane to its answer (httpapi.Map).
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	httpapi.Write(w, r, h.Log, Map(err))
-}
-
-// Map turns control-plane errors into HTTP answers.
-func Map(err error) error {
-	var (
-		he  *httpapi.Error
-		ref *control.RefusedError
-		sel *control.SelectionError
-		act *control.ActiveError
-		cd  *control.CooldownError
-		st  *control.StateError
-	)
-	switch {
-	case errors.As(err, &he):
-		return he
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return httpapi.Unauthenticated("%s", strings.TrimPrefix(err.Error(), "unauthenticated: "))
-	case errors.Is(err, auth.ErrForbidden), errors.Is(err, control.ErrUnknownUser),
-		errors.Is(err, control.ErrNotSuperAdmin), errors.Is(err, control.ErrNotSupport):
-		return httpapi.PermissionDenied("%s", capital(err))
-	case errors.As(err, &ref):
-		return httpapi.PermissionDenied("%s", ref.Error()).WithDetails(map[string]any{"refusals": ref.Refusals})
-	case errors.As(err, &sel):
-		return httpapi.BadRequest("%s", sel.Error()).WithDetails(map[string]any{"fields": sel.Fields, "self_service": "https://takeout.google.com"})
-	case errors.As(err, &act):
-		return httpapi.Conflict("%s", act.Error()).WithDetails(map[string]any{"export_id": act.ExportID})
-	case errors.As(err, &cd):
-		return httpapi.FailedPrecondition("%s", cd.Error()).WithDetails(map[string]any{"next_start": cd.Until})
-	case errors.As(err, &st):
-		return httpapi.FailedPrecondition("%s", st.Error())
-	case errors.Is(err, control.ErrNotFound):
-		return httpapi.NotFound("There is no export with that id in your organisation.")
-	case errors.Is(err, control.ErrInvalid):
-		return httpapi.BadRequest("%s", capital(err))
-	}
-	return err
-}
-
-func capital(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:] + "."
+	httpapi.Fail(w, r, h.Log, err)
 }
 
 // Handle serves StartExport, built from the environment on first use.
-var Handle = entry.Lazy("StartExport", func(ctx context.Context) (http.Handler, error) {
-	c, err := config.LoadStartExport(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	log := entry.Logger(c.Common)
-	svc, _, err := wire.StartExport(ctx, c, log)
-	if err != nil {
-		return nil, err
-	}
-	v, err := auth.NewVerifier(c.Admin.Issuer, c.Admin.Audience, auth.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return &Handler{Service: svc, Verifier: v, Log: log, ArchiveURL: c.Mail.ArchiveURL}, nil
-})
+var Handle = entry.AdminFunction("StartExport", config.LoadStartExport, wire.StartExport, New)
+
+// New is the admins' API on the control plane svc.
+func New(svc *control.Service, c config.StartExport, v *auth.Verifier, log *slog.Logger) http.Handler {
+	return &Handler{Service: svc, Verifier: v, Log: log, ArchiveURL: c.Mail.ArchiveURL}
+}

@@ -36,7 +36,7 @@ func TestBeginTaskIsNamedAndScheduledInCloudTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	q, err := taskqueue.New(ctx, project, config.Tasks{Endpoint: srv.Addr(), Location: location,
-		ControlQueue: "export-control", InvokerAccount: "tasks@orgexport-test.iam.gserviceaccount.com"})
+		ControlQueue: "export-control", BeginURL: "https://begin.example/BeginExport", InvokerAccount: "tasks@orgexport-test.iam.gserviceaccount.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestBeginTaskIsNamedAndScheduledInCloudTasks(t *testing.T) {
 		t.Errorf("scheduled %s, want the hold's end %s", got, v.HoldEnd)
 	}
 	req := task.GetHttpRequest()
-	if req.GetUrl() != s.svc.BeginURL || req.GetOidcToken().GetServiceAccountEmail() != "tasks@orgexport-test.iam.gserviceaccount.com" {
+	if req.GetUrl() != "https://begin.example/BeginExport" || req.GetOidcToken().GetServiceAccountEmail() != "tasks@orgexport-test.iam.gserviceaccount.com" {
 		t.Errorf("task calls %s as %s", req.GetUrl(), req.GetOidcToken().GetServiceAccountEmail())
 	}
 }

@@ -105,7 +105,7 @@ func (r *rig) completed(cid string) {
 		r.t.Fatal(err)
 	}
 	for _, st := range []export.State{export.Running, export.Assembling, export.Completed} {
-		if _, err := r.store.Update(ctx, cid, "e1", func(e *export.Export) (store.Change, error) {
+		if _, err := r.store.Update(ctx, cid, "e1", func(e *export.Export) ([]export.AuditEntry, error) {
 			e.State, e.CompletedAt = st, at
 			return nil, nil
 		}); err != nil {
@@ -189,5 +189,32 @@ func TestOverrideNeedsAnExpiryWithin30Days(t *testing.T) {
 	a := r.audit("c3")
 	if len(a) != 1 || a[0].Action != export.ActionOverride {
 		t.Errorf("audit %+v: want only the granted override", a)
+	}
+}
+
+// Support answers its own documented shape, which names no export, and a
+// customer id outside the alphabet is 404 before the store is asked.
+func TestSupportAnswersItsOwnShape(t *testing.T) {
+	r := newRig(t)
+	r.completed("c7")
+	code, body := r.call(staff, "/organisations/c7:resetCooldown", `{"ticket":"T-7"}`)
+	if code != http.StatusOK {
+		t.Fatalf("reset: %d %s", code, body)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["customer_id"] != "c7" || got["export_active"] != false || len(got) != 2 {
+		t.Errorf("reset answered %s; want only customer_id and export_active (no cool-down left)", body)
+	}
+	if strings.Contains(body, "e1") || strings.Contains(body, "ActiveExport") {
+		t.Errorf("support's answer names an export or an internal field: %s", body)
+	}
+	for _, cid := range []string{"__c__", "c%2Fexports", "%ff"} {
+		code, body := r.call(staff, "/organisations/"+cid+":resetCooldown", `{"ticket":"T-8"}`)
+		if code != http.StatusNotFound {
+			t.Errorf("reset of %q: %d %s, want 404", cid, code, body)
+		}
 	}
 }

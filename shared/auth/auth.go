@@ -65,6 +65,18 @@ func NewVerifier(issuer, audience string, o Options) (*Verifier, error) {
 	return &Verifier{issuer: issuer, audience: audience, allowed: lower, now: now, client: o.HTTPClient}, nil
 }
 
+// NewServiceVerifier returns a verifier for a function that only services
+// call (Cloud Tasks, Pub/Sub push, Cloud Scheduler): it fails closed, so it
+// cannot be built without at least one allowed caller.
+func NewServiceVerifier(issuer, audience string, callers []string, o Options) (*Verifier, error) {
+	callers = slices.DeleteFunc(slices.Clone(callers), func(c string) bool { return strings.TrimSpace(c) == "" })
+	if len(callers) == 0 {
+		return nil, fmt.Errorf("auth: a service function needs at least one allowed caller; none is configured")
+	}
+	o.AllowedEmails = callers
+	return NewVerifier(issuer, audience, o)
+}
+
 func (v *Verifier) idVerifier(ctx context.Context) (*oidc.IDTokenVerifier, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()

@@ -71,3 +71,14 @@ func TestServiceAccountsRestricted(t *testing.T) {
 		t.Errorf("another service account's valid token: %v, want forbidden", err)
 	}
 }
+
+func TestServiceVerifierNeedsACaller(t *testing.T) {
+	for _, callers := range [][]string{nil, {}, {" ", ""}} {
+		if _, err := auth.NewServiceVerifier("https://issuer.example", "https://f.example", callers, auth.Options{}); err == nil {
+			t.Errorf("a service verifier was built with callers %q", callers)
+		}
+	}
+	if _, err := auth.NewServiceVerifier("https://issuer.example", "https://f.example", []string{"a@x.iam.gserviceaccount.com"}, auth.Options{}); err != nil {
+		t.Error(err)
+	}
+}

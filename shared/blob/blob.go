@@ -44,3 +44,22 @@ type Attrs struct {
 	// CustomTime is the object's Custom-Time, zero when it has none.
 	CustomTime time.Time
 }
+
+// Deleter removes an export's objects (R12) from a bucket.
+type Deleter struct{ Bucket Bucket }
+
+// DeletePrefix deletes every object under prefix and counts them; an
+// object already gone counts as deleted.
+func (d Deleter) DeletePrefix(ctx context.Context, prefix string) (int, error) {
+	n := 0
+	for o, err := range d.Bucket.List(ctx, prefix) {
+		if err != nil {
+			return n, err
+		}
+		if err := d.Bucket.Delete(ctx, o.Name); err != nil && !errors.Is(err, ErrNotExist) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -86,3 +86,23 @@ func TestParseSize(t *testing.T) {
 		t.Error("negative size accepted")
 	}
 }
+
+// A service function whose allowed callers are only separators would
+// accept no one — or, read carelessly, anyone: its configuration is refused.
+func TestEmptyCallerListIsRefused(t *testing.T) {
+	m := map[string]string{
+		"GOOGLE_CLOUD_PROJECT": "demo", "ORGEXPORT_SERVICE_TOKEN_AUDIENCE": "https://h.example.com",
+		"ORGEXPORT_DELEGATION_SERVICE_ACCOUNT": "dwd@demo.iam.gserviceaccount.com", "ORGEXPORT_BUCKET": "b",
+		"ORGEXPORT_SMTP_HOST": "smtp.example.com", "ORGEXPORT_MAIL_FROM": "orgexport@example.com",
+		"ORGEXPORT_CONSOLE_URL": "https://console.example.com", "ORGEXPORT_ARCHIVE_URL": "https://storage.example.com/b",
+		"ORGEXPORT_ALLOWED_CALLERS": " , ",
+	}
+	_, err := LoadAssembleReport(env(m))
+	if err == nil || !strings.Contains(err.Error(), "ORGEXPORT_ALLOWED_CALLERS: names no email address") {
+		t.Fatalf("callers %q: %v", m["ORGEXPORT_ALLOWED_CALLERS"], err)
+	}
+	m["ORGEXPORT_ALLOWED_CALLERS"] = "push@demo.iam.gserviceaccount.com"
+	if _, err := LoadAssembleReport(env(m)); err != nil {
+		t.Fatal(err)
+	}
+}

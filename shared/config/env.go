@@ -109,6 +109,9 @@ func (r *reader) emails(name string, required bool) []string {
 		}
 		out = append(out, strings.ToLower(s))
 	}
+	if required && len(out) == 0 {
+		r.fail(name, "names no email address (%q); a comma-separated list of email addresses is required", v)
+	}
 	return out
 }
 

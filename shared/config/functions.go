@@ -27,16 +27,7 @@ type StartExport struct {
 
 // LoadStartExport reads StartExport's configuration.
 func LoadStartExport(get Getenv) (StartExport, error) {
-	r := newReader(get)
-	c := StartExport{
-		Common:    r.common(),
-		Admin:     r.adminAuth(),
-		Workspace: r.workspace(),
-		Tasks:     r.tasks(),
-		Mail:      r.mail(),
-		Hold:      r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour),
-	}
-	return c, r.err()
+	return load(get, func(r *reader) StartExport { return StartExport{Common: r.common(), Admin: r.adminAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour)} })
 }
 
 // BeginExport configures the post-hold start and account enumeration.
@@ -52,17 +43,7 @@ type BeginExport struct {
 
 // LoadBeginExport reads BeginExport's configuration.
 func LoadBeginExport(get Getenv) (BeginExport, error) {
-	r := newReader(get)
-	c := BeginExport{
-		Common:    r.common(),
-		Service:   r.serviceAuth(),
-		Workspace: r.workspace(),
-		Tasks:     r.tasks(),
-		Mail:      r.mail(),
-		Bucket:    r.str("ORGEXPORT_BUCKET"),
-		Topic:     r.strOr("ORGEXPORT_EVENTS_TOPIC", DefaultEventsTopic),
-	}
-	return c, r.err()
+	return load(get, func(r *reader) BeginExport { return BeginExport{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Bucket: r.bucket(), Topic: r.topic()} })
 }
 
 // ExportAccount configures the per-account export.
@@ -82,18 +63,7 @@ type ExportAccount struct {
 
 // LoadExportAccount reads ExportAccount's configuration.
 func LoadExportAccount(get Getenv) (ExportAccount, error) {
-	r := newReader(get)
-	c := ExportAccount{
-		Common:     r.common(),
-		Service:    r.serviceAuth(),
-		Workspace:  r.workspace(),
-		Tasks:      r.tasks(),
-		Bucket:     r.str("ORGEXPORT_BUCKET"),
-		Topic:      r.strOr("ORGEXPORT_EVENTS_TOPIC", DefaultEventsTopic),
-		PartSize:   r.size("ORGEXPORT_PART_SIZE", DefaultPartSize, 1<<20, 64<<30),
-		TimeBudget: r.duration("ORGEXPORT_TIME_BUDGET", 25*time.Minute, 10*time.Second, 29*time.Minute),
-	}
-	return c, r.err()
+	return load(get, func(r *reader) ExportAccount { return ExportAccount{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), PartSize: r.size("ORGEXPORT_PART_SIZE", DefaultPartSize, 1<<20, 64<<30), TimeBudget: r.duration("ORGEXPORT_TIME_BUDGET", 25*time.Minute, 10*time.Second, 29*time.Minute)} })
 }
 
 // AssembleReport configures report assembly and the completion email.
@@ -107,15 +77,7 @@ type AssembleReport struct {
 
 // LoadAssembleReport reads AssembleReport's configuration.
 func LoadAssembleReport(get Getenv) (AssembleReport, error) {
-	r := newReader(get)
-	c := AssembleReport{
-		Common:    r.common(),
-		Service:   r.serviceAuth(),
-		Workspace: r.workspace(),
-		Bucket:    r.str("ORGEXPORT_BUCKET"),
-		Mail:      r.mail(),
-	}
-	return c, r.err()
+	return load(get, func(r *reader) AssembleReport { return AssembleReport{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Bucket: r.bucket(), Mail: r.mail()} })
 }
 
 // Housekeeping configures the hourly scheduler call.
@@ -131,17 +93,7 @@ type Housekeeping struct {
 
 // LoadHousekeeping reads Housekeeping's configuration.
 func LoadHousekeeping(get Getenv) (Housekeeping, error) {
-	r := newReader(get)
-	c := Housekeeping{
-		Common:    r.common(),
-		Service:   r.serviceAuth(),
-		Workspace: r.workspace(),
-		Tasks:     r.tasks(),
-		Bucket:    r.str("ORGEXPORT_BUCKET"),
-		Topic:     r.strOr("ORGEXPORT_EVENTS_TOPIC", DefaultEventsTopic),
-		Mail:      r.mail(),
-	}
-	return c, r.err()
+	return load(get, func(r *reader) Housekeeping { return Housekeeping{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), Mail: r.mail()} })
 }
 
 // Support configures the support staff's API (R14).
@@ -154,14 +106,26 @@ type Support struct {
 
 // LoadSupport reads Support's configuration.
 func LoadSupport(get Getenv) (Support, error) {
+	return load(get, func(r *reader) Support { return Support{Common: r.common(), Admin: r.adminAuth(), Staff: r.emails("ORGEXPORT_SUPPORT_STAFF", true)} })
+}
+
+// load reads one function's configuration with read, and returns every
+// problem with it at once.
+func load[C any](get Getenv, read func(r *reader) C) (C, error) {
 	r := newReader(get)
-	c := Support{
-		Common: r.common(),
-		Admin:  r.adminAuth(),
-		Staff:  r.emails("ORGEXPORT_SUPPORT_STAFF", true),
-	}
+	c := read(r)
 	return c, r.err()
 }
+
+func (r *reader) bucket() string { return r.str("ORGEXPORT_BUCKET") }
+
+func (r *reader) topic() string { return r.strOr("ORGEXPORT_EVENTS_TOPIC", DefaultEventsTopic) }
+
+// Admins returns how StartExport's callers are verified.
+func (c StartExport) Admins() AdminAuth { return c.Admin }
+
+// Admins returns how Support's callers are verified.
+func (c Support) Admins() AdminAuth { return c.Admin }
 
 // Base returns the settings every function has.
 func (c Common) Base() Common { return c }

@@ -31,7 +31,7 @@ type storeOfOne struct{ Store }
 
 func (storeOfOne) Export(_ context.Context, cid, eid string) (*export.Export, error) {
 	if cid != "C1" || eid != "E1" {
-		return nil, ErrNotFound
+		return nil, export.ErrNotFound
 	}
 	return &export.Export{ID: "E1", CustomerID: "C1"}, nil
 }

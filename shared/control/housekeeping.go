@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 )
 
 // StuckAfter is how long an account may go without a heartbeat before it is
@@ -27,18 +25,6 @@ type HousekeepingReport struct {
 	ObjectsDeleted  int `json:"objects_deleted"`
 	StuckRequeued   int `json:"stuck_requeued"`
 	AssemblyNudged  int `json:"assembly_nudged"`
-}
-
-// AccountTask is the body of a per-account task.
-type AccountTask struct {
-	CustomerID string `json:"customer_id"`
-	ExportID   string `json:"export_id"`
-	AccountKey string `json:"account_key"`
-	// Part is the part the task writes; it names the task, so each
-	// continuation is a new task and a redelivery is the same one.
-	Part int `json:"part"`
-	// Attempt distinguishes a re-enqueue of stuck work.
-	Attempt int `json:"attempt,omitempty"`
 }
 
 // Housekeeping does the hourly work. Running it twice in a row changes
@@ -63,7 +49,7 @@ func (s *Service) holdNotices(ctx context.Context, now time.Time) []error {
 	if s.Mail == nil {
 		return nil
 	}
-	held, err := s.Store.ExportsDue(ctx, export.OnHold, "holdEnd", now.Add(366*24*time.Hour))
+	held, err := s.Work.ExportsDue(ctx, export.OnHold, "holdEnd", now.Add(366*24*time.Hour))
 	if err != nil {
 		return []error{err}
 	}
@@ -74,7 +60,7 @@ func (s *Service) holdNotices(ctx context.Context, now time.Time) []error {
 }
 
 func (s *Service) missingBegins(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
-	due, err := s.Store.ExportsDue(ctx, export.OnHold, "holdEnd", now.Add(-beginGrace))
+	due, err := s.Work.ExportsDue(ctx, export.OnHold, "holdEnd", now.Add(-beginGrace))
 	if err != nil {
 		return []error{err}
 	}
@@ -92,7 +78,7 @@ func (s *Service) missingBegins(ctx context.Context, now time.Time, rep *Houseke
 // deadlines fails what is unfinished 14 days after the start (R10) and has
 // the export assembled.
 func (s *Service) deadlines(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
-	due, err := s.Store.ExportsDue(ctx, export.Running, "deadline", now)
+	due, err := s.Work.ExportsDue(ctx, export.Running, "deadline", now)
 	if err != nil {
 		return []error{err}
 	}
@@ -115,11 +101,11 @@ func (s *Service) deadlines(ctx context.Context, now time.Time, rep *Housekeepin
 
 func (s *Service) failUnfinished(ctx context.Context, e *export.Export, now time.Time) (int, error) {
 	n := 0
-	for a, err := range s.Store.UnfinishedAccounts(ctx, e.CustomerID, e.ID) {
+	for a, err := range s.Work.UnfinishedAccounts(ctx, e.CustomerID, e.ID) {
 		if err != nil {
 			return n, err
 		}
-		_, err := s.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
+		_, err := s.Work.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
 			if a.State.Final() {
 				return nil
 			}
@@ -148,7 +134,7 @@ func (s *Service) failUnfinished(ctx context.Context, e *export.Export, now time
 func (s *Service) retention(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
 	var errs []error
 	for _, st := range []export.State{export.Completed, export.CompletedWithErrors} {
-		due, err := s.Store.ExportsDue(ctx, st, "expires", now)
+		due, err := s.Work.ExportsDue(ctx, st, "expires", now)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -168,9 +154,9 @@ func (s *Service) expire(ctx context.Context, e *export.Export, now time.Time, r
 	if err != nil {
 		return fmt.Errorf("expire %s: %w", e.ID, err)
 	}
-	_, err = s.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) (store.Change, error) {
+	_, err = s.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State = export.Expired
-		return store.Change{{At: now, Actor: "orgexport", Action: export.ActionExpire, ExportID: e.ID,
+		return []export.AuditEntry{{At: now, Actor: "orgexport", Action: export.ActionExpire, ExportID: e.ID,
 			Detail: map[string]any{"objectsDeleted": n}}}, nil
 	})
 	if err != nil {
@@ -182,7 +168,7 @@ func (s *Service) expire(ctx context.Context, e *export.Export, now time.Time, r
 
 // stuck sends accounts again whose worker stopped beating.
 func (s *Service) stuck(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
-	running, err := s.Store.ExportsDue(ctx, export.Running, "deadline", now.Add(export.MaxDuration))
+	running, err := s.Work.ExportsDue(ctx, export.Running, "deadline", now.Add(export.MaxDuration))
 	if err != nil {
 		return []error{err}
 	}
@@ -191,7 +177,7 @@ func (s *Service) stuck(ctx context.Context, now time.Time, rep *HousekeepingRep
 		if err := s.nudge(ctx, e, rep); err != nil {
 			errs = append(errs, err)
 		}
-		for a, err := range s.Store.StuckAccounts(ctx, e.CustomerID, e.ID, now.Add(-StuckAfter)) {
+		for a, err := range s.Work.StuckAccounts(ctx, e.CustomerID, e.ID, now.Add(-StuckAfter)) {
 			if err != nil {
 				errs = append(errs, err)
 				break
@@ -224,7 +210,7 @@ func (s *Service) nudge(ctx context.Context, e *export.Export, rep *Housekeeping
 }
 
 func (s *Service) requeue(ctx context.Context, e *export.Export, a *export.Account, now time.Time) error {
-	a, err := s.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
+	a, err := s.Work.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
 		a.Attempts++
 		a.Heartbeat = now // not stuck again until StuckAfter has passed
 		return nil
@@ -232,10 +218,5 @@ func (s *Service) requeue(ctx context.Context, e *export.Export, a *export.Accou
 	if err != nil {
 		return err
 	}
-	part := max(a.Resume.NextPart, 1)
-	return s.Tasks.Enqueue(ctx, taskqueue.Task{
-		Queue: s.AccountQueue, URL: s.AccountURL,
-		Name: taskqueue.Name(e.ID, a.Key, fmt.Sprintf("p%03d", part), fmt.Sprintf("r%d", a.Attempts)),
-		Body: AccountTask{CustomerID: e.CustomerID, ExportID: e.ID, AccountKey: a.Key, Part: part, Attempt: a.Attempts},
-	})
+	return s.Tasks.Enqueue(ctx, export.AccountPart(e, a.Key, max(a.Resume.NextPart, 1), a.Attempts))
 }

@@ -6,24 +6,41 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 )
 
-// Store is what the control plane needs of the records.
-type Store interface {
+// Records is what the admins' API needs of the records.
+type Records interface {
 	Organisation(ctx context.Context, cid string) (export.Organisation, error)
+	// Start records e if R2 allows (export.Organisation.Admit), or returns
+	// export.ActiveError or export.CooldownError.
 	Start(ctx context.Context, e *export.Export, audit export.AuditEntry, now time.Time) error
 	Export(ctx context.Context, cid, eid string) (*export.Export, error)
 	Exports(ctx context.Context, cid string, limit int) ([]*export.Export, error)
-	Update(ctx context.Context, cid, eid string, fn func(e *export.Export) (store.Change, error)) (*export.Export, error)
-	UpdateOrganisation(ctx context.Context, cid string, fn func(o *export.Organisation) (store.Change, error)) (export.Organisation, error)
+	// Update changes an export in one transaction with the audit entries
+	// fn returns, enforcing export.State.CanMove.
+	Update(ctx context.Context, cid, eid string, fn func(e *export.Export) ([]export.AuditEntry, error)) (*export.Export, error)
 	Audit(ctx context.Context, cid string, limit int) ([]export.AuditEntry, error)
 	AppendAudit(ctx context.Context, cid string, entries ...export.AuditEntry) error
-	SumAccounts(ctx context.Context, cid, eid string) (store.AccountSums, error)
-	ExportsDue(ctx context.Context, state export.State, field string, t time.Time) ([]*export.Export, error)
+	SumAccounts(ctx context.Context, cid, eid string) (export.Sums, error)
+}
+
+// Sends records which emails of an export were sent, so that none is
+// sent twice.
+type Sends interface {
 	RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error)
 	ForgetSend(ctx context.Context, cid, eid, kind string) error
+}
+
+// Store is the records the control plane reads and changes.
+type Store interface {
+	Records
+	Sends
+}
+
+// Work is what Housekeeping needs of the records beyond Store: the exports
+// due for something, and their accounts.
+type Work interface {
+	ExportsDue(ctx context.Context, state export.State, field string, t time.Time) ([]*export.Export, error)
 	StuckAccounts(ctx context.Context, cid, eid string, t time.Time) iter.Seq2[*export.Account, error]
 	UnfinishedAccounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
 	UpdateAccount(ctx context.Context, cid, eid, key string, fn func(a *export.Account) error) (*export.Account, error)
@@ -57,7 +74,7 @@ type Mailer interface {
 
 // Enqueuer creates Cloud Tasks.
 type Enqueuer interface {
-	Enqueue(ctx context.Context, t taskqueue.Task) error
+	Enqueue(ctx context.Context, t export.Task) error
 }
 
 // Events publishes export events (to AssembleReport).

@@ -13,8 +13,6 @@ import (
 
 	"github.com/orgexport/orgexport/shared/auth"
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 )
 
 // Service is the control plane.
@@ -30,10 +28,8 @@ type Service struct {
 	Now func() time.Time
 	// Hold is the wait when there are several super administrators (R3a).
 	Hold time.Duration
-	// ControlQueue and BeginURL say where the post-hold task goes.
-	ControlQueue, BeginURL string
-	// AccountQueue and AccountURL say where stuck accounts are sent again.
-	AccountQueue, AccountURL string
+	// Work is what Housekeeping reads beyond Store; nil elsewhere.
+	Work Work
 }
 
 func (s *Service) now() time.Time {
@@ -141,9 +137,8 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, body StartRequest
 	audit := export.AuditEntry{At: now, Actor: p.Email, Action: export.ActionStart, ExportID: e.ID,
 		Detail: map[string]any{"holdEnd": e.HoldEnd, "superAdmins": len(admins)}}
 	if err := s.Store.Start(ctx, e, audit, now); err != nil {
-		err = translate(err)
-		var ae *ActiveError
-		var ce *CooldownError
+		var ae *export.ActiveError
+		var ce *export.CooldownError
 		if errors.As(err, &ae) || errors.As(err, &ce) {
 			return nil, s.refused(ctx, org, p, now, err)
 		}
@@ -169,31 +164,8 @@ func (s *Service) refused(ctx context.Context, org Org, p auth.Principal, now ti
 	return why
 }
 
-func translate(err error) error {
-	var ae *store.ActiveError
-	var ce *store.CooldownError
-	switch {
-	case errors.As(err, &ae):
-		return &ActiveError{ExportID: ae.ExportID}
-	case errors.As(err, &ce):
-		return &CooldownError{Until: ce.Until}
-	case errors.Is(err, store.ErrNotFound):
-		return ErrNotFound
-	}
-	return err
-}
-
-// BeginTask is the body of the post-hold task.
-type BeginTask struct {
-	CustomerID string `json:"customer_id"`
-	ExportID   string `json:"export_id"`
-}
-
 func (s *Service) enqueueBegin(ctx context.Context, e *export.Export) error {
-	return s.Tasks.Enqueue(ctx, taskqueue.Task{
-		Queue: s.ControlQueue, Name: taskqueue.Name("begin", e.ID), URL: s.BeginURL,
-		Body: BeginTask{CustomerID: e.CustomerID, ExportID: e.ID}, At: e.HoldEnd,
-	})
+	return s.Tasks.Enqueue(ctx, export.BeginAt(e))
 }
 
 // send records an email as sent, then sends it; a second call for the same
@@ -236,8 +208,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, eid string) (*expor
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.Store.Export(ctx, org.CustomerID, eid)
-	return e, translate(err)
+	return s.Store.Export(ctx, org.CustomerID, eid)
 }
 
 // List returns the caller's organisation's exports, newest first.
@@ -260,7 +231,7 @@ func (s *Service) AuditLog(ctx context.Context, p auth.Principal) ([]export.Audi
 
 // Progress is how far an export is: its accounts, those that are final,
 // and the files, failed items and bytes written so far.
-type Progress = store.AccountSums
+type Progress = export.Sums
 
 // Progress reads how far an export is.
 func (s *Service) Progress(ctx context.Context, e *export.Export) (Progress, error) {
@@ -281,16 +252,16 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, eid, note string
 // administrators, except notify.
 func (s *Service) cancel(ctx context.Context, cid, eid, by, note, except string) (*export.Export, error) {
 	now := s.now()
-	e, err := s.Store.Update(ctx, cid, eid, func(e *export.Export) (store.Change, error) {
+	e, err := s.Store.Update(ctx, cid, eid, func(e *export.Export) ([]export.AuditEntry, error) {
 		if e.State != export.OnHold && e.State != export.Running {
 			return nil, &StateError{State: e.State, Action: "cancelled"}
 		}
 		e.State, e.CancelledAt, e.CancelledBy, e.CancelNote = export.Cancelled, now, by, note
-		return store.Change{{At: now, Actor: by, Action: export.ActionCancel, ExportID: e.ID,
+		return []export.AuditEntry{{At: now, Actor: by, Action: export.ActionCancel, ExportID: e.ID,
 			Detail: map[string]any{"note": note}}}, nil
 	})
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	admins := slices.DeleteFunc(slices.Clone(e.SuperAdmins), func(a string) bool { return strings.EqualFold(a, except) })
 	if len(admins) == 0 {

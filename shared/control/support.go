@@ -9,7 +9,6 @@ import (
 
 	"github.com/orgexport/orgexport/shared/auth"
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
 )
 
 // MaxOverride is the longest a support override of the 1,000-user limit may
@@ -21,7 +20,7 @@ const MaxOverride = 30 * 24 * time.Hour
 // never read its exports or archives.
 type Support struct {
 	Store interface {
-		UpdateOrganisation(ctx context.Context, cid string, fn func(o *export.Organisation) (store.Change, error)) (export.Organisation, error)
+		UpdateOrganisation(ctx context.Context, cid string, fn func(o *export.Organisation) ([]export.AuditEntry, error)) (export.Organisation, error)
 	}
 	Staff []string
 	Now   func() time.Time
@@ -50,10 +49,10 @@ func (s *Support) ResetCooldown(ctx context.Context, p auth.Principal, cid, tick
 		return export.Organisation{}, err
 	}
 	now := s.now()
-	return s.Store.UpdateOrganisation(ctx, cid, func(o *export.Organisation) (store.Change, error) {
+	return s.Store.UpdateOrganisation(ctx, cid, func(o *export.Organisation) ([]export.AuditEntry, error) {
 		was := o.CooldownEnd
 		o.CooldownEnd = time.Time{}
-		return store.Change{{At: now, Actor: p.Email, Action: export.ActionReset,
+		return []export.AuditEntry{{At: now, Actor: p.Email, Action: export.ActionReset,
 			Detail: map[string]any{"cooldownWas": was, "ticket": ticket}}}, nil
 	})
 }
@@ -68,9 +67,9 @@ func (s *Support) GrantOverride(ctx context.Context, p auth.Principal, cid strin
 	if !until.After(now) || until.Sub(now) > MaxOverride {
 		return export.Organisation{}, fmt.Errorf("%w: the override must end in the future and within %d days", ErrInvalid, int(MaxOverride.Hours()/24))
 	}
-	return s.Store.UpdateOrganisation(ctx, cid, func(o *export.Organisation) (store.Change, error) {
+	return s.Store.UpdateOrganisation(ctx, cid, func(o *export.Organisation) ([]export.AuditEntry, error) {
 		o.OverrideUntil, o.OverrideBy = until, p.Email
-		return store.Change{{At: now, Actor: p.Email, Action: export.ActionOverride,
+		return []export.AuditEntry{{At: now, Actor: p.Email, Action: export.ActionOverride,
 			Detail: map[string]any{"until": until, "ticket": ticket}}}, nil
 	})
 }

@@ -2,12 +2,12 @@ package entry
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
+	"os/signal"
 	"sync"
+	"syscall"
 
 	"github.com/orgexport/orgexport/shared/auth"
 	"github.com/orgexport/orgexport/shared/config"
@@ -40,6 +40,96 @@ func Lazy(name string, build func(ctx context.Context) (http.Handler, error)) ht
 	}
 }
 
+// Closer is what a builder opened (wire.Closers).
+type Closer interface{ Close() error }
+
+// Builder builds a function's dependencies from its configuration (one of
+// package wire's builders).
+type Builder[C, P any, K Closer] func(ctx context.Context, c C, log *slog.Logger) (P, K, error)
+
+// ServiceConfig is the configuration of a function that services call.
+type ServiceConfig interface {
+	Base() config.Common
+	Callers() config.ServiceAuth
+}
+
+// ServiceFunction is the start of every function that Cloud Tasks, Pub/Sub
+// push and Cloud Scheduler call: on first use it loads the configuration,
+// builds the dependencies with build and the handler with handler, and
+// puts the check of the caller's token in front of it. It fails closed: a
+// function whose allowed callers are not configured does not start.
+func ServiceFunction[C ServiceConfig, P any, K Closer](name string, load func(config.Getenv) (C, error),
+	build Builder[C, P, K], handler func(P, *slog.Logger) http.Handler) http.HandlerFunc {
+	return Lazy(name, func(ctx context.Context) (http.Handler, error) {
+		c, err := load(os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		sa := c.Callers()
+		v, err := auth.NewServiceVerifier(sa.Issuer, sa.Audience, sa.AllowedCallers, auth.Options{})
+		if err != nil {
+			return nil, err
+		}
+		log := Logger(c.Base())
+		deps, closer, err := build(ctx, c, log)
+		if err != nil {
+			return nil, err
+		}
+		closeOnShutdown(closer, log)
+		return Service(v, log, handler(deps, log)), nil
+	})
+}
+
+// AdminConfig is the configuration of a function that people call with
+// Google ID tokens.
+type AdminConfig interface {
+	Base() config.Common
+	Admins() config.AdminAuth
+}
+
+// AdminFunction is the start of the functions people call (StartExport,
+// Support): like ServiceFunction, but the handler gets the verifier of
+// people's ID tokens and checks them itself, route by route.
+func AdminFunction[C AdminConfig, P any, K Closer](name string, load func(config.Getenv) (C, error),
+	build Builder[C, P, K], handler func(P, C, *auth.Verifier, *slog.Logger) http.Handler) http.HandlerFunc {
+	return Lazy(name, func(ctx context.Context) (http.Handler, error) {
+		c, err := load(os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		a := c.Admins()
+		v, err := auth.NewVerifier(a.Issuer, a.Audience, auth.Options{})
+		if err != nil {
+			return nil, err
+		}
+		log := Logger(c.Base())
+		deps, closer, err := build(ctx, c, log)
+		if err != nil {
+			return nil, err
+		}
+		closeOnShutdown(closer, log)
+		return handler(deps, c, v, log), nil
+	})
+}
+
+// closeOnShutdown closes what the function opened when the platform stops
+// the instance (Cloud Run sends SIGTERM and waits up to 10 seconds), then
+// lets the signal end the process as it would have.
+func closeOnShutdown(c Closer, log *slog.Logger) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGTERM)
+	go func() {
+		sig := <-ch
+		if err := c.Close(); err != nil {
+			log.Warn("closing on shutdown", "error", err)
+		}
+		signal.Reset(syscall.SIGTERM)
+		if p, err := os.FindProcess(os.Getpid()); err == nil {
+			_ = p.Signal(sig)
+		}
+	}()
+}
+
 // Service verifies the caller's service account token, then calls next
 // with the request's logging context.
 func Service(v *auth.Verifier, log *slog.Logger, next http.Handler) http.Handler {
@@ -60,47 +150,11 @@ func Service(v *auth.Verifier, log *slog.Logger, next http.Handler) http.Handler
 	})
 }
 
-// MapAuth turns a verification error into its answer.
+// MapAuth turns a verification error into its answer: httpapi.Map's, and
+// a 503 when the issuer's keys cannot be read.
 func MapAuth(err error) error {
-	if errors.Is(err, auth.ErrForbidden) {
-		return httpapi.PermissionDenied("This caller may not call this function.")
-	}
-	if errors.Is(err, auth.ErrUnauthenticated) {
-		return httpapi.Unauthenticated("%s", strings.TrimPrefix(err.Error(), "unauthenticated: "))
+	if m := httpapi.Map(err); m != err {
+		return m
 	}
 	return httpapi.Unavailable("The caller's token cannot be checked right now; try again.")
-}
-
-// ServiceVerifier builds the verifier for a function's service callers.
-func ServiceVerifier(c config.ServiceAuth) (*auth.Verifier, error) {
-	return auth.NewVerifier(c.Issuer, c.Audience, auth.Options{AllowedEmails: c.AllowedCallers})
-}
-
-// ServiceConfig is the configuration of a function that services call.
-type ServiceConfig interface {
-	Base() config.Common
-	Callers() config.ServiceAuth
-}
-
-// ServiceFunction is Lazy for the functions that Cloud Tasks, Pub/Sub push
-// and Cloud Scheduler call: it loads the configuration, builds the handler
-// with build, and puts the check of the caller's token in front of it.
-func ServiceFunction[C ServiceConfig](name string, load func(config.Getenv) (C, error),
-	build func(ctx context.Context, c C, log *slog.Logger) (http.Handler, error)) http.HandlerFunc {
-	return Lazy(name, func(ctx context.Context) (http.Handler, error) {
-		c, err := load(os.Getenv)
-		if err != nil {
-			return nil, err
-		}
-		log := Logger(c.Base())
-		h, err := build(ctx, c, log)
-		if err != nil {
-			return nil, err
-		}
-		v, err := ServiceVerifier(c.Callers())
-		if err != nil {
-			return nil, err
-		}
-		return Service(v, log, h), nil
-	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/orgexport/orgexport/shared/export"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
@@ -35,6 +36,8 @@ func (e Event) Validate() error {
 		return fmt.Errorf("unknown event type %q", e.Type)
 	case e.CustomerID == "" || e.ExportID == "":
 		return errors.New("the event names no customer or export")
+	case !export.ValidID(e.CustomerID) || !export.ValidID(e.ExportID) || (e.AccountKey != "" && !export.ValidID(e.AccountKey)):
+		return errors.New("the event names an id orgexport never makes")
 	}
 	return nil
 }

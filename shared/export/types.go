@@ -87,7 +87,7 @@ func (p Product) TakeoutFolder() string {
 	return string(p)
 }
 
-// State is an export's state. Transitions only move forward (see Next).
+// State is an export's state. Transitions only move forward (see State.CanMove).
 type State string
 
 // Export states, in order.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/httpapi"
 )
 
@@ -28,8 +29,8 @@ var bodies = map[string]func() any{
 			Ticket string    `json:"ticket"`
 		}{}
 	},
-	"begin":   func() any { return &control.BeginTask{} },
-	"account": func() any { return &control.AccountTask{} },
+	"begin":   func() any { return &export.BeginTask{} },
+	"account": func() any { return &export.AccountTask{} },
 }
 
 // FuzzDecode: every body decoder refuses with a 4xx answer whatever is not

@@ -56,6 +56,14 @@ func Unavailable(format string, args ...any) *Error {
 	return newError(http.StatusServiceUnavailable, "UNAVAILABLE", format, args...)
 }
 
+// Internal is a 500 that says what the caller may do, keeping cause for
+// the log only.
+func Internal(cause error, format string, args ...any) *Error {
+	e := newError(http.StatusInternalServerError, "INTERNAL", format, args...)
+	e.cause = cause
+	return e
+}
+
 // WithDetails returns e with details attached.
 func (e *Error) WithDetails(d ...any) *Error {
 	e.Details = append(e.Details, d...)
@@ -70,7 +78,11 @@ func Write(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		e = newError(http.StatusInternalServerError, "INTERNAL", "The request failed on our side. It is safe to try again; if it keeps failing, contact support.")
 	} else if e.Code >= 500 {
-		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		cause := err
+		if e.cause != nil {
+			cause = e.cause
+		}
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", cause)
 	}
 	body := map[string]any{"code": e.Code, "status": e.Status, "message": e.Message}
 	if len(e.Details) > 0 {

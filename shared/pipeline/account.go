@@ -13,18 +13,13 @@ import (
 
 	"github.com/orgexport/orgexport/shared/archive"
 	"github.com/orgexport/orgexport/shared/connector"
-	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/zipname"
 )
 
-// AccountTask is the body of ExportAccount's task.
-type AccountTask = control.AccountTask
-
 // Account writes one part of an account's archive, and hands over to a
 // continuation task or finishes the account.
-func (p *Pipeline) Account(ctx context.Context, t AccountTask) error {
+func (p *Pipeline) Account(ctx context.Context, t export.AccountTask) error {
 	start := p.now()
 	e, err := p.Store.Export(ctx, t.CustomerID, t.ExportID)
 	if err != nil {
@@ -302,7 +297,7 @@ func (p *Pipeline) addUnsupported(ctx context.Context, e *export.Export, us []ex
 	if len(us) == 0 {
 		return nil
 	}
-	_, err := p.Store.Update(ctx, e.CustomerID, e.ID, func(x *export.Export) (store.Change, error) {
+	_, err := p.Store.Update(ctx, e.CustomerID, e.ID, func(x *export.Export) ([]export.AuditEntry, error) {
 		for _, u := range us {
 			if !slices.Contains(x.Unsupported, u) {
 				x.Unsupported = append(x.Unsupported, u)

@@ -17,7 +17,6 @@ import (
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/report"
-	"github.com/orgexport/orgexport/shared/store"
 )
 
 // Assemble handles an export event: when every account of the export is
@@ -60,7 +59,7 @@ func (p *Pipeline) toAssembling(ctx context.Context, e *export.Export) (*export.
 		return nil, err
 	}
 	now := p.now()
-	return p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) (store.Change, error) {
+	return p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) ([]export.AuditEntry, error) {
 		if e.State == export.Running {
 			e.State, e.FinishedAt = export.Assembling, now
 		}
@@ -95,13 +94,13 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 		return err
 	}
 	t := rep.Totals()
-	e, err = p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) (store.Change, error) {
+	e, err = p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) ([]export.AuditEntry, error) {
 		if e.State != export.Assembling {
 			return nil, nil
 		}
 		e.State, e.CompletedAt, e.Expires, e.PurgeAt = final, now, export.Expires(now), export.PurgeAt(now)
 		e.Totals = export.Totals{Accounts: t.Accounts, AccountsFailed: t.AccountsWithErrors, Files: t.Exported, FailedItems: t.Failed}
-		return store.Change{{At: now, Actor: "orgexport", Action: export.ActionComplete, ExportID: e.ID,
+		return []export.AuditEntry{{At: now, Actor: "orgexport", Action: export.ActionComplete, ExportID: e.ID,
 			Detail: map[string]any{"state": string(final), "accounts": t.Accounts, "failedItems": t.Failed}}}, nil
 	})
 	if err != nil {

@@ -2,20 +2,12 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 )
-
-// ErrEarly says a task came before its time; the caller answers so that
-// Cloud Tasks retries it later.
-var ErrEarly = errors.New("the hold has not ended yet")
 
 // Pipeline is the data plane.
 type Pipeline struct {
@@ -30,8 +22,6 @@ type Pipeline struct {
 	Log        *slog.Logger
 	Now        func() time.Time
 
-	ControlQueue, BeginURL   string
-	AccountQueue, AccountURL string
 	// PartSize splits an account's zip (R8b).
 	PartSize int64
 	// Budget is how long one invocation works before it hands over to a
@@ -46,12 +36,9 @@ func (p *Pipeline) now() time.Time {
 	return time.Now().UTC()
 }
 
-// BeginTask is the body of BeginExport's task.
-type BeginTask = control.BeginTask
-
 // Begin starts exporting data once the hold has ended: R3c, the cut-off
 // (R4), then the accounts of all four types (R6), one page at a time.
-func (p *Pipeline) Begin(ctx context.Context, t BeginTask) error {
+func (p *Pipeline) Begin(ctx context.Context, t export.BeginTask) error {
 	started := p.now()
 	e, err := p.Store.Export(ctx, t.CustomerID, t.ExportID)
 	if err != nil {
@@ -59,7 +46,7 @@ func (p *Pipeline) Begin(ctx context.Context, t BeginTask) error {
 	}
 	switch {
 	case e.State == export.OnHold && started.Before(e.HoldEnd):
-		return fmt.Errorf("%w: it ends %s", ErrEarly, e.HoldEnd.Format(time.RFC3339))
+		return fmt.Errorf("%w: it ends %s", export.ErrTooEarly, e.HoldEnd.Format(time.RFC3339))
 	case e.State == export.OnHold:
 		if e, err = p.endHold(ctx, e, started); err != nil || e == nil {
 			return err
@@ -77,13 +64,13 @@ func (p *Pipeline) endHold(ctx context.Context, e *export.Export, now time.Time)
 	if cancelled, err := p.Requesters.CancelIfRequesterLost(ctx, e); err != nil || cancelled {
 		return nil, err
 	}
-	return p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) (store.Change, error) {
+	return p.Store.Update(ctx, e.CustomerID, e.ID, func(e *export.Export) ([]export.AuditEntry, error) {
 		if e.State != export.OnHold {
 			return nil, nil
 		}
 		e.State, e.StartedAt, e.CutOff, e.Deadline = export.Running, now, export.CutOff(now), export.Deadline(now)
 		e.Unsupported = p.Unsupported()
-		return store.Change{{At: now, Actor: "orgexport", Action: export.ActionHoldEnd, ExportID: e.ID,
+		return []export.AuditEntry{{At: now, Actor: "orgexport", Action: export.ActionHoldEnd, ExportID: e.ID,
 			Detail: map[string]any{"cutOff": e.CutOff}}}, nil
 	})
 }
@@ -107,12 +94,7 @@ func (p *Pipeline) enumerate(ctx context.Context, e *export.Export, started time
 }
 
 func (p *Pipeline) continueBegin(ctx context.Context, e *export.Export) error {
-	n := e.Enumeration
-	return p.Tasks.Enqueue(ctx, taskqueue.Task{
-		Queue: p.ControlQueue, URL: p.BeginURL,
-		Name: taskqueue.Name("begin", e.ID, fmt.Sprintf("k%d", n.Phase), fmt.Sprintf("a%d", n.Accounts+n.Skipped)),
-		Body: BeginTask{CustomerID: e.CustomerID, ExportID: e.ID},
-	})
+	return p.Tasks.Enqueue(ctx, export.BeginContinued(e))
 }
 
 // page lists one page, records its accounts, enqueues their tasks and saves
@@ -133,7 +115,7 @@ func (p *Pipeline) page(ctx context.Context, e *export.Export) (*export.Export, 
 			return nil, err
 		}
 	}
-	return p.Store.Update(ctx, e.CustomerID, e.ID, func(x *export.Export) (store.Change, error) {
+	return p.Store.Update(ctx, e.CustomerID, e.ID, func(x *export.Export) ([]export.AuditEntry, error) {
 		if x.Enumeration.Phase != n.Phase || x.Enumeration.Cursor != n.Cursor {
 			return nil, nil // another delivery saved this page already
 		}
@@ -169,9 +151,5 @@ func (p *Pipeline) accountsOf(e *export.Export, listed []Listed) ([]export.Accou
 }
 
 func (p *Pipeline) enqueueAccount(ctx context.Context, e *export.Export, key string, part int) error {
-	return p.Tasks.Enqueue(ctx, taskqueue.Task{
-		Queue: p.AccountQueue, URL: p.AccountURL,
-		Name: taskqueue.Name(e.ID, key, fmt.Sprintf("p%03d", part)),
-		Body: control.AccountTask{CustomerID: e.CustomerID, ExportID: e.ID, AccountKey: key, Part: part},
-	})
+	return p.Tasks.Enqueue(ctx, export.AccountPart(e, key, part, 0))
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/orgexport/orgexport/emulators/testenv"
 	"github.com/orgexport/orgexport/shared/connector"
-	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
@@ -62,7 +61,7 @@ func TestBeginAnnouncesTheEndOfEnumeration(t *testing.T) {
 	ev := &counting{}
 	p := &pipeline.Pipeline{Store: st, Directory: oneUser{}, Tasks: ev, Events: ev, Requesters: stillAdmin{},
 		Log: slog.New(slog.DiscardHandler), Budget: time.Hour}
-	if err := p.Begin(ctx, control.BeginTask{CustomerID: "c2", ExportID: "e2"}); err != nil {
+	if err := p.Begin(ctx, export.BeginTask{CustomerID: "c2", ExportID: "e2"}); err != nil {
 		t.Fatal(err)
 	}
 	if ev.checks != 1 || len(ev.tasks) != 1 {

@@ -20,11 +20,11 @@ import (
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/delegation"
+	"github.com/orgexport/orgexport/shared/directory"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
-	"github.com/orgexport/orgexport/shared/wire"
 )
 
 // BenchmarkFanOut measures BeginExport's fan-out on the local stack: the
@@ -40,7 +40,7 @@ func BenchmarkFanOut(b *testing.B) {
 				p, e, tasks := fanOutStack(b, users)
 				b.StartTimer()
 				t0 := time.Now()
-				if err := p.Begin(context.Background(), control.BeginTask{CustomerID: e.CustomerID, ExportID: e.ID}); err != nil {
+				if err := p.Begin(context.Background(), export.BeginTask{CustomerID: e.CustomerID, ExportID: e.ID}); err != nil {
 					b.Fatal(err)
 				}
 				elapsed := time.Since(t0)
@@ -131,10 +131,9 @@ func fanOutStack(b *testing.B, users int) (*pipeline.Pipeline, *export.Export, t
 	if err := st.Start(ctx, e, export.AuditEntry{At: now}, now); err != nil {
 		b.Fatal(err)
 	}
-	dir := &wire.Directory{Clients: f}
+	dir := directory.New(f)
 	log := slog.New(slog.DiscardHandler)
 	p := &pipeline.Pipeline{Store: st, Directory: dir, Tasks: q, Events: &recorder{},
-		Requesters: &control.Service{Store: st, Directory: dir, Log: log}, Log: log, Budget: time.Hour,
-		AccountQueue: "export-accounts", AccountURL: "http://127.0.0.1:1/ExportAccount"}
+		Requesters: &control.Service{Store: st, Directory: dir, Log: log}, Log: log, Budget: time.Hour}
 	return p, e, taskCounter{client: client, queue: queue}
 }

@@ -17,11 +17,9 @@ import (
 	"github.com/orgexport/orgexport/emulators/testenv"
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
-	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m, testenv.Firestore)) }
@@ -74,11 +72,11 @@ func (c *numbered) Export(ctx context.Context, a connector.Account, cursor strin
 
 type recorder struct {
 	mu       sync.Mutex
-	tasks    []taskqueue.Task
+	tasks    []export.Task
 	finished []string
 }
 
-func (r *recorder) Enqueue(ctx context.Context, t taskqueue.Task) error {
+func (r *recorder) Enqueue(ctx context.Context, t export.Task) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.tasks = append(r.tasks, t)
@@ -94,15 +92,15 @@ func (r *recorder) AccountFinished(ctx context.Context, cid, eid, key string) er
 
 func (r *recorder) AccountsFinished(ctx context.Context, cid, eid string) error { return nil }
 
-func (r *recorder) next() (control.AccountTask, bool) {
+func (r *recorder) next() (export.AccountTask, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.tasks) == 0 {
-		return control.AccountTask{}, false
+		return export.AccountTask{}, false
 	}
 	t := r.tasks[0]
 	r.tasks = r.tasks[1:]
-	return t.Body.(control.AccountTask), true
+	return t.Body.(export.AccountTask), true
 }
 
 // setup records a running export with one user account.
@@ -120,7 +118,7 @@ func setup(t *testing.T, conn *numbered, partSize int64) (*pipeline.Pipeline, *r
 	if err := st.Start(ctx, e, export.AuditEntry{At: now}, now); err != nil {
 		t.Fatal(err)
 	}
-	if e, err = st.Update(ctx, "c1", "e1", func(e *export.Export) (store.Change, error) {
+	if e, err = st.Update(ctx, "c1", "e1", func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State, e.StartedAt, e.Enumeration.Done = export.Running, now, true
 		return nil, nil
 	}); err != nil {
@@ -134,8 +132,8 @@ func setup(t *testing.T, conn *numbered, partSize int64) (*pipeline.Pipeline, *r
 	rec := &recorder{}
 	bucket := blob.NewMemory()
 	p := &pipeline.Pipeline{Store: st, Bucket: bucket, Tasks: rec, Events: rec, Connectors: []pipeline.Connector{conn},
-		Log: slog.New(slog.DiscardHandler), PartSize: partSize, Budget: time.Hour, AccountQueue: "export-accounts", AccountURL: "http://x"}
-	_ = rec.Enqueue(ctx, taskqueue.Task{Body: control.AccountTask{CustomerID: "c1", ExportID: "e1", AccountKey: key, Part: 1}})
+		Log: slog.New(slog.DiscardHandler), PartSize: partSize, Budget: time.Hour}
+	_ = rec.Enqueue(ctx, export.Task{Body: export.AccountTask{CustomerID: "c1", ExportID: "e1", AccountKey: key, Part: 1}})
 	return p, rec, st, bucket, e
 }
 
@@ -152,7 +150,7 @@ func run(t *testing.T, p *pipeline.Pipeline, rec *recorder, conn *numbered) (fai
 		cancel()
 		if err != nil {
 			failures++
-			_ = rec.Enqueue(context.Background(), taskqueue.Task{Body: task}) // retried
+			_ = rec.Enqueue(context.Background(), export.Task{Body: task}) // retried
 		}
 	}
 	t.Fatal("tasks never ran out")
@@ -245,7 +243,7 @@ func TestDuplicateDeliveryChangesNothing(t *testing.T) {
 	run(t, p, rec, conn)
 	key := export.AccountKey(export.User, "alice@example.com")
 	before, _ := st.Account(context.Background(), "c1", "e1", key)
-	if err := p.Account(context.Background(), control.AccountTask{CustomerID: "c1", ExportID: "e1", AccountKey: key, Part: 1}); err != nil {
+	if err := p.Account(context.Background(), export.AccountTask{CustomerID: "c1", ExportID: "e1", AccountKey: key, Part: 1}); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := st.Account(context.Background(), "c1", "e1", key)

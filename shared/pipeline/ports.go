@@ -9,14 +9,12 @@ import (
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 )
 
 // Store is what the data plane needs of the records.
 type Store interface {
 	Export(ctx context.Context, cid, eid string) (*export.Export, error)
-	Update(ctx context.Context, cid, eid string, fn func(e *export.Export) (store.Change, error)) (*export.Export, error)
+	Update(ctx context.Context, cid, eid string, fn func(e *export.Export) ([]export.AuditEntry, error)) (*export.Export, error)
 	AddAccounts(ctx context.Context, cid, eid string, accts []export.Account) (int, error)
 	Account(ctx context.Context, cid, eid, key string) (*export.Account, error)
 	UpdateAccount(ctx context.Context, cid, eid, key string, fn func(a *export.Account) error) (*export.Account, error)
@@ -77,7 +75,7 @@ func (k Kind) String() string {
 
 // Enqueuer creates Cloud Tasks.
 type Enqueuer interface {
-	Enqueue(ctx context.Context, t taskqueue.Task) error
+	Enqueue(ctx context.Context, t export.Task) error
 }
 
 // Publisher publishes export events.

@@ -9,11 +9,8 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/shared/connector"
-	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
-	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 )
 
 // waiter is a customer-owned account's connector that only waits (as the
@@ -55,7 +52,7 @@ func addCustomer(t *testing.T, p *pipeline.Pipeline, rec *recorder, conn connect
 	}
 	p.Connectors = []pipeline.Connector{conn}
 	rec.tasks = nil
-	_ = rec.Enqueue(context.Background(), taskqueue.Task{Body: control.AccountTask{CustomerID: "c1", ExportID: "e1", AccountKey: key, Part: 1}})
+	_ = rec.Enqueue(context.Background(), export.Task{Body: export.AccountTask{CustomerID: "c1", ExportID: "e1", AccountKey: key, Part: 1}})
 	p.Budget = time.Nanosecond // every checkpoint is past the deadline: it cuts
 	return key
 }
@@ -153,7 +150,7 @@ func TestCancelDiscards(t *testing.T) {
 	if err := p.Account(context.Background(), task); err != nil { // one part of waiting
 		t.Fatal(err)
 	}
-	if _, err := st.Update(context.Background(), "c1", "e1", func(e *export.Export) (store.Change, error) {
+	if _, err := st.Update(context.Background(), "c1", "e1", func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State = export.Cancelled
 		return nil, nil
 	}); err != nil {

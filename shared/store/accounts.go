@@ -51,7 +51,7 @@ func (s *Store) Account(ctx context.Context, cid, eid, key string) (*export.Acco
 	}
 	snap, err := s.account(cid, eid, key).Get(ctx)
 	if notFound(err) {
-		return nil, ErrNotFound
+		return nil, export.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("account %s: %w", key, err)
@@ -74,7 +74,7 @@ func (s *Store) UpdateAccount(ctx context.Context, cid, eid, key string, fn func
 		ref := s.account(cid, eid, key)
 		snap, err := tx.Get(ref)
 		if notFound(err) {
-			return ErrNotFound
+			return export.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -174,32 +174,26 @@ func (s *Store) CountAccountsWithFailedItems(ctx context.Context, cid, eid strin
 	return countValue(res["n"])
 }
 
-// AccountSums totals an export's accounts, for progress.
-type AccountSums struct {
-	Accounts, Final           int64
-	Files, FailedItems, Bytes int64
-}
-
 // SumAccounts counts an export's accounts, those that are final, and sums
 // their files, failed items and bytes, with Firestore aggregations: the
 // accounts are never read.
-func (s *Store) SumAccounts(ctx context.Context, cid, eid string) (AccountSums, error) {
+func (s *Store) SumAccounts(ctx context.Context, cid, eid string) (export.Sums, error) {
 	if err := validID(cid, eid); err != nil {
-		return AccountSums{}, err
+		return export.Sums{}, err
 	}
 	col := s.export(cid, eid).Collection("accounts")
 	res, err := col.NewAggregationQuery().WithCount("n").
 		WithSum("files", "files").WithSum("failedItems", "failed").WithSum("bytes", "bytes").Get(ctx)
 	if err != nil {
-		return AccountSums{}, fmt.Errorf("sum accounts of %s: %w", eid, err)
+		return export.Sums{}, fmt.Errorf("sum accounts of %s: %w", eid, err)
 	}
-	var sums AccountSums
+	var sums export.Sums
 	for _, f := range []struct {
 		alias string
 		to    *int64
 	}{{"n", &sums.Accounts}, {"files", &sums.Files}, {"failed", &sums.FailedItems}, {"bytes", &sums.Bytes}} {
 		if *f.to, err = sumValue(res[f.alias]); err != nil {
-			return AccountSums{}, fmt.Errorf("sum accounts of %s: %s: %w", eid, f.alias, err)
+			return export.Sums{}, fmt.Errorf("sum accounts of %s: %s: %w", eid, f.alias, err)
 		}
 	}
 	sums.Final, err = s.CountAccounts(ctx, cid, eid, export.AccountDone, export.AccountFailed, export.AccountCancelled)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,29 +11,6 @@ import (
 
 	"github.com/orgexport/orgexport/shared/export"
 )
-
-// Sentinel errors, translated from Firestore's at this boundary.
-var (
-	// ErrNotFound: no such record (for this organisation).
-	ErrNotFound = errors.New("not found")
-	// ErrTransition: the record's state does not allow the change.
-	ErrTransition = errors.New("state does not allow this change")
-)
-
-// ActiveError says the organisation already has an active export (R2a).
-type ActiveError struct{ ExportID string }
-
-func (e *ActiveError) Error() string {
-	return "an export of this organisation is already active: " + e.ExportID
-}
-
-// CooldownError says the organisation's last export completed less than
-// 30 days ago (R2b).
-type CooldownError struct{ Until time.Time }
-
-func (e *CooldownError) Error() string {
-	return "a new export can start 30 days after the last one completed, from " + e.Until.UTC().Format(time.RFC3339)
-}
 
 // Store keeps records in Firestore. It finds the emulator through
 // FIRESTORE_EMULATOR_HOST, as the client library does.
@@ -70,11 +46,11 @@ func notFound(err error) bool { return status.Code(err) == codes.NotFound }
 func validID(ids ...string) error {
 	for _, id := range ids {
 		if id == "" || len(id) > 500 || id == "." || id == ".." {
-			return ErrNotFound
+			return export.ErrNotFound
 		}
 		for _, r := range id {
 			if r == '/' {
-				return ErrNotFound
+				return export.ErrNotFound
 			}
 		}
 	}
@@ -118,13 +94,11 @@ func (s *Store) Start(ctx context.Context, e *export.Export, audit export.AuditE
 	if err != nil {
 		return err
 	}
-	if o.ActiveExport != "" {
-		return &ActiveError{ExportID: o.ActiveExport}
-	}
 	// The cool-down changes only when an export completes (impossible while
-	// no export is active) or support resets it, so this read is enough.
-	if now.Before(o.CooldownEnd) {
-		return &CooldownError{Until: o.CooldownEnd}
+	// no export is active) or support resets it, so this read is enough;
+	// the lock document below decides between concurrent starts.
+	if err := o.Admit(now); err != nil {
+		return err
 	}
 	err = s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		if err := tx.Create(s.lock(e.CustomerID), lock{ExportID: e.ID, At: now}); err != nil {
@@ -164,7 +138,7 @@ func (s *Store) activeError(ctx context.Context, cid string) error {
 	if err := snap.DataTo(&l); err != nil {
 		return err
 	}
-	return &ActiveError{ExportID: l.ExportID}
+	return &export.ActiveError{ExportID: l.ExportID}
 }
 
 func (s *Store) audit(tx *firestore.Transaction, cid string, entries ...export.AuditEntry) error {
@@ -183,7 +157,7 @@ func (s *Store) Export(ctx context.Context, cid, eid string) (*export.Export, er
 	}
 	snap, err := s.export(cid, eid).Get(ctx)
 	if notFound(err) {
-		return nil, ErrNotFound
+		return nil, export.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", eid, err)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/store"
 )
 
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
@@ -45,7 +44,7 @@ func TestConcurrentStartsMakeOneExport(t *testing.T) {
 		t.Fatalf("%d starts succeeded, want exactly 1", ok)
 	}
 	for _, err := range errs {
-		var ae *store.ActiveError
+		var ae *export.ActiveError
 		if err != nil && (!errors.As(err, &ae) || ae.ExportID != winner) {
 			t.Errorf("refusal %v does not name the active export %s", err, winner)
 		}
@@ -65,14 +64,14 @@ func TestCooldownEdges(t *testing.T) {
 	}
 	done := t0.Add(72 * time.Hour)
 	for _, st := range []export.State{export.Running, export.Assembling, export.Completed} {
-		if _, err := s.Update(ctx, "c2", "first", func(e *export.Export) (store.Change, error) {
+		if _, err := s.Update(ctx, "c2", "first", func(e *export.Export) ([]export.AuditEntry, error) {
 			e.State, e.CompletedAt = st, done
 			return nil, nil
 		}); err != nil {
 			t.Fatalf("to %s: %v", st, err)
 		}
 	}
-	var ce *store.CooldownError
+	var ce *export.CooldownError
 	err := s.Start(ctx, newExport("c2", "early"), export.AuditEntry{At: t0}, done.Add(30*24*time.Hour-time.Hour))
 	if !errors.As(err, &ce) {
 		t.Fatalf("start at 29d23h after completion: %v, want a cool-down refusal", err)
@@ -88,18 +87,18 @@ func TestStatesOnlyMoveForward(t *testing.T) {
 	if err := s.Start(ctx, newExport("c3", "e"), export.AuditEntry{At: t0}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Update(ctx, "c3", "e", func(e *export.Export) (store.Change, error) {
+	if _, err := s.Update(ctx, "c3", "e", func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State = export.Cancelled
-		return store.Change{{At: t0, Action: export.ActionCancel}}, nil
+		return []export.AuditEntry{{At: t0, Action: export.ActionCancel}}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.Update(ctx, "c3", "e", func(e *export.Export) (store.Change, error) {
+	_, err := s.Update(ctx, "c3", "e", func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State = export.Running
-		return store.Change{{At: t0, Action: "should not be recorded"}}, nil
+		return []export.AuditEntry{{At: t0, Action: "should not be recorded"}}, nil
 	})
-	if !errors.Is(err, store.ErrTransition) {
-		t.Fatalf("cancelled → running: %v, want ErrTransition", err)
+	if !errors.Is(err, export.ErrTransition) {
+		t.Fatalf("cancelled → running: %v, want export.ErrTransition", err)
 	}
 	audit, _ := s.Audit(ctx, "c3", 10)
 	if len(audit) != 2 {
@@ -118,7 +117,7 @@ func TestForeignIDsLookUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"mine", "none", "../c4/exports/mine", ""} {
-		if _, err := s.Export(ctx, "other", id); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.Export(ctx, "other", id); !errors.Is(err, export.ErrNotFound) {
 			t.Errorf("export %q seen from another organisation: %v", id, err)
 		}
 	}

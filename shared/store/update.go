@@ -10,37 +10,12 @@ import (
 	"github.com/orgexport/orgexport/shared/export"
 )
 
-// forward lists the states each state may move to; nothing moves back.
-var forward = map[export.State][]export.State{
-	export.OnHold:              {export.Running, export.Cancelled},
-	export.Running:             {export.Assembling, export.Cancelled},
-	export.Assembling:          {export.Completed, export.CompletedWithErrors},
-	export.Completed:           {export.Expired},
-	export.CompletedWithErrors: {export.Expired},
-}
-
-func allowed(from, to export.State) bool {
-	if from == to {
-		return true
-	}
-	for _, s := range forward[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
-
-// Change is what an Update function decides: the audit entries to record
-// with the change. Returning ErrTransition (or any error) from the function
-// aborts the transaction and records nothing.
-type Change = []export.AuditEntry
-
-// Update reads the export, lets fn change it, and writes it back with fn's
-// audit entries in one transaction. A state change must move forward. When
-// the export stops being active the organisation's lock is released; when it
-// completes, the 30-day cool-down starts (R2b).
-func (s *Store) Update(ctx context.Context, cid, eid string, fn func(e *export.Export) (Change, error)) (*export.Export, error) {
+// Update reads the export, lets fn change it, and writes it back with the
+// audit entries fn returns, in one transaction; an error from fn aborts it
+// and records nothing. The store enforces what the domain decides: a state
+// change must be one export.State.CanMove allows, and the organisation is
+// released as export.Organisation.Release says (lock, cool-down R2b).
+func (s *Store) Update(ctx context.Context, cid, eid string, fn func(e *export.Export) ([]export.AuditEntry, error)) (*export.Export, error) {
 	if err := validID(cid, eid); err != nil {
 		return nil, err
 	}
@@ -49,7 +24,7 @@ func (s *Store) Update(ctx context.Context, cid, eid string, fn func(e *export.E
 		ref := s.export(cid, eid)
 		snap, err := tx.Get(ref)
 		if notFound(err) {
-			return ErrNotFound
+			return export.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -63,8 +38,8 @@ func (s *Store) Update(ctx context.Context, cid, eid string, fn func(e *export.E
 		if err != nil {
 			return err
 		}
-		if !allowed(from, e.State) {
-			return fmt.Errorf("%w: %s to %s", ErrTransition, from, e.State)
+		if err := from.CheckMove(e.State); err != nil {
+			return err
 		}
 		if err := s.releaseLock(tx, e, from); err != nil {
 			return err
@@ -81,11 +56,11 @@ func (s *Store) Update(ctx context.Context, cid, eid string, fn func(e *export.E
 	return out, nil
 }
 
-// releaseLock clears the organisation's active export and starts the
-// cool-down, within tx, when e leaves the active states. Reads come first,
-// as Firestore transactions require.
+// releaseLock applies export.Organisation.Release within tx and deletes
+// the lock document when e held it. Reads come first, as Firestore
+// transactions require.
 func (s *Store) releaseLock(tx *firestore.Transaction, e *export.Export, from export.State) error {
-	if !from.Active() || e.State.Active() {
+	if !from.Releases(e.State) {
 		return nil
 	}
 	ref := s.org(e.CustomerID)
@@ -112,18 +87,13 @@ func (s *Store) releaseLock(tx *firestore.Transaction, e *export.Export, from ex
 			}
 		}
 	}
-	if o.ActiveExport == e.ID {
-		o.ActiveExport = ""
-	}
-	if e.State.Done() {
-		o.CooldownEnd = export.CooldownEnd(e.CompletedAt)
-	}
+	o.Release(e, from)
 	return tx.Set(ref, o)
 }
 
 // UpdateOrganisation changes an organisation's record with fn's audit
 // entries in one transaction (support actions, R14).
-func (s *Store) UpdateOrganisation(ctx context.Context, cid string, fn func(o *export.Organisation) (Change, error)) (export.Organisation, error) {
+func (s *Store) UpdateOrganisation(ctx context.Context, cid string, fn func(o *export.Organisation) ([]export.AuditEntry, error)) (export.Organisation, error) {
 	if err := validID(cid); err != nil {
 		return export.Organisation{}, err
 	}

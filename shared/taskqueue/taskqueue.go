@@ -2,11 +2,8 @@ package taskqueue
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"time"
 
 	cloudtasks "cloud.google.com/go/cloudtasks/apiv2"
@@ -20,26 +17,20 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/orgexport/orgexport/shared/config"
+	"github.com/orgexport/orgexport/shared/export"
 )
-
-// Task is one call of a function, at a time.
-type Task struct {
-	Queue string // short queue name, e.g. "export-accounts"
-	// Name is the task's id within the queue; Name builds one.
-	Name string
-	URL  string
-	Body any // encoded as JSON
-	At   time.Time
-	// Deadline is the dispatch deadline (15 s to 30 min); 0 means 30 min.
-	Deadline time.Duration
-}
 
 // Queue creates tasks.
 type Queue struct {
 	client  *cloudtasks.Client
 	parent  string // projects/P/locations/L
 	invoker string
+	routes  map[export.Queue]route
 }
+
+// route is where tasks of one kind go: a Cloud Tasks queue and the URL of
+// the function that runs them.
+type route struct{ queue, url string }
 
 // New connects to Cloud Tasks, or to the emulator at cfg.Endpoint.
 func New(ctx context.Context, project string, cfg config.Tasks) (*Queue, error) {
@@ -52,52 +43,42 @@ func New(ctx context.Context, project string, cfg config.Tasks) (*Queue, error) 
 	if err != nil {
 		return nil, fmt.Errorf("cloud tasks: %w", err)
 	}
-	return &Queue{client: c, parent: "projects/" + project + "/locations/" + cfg.Location, invoker: cfg.InvokerAccount}, nil
+	return &Queue{client: c, parent: "projects/" + project + "/locations/" + cfg.Location, invoker: cfg.InvokerAccount,
+		routes: map[export.Queue]route{
+			export.ControlQueue:  {cfg.ControlQueue, cfg.BeginURL},
+			export.AccountsQueue: {cfg.AccountsQueue, cfg.AccountURL},
+		}}, nil
 }
 
 // Close releases the client.
 func (q *Queue) Close() error { return q.client.Close() }
 
-var validName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,500}$`)
-
-// Name builds a task id from its parts: readable when they are short and
-// safe, hashed otherwise, always the same for the same parts.
-func Name(parts ...string) string {
-	joined := ""
-	for i, p := range parts {
-		if i > 0 {
-			joined += "_"
-		}
-		joined += p
-	}
-	if validName.MatchString(joined) && len(joined) <= 400 {
-		return joined
-	}
-	h := sha256.Sum256([]byte(joined))
-	return "h_" + hex.EncodeToString(h[:20])
-}
+// dispatchDeadline is how long Cloud Tasks waits for a function's answer:
+// the most it allows for HTTP targets.
+const dispatchDeadline = 30 * time.Minute
 
 // Enqueue creates t. A task of the same name that exists, ran or was
 // deleted recently is not created again, and that is success.
-func (q *Queue) Enqueue(ctx context.Context, t Task) error {
+func (q *Queue) Enqueue(ctx context.Context, t export.Task) error {
+	r, ok := q.routes[t.Queue]
+	if !ok || r.queue == "" || r.url == "" {
+		return fmt.Errorf("task %s: no queue or target URL is configured for %q tasks", t.Name, t.Queue)
+	}
 	body, err := json.Marshal(t.Body)
 	if err != nil {
 		return fmt.Errorf("task %s: %w", t.Name, err)
 	}
-	if t.Deadline == 0 {
-		t.Deadline = 30 * time.Minute
-	}
-	queue := q.parent + "/queues/" + t.Queue
+	queue := q.parent + "/queues/" + r.queue
 	req := &cloudtaskspb.CreateTaskRequest{Parent: queue, Task: &cloudtaskspb.Task{
 		Name:             queue + "/tasks/" + t.Name,
-		DispatchDeadline: durationpb.New(t.Deadline),
+		DispatchDeadline: durationpb.New(dispatchDeadline),
 		MessageType: &cloudtaskspb.Task_HttpRequest{HttpRequest: &cloudtaskspb.HttpRequest{
-			Url:        t.URL,
+			Url:        r.url,
 			HttpMethod: cloudtaskspb.HttpMethod_POST,
 			Headers:    map[string]string{"Content-Type": "application/json"},
 			Body:       body,
 			AuthorizationHeader: &cloudtaskspb.HttpRequest_OidcToken{OidcToken: &cloudtaskspb.OidcToken{
-				ServiceAccountEmail: q.invoker, Audience: audience(t.URL),
+				ServiceAccountEmail: q.invoker, Audience: audience(r.url),
 			}},
 		}},
 	}}
@@ -109,7 +90,7 @@ func (q *Queue) Enqueue(ctx context.Context, t Task) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("create task %s in %s: %w", t.Name, t.Queue, err)
+		return fmt.Errorf("create task %s in %s: %w", t.Name, r.queue, err)
 	}
 	return nil
 }

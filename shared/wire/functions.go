@@ -5,37 +5,32 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/pipeline"
 )
 
-// controlPlane builds the control plane from its parts.
-func (p *parts) controlPlane(ctx context.Context, project string, ws config.Workspace, tasks config.Tasks, mail config.Mail) (*control.Service, error) {
-	st, err := p.store(ctx, project)
-	if err != nil {
+// controlPlane is the control plane on the parts; Tasks and Mail are left
+// nil when the function has none configured (Support, for example).
+func (p *parts) controlPlane(ctx context.Context, c config.Common, ws config.Workspace, tasks config.Tasks, mail config.Mail) (*control.Service, error) {
+	svc := &control.Service{Log: p.log}
+	var err error
+	if svc.Store, err = p.store(ctx, c.Project); err != nil {
 		return nil, err
 	}
-	f, err := p.workspace(ctx, ws)
-	if err != nil {
+	if svc.Directory, err = p.directory(ctx, ws); err != nil {
 		return nil, err
 	}
-	svc := &control.Service{Store: st, Directory: &Directory{Clients: f}, Log: p.log}
 	if mail.Host != "" {
-		m, err := p.mailer(mail)
-		if err != nil {
+		if svc.Mail, err = p.mailer(mail); err != nil {
 			return nil, err
 		}
-		svc.Mail = m
 	}
 	if tasks.Location != "" {
-		q, err := p.queue(ctx, project, tasks)
-		if err != nil {
+		if svc.Tasks, err = p.queue(ctx, c.Project, tasks); err != nil {
 			return nil, err
 		}
-		svc.Tasks = q
-		svc.ControlQueue, svc.BeginURL = tasks.ControlQueue, tasks.BeginURL
-		svc.AccountQueue, svc.AccountURL = tasks.AccountsQueue, tasks.AccountURL
 	}
 	return svc, nil
 }
@@ -43,7 +38,7 @@ func (p *parts) controlPlane(ctx context.Context, project string, ws config.Work
 // StartExport builds the admins' API's control plane.
 func StartExport(ctx context.Context, c config.StartExport, log *slog.Logger) (*control.Service, Closers, error) {
 	p := &parts{log: log}
-	svc, err := p.controlPlane(ctx, c.Project, c.Workspace, c.Tasks, c.Mail)
+	svc, err := p.controlPlane(ctx, c.Common, c.Workspace, c.Tasks, c.Mail)
 	if err != nil {
 		return nil, nil, p.fail(err)
 	}
@@ -54,19 +49,18 @@ func StartExport(ctx context.Context, c config.StartExport, log *slog.Logger) (*
 // Housekeeping builds the control plane for the hourly run.
 func Housekeeping(ctx context.Context, c config.Housekeeping, log *slog.Logger) (*control.Service, Closers, error) {
 	p := &parts{log: log}
-	svc, err := p.controlPlane(ctx, c.Project, c.Workspace, c.Tasks, c.Mail)
+	svc, err := p.controlPlane(ctx, c.Common, c.Workspace, c.Tasks, c.Mail)
 	if err != nil {
 		return nil, nil, p.fail(err)
 	}
-	ev, err := p.events(ctx, c.Project, c.Topic)
-	if err != nil {
+	if svc.Events, err = p.events(ctx, c.Project, c.Topic); err != nil {
 		return nil, nil, p.fail(err)
 	}
 	b, err := p.bucket(ctx, c.Bucket)
 	if err != nil {
 		return nil, nil, p.fail(err)
 	}
-	svc.Events, svc.Archive = ev, Deleter{Bucket: b}
+	svc.Work, svc.Archive = p.st, blob.Deleter{Bucket: b}
 	return svc, p.closers, nil
 }
 
@@ -80,40 +74,34 @@ func Support(ctx context.Context, c config.Support, log *slog.Logger) (*control.
 	return &control.Support{Store: st, Staff: c.Staff}, p.closers, nil
 }
 
-// dataPlane builds the pipeline with the control plane it consults for R3c.
-func (p *parts) dataPlane(ctx context.Context, project string, ws config.Workspace, tasks config.Tasks, mail config.Mail, bucket, topic string) (*pipeline.Pipeline, error) {
-	svc, err := p.controlPlane(ctx, project, ws, tasks, mail)
+// dataPlane builds the pipeline, with the control plane it consults for
+// R3c on the same parts.
+func (p *parts) dataPlane(ctx context.Context, c config.Common, ws config.Workspace, tasks config.Tasks, mail config.Mail, bucket, topic string) (*pipeline.Pipeline, error) {
+	svc, err := p.controlPlane(ctx, c, ws, tasks, mail)
 	if err != nil {
 		return nil, err
 	}
-	b, err := p.bucket(ctx, bucket)
-	if err != nil {
+	pl := &pipeline.Pipeline{Store: p.st, Directory: p.dir, Requesters: svc, Log: p.log, Budget: 25 * time.Minute}
+	if svc.Tasks != nil {
+		pl.Tasks = svc.Tasks
+	}
+	if p.mail != nil {
+		pl.Completion = p.mail
+	}
+	if pl.Bucket, err = p.bucket(ctx, bucket); err != nil {
 		return nil, err
 	}
-	ev, err := p.events(ctx, project, topic)
-	if err != nil {
+	if pl.Events, err = p.events(ctx, c.Project, topic); err != nil {
 		return nil, err
 	}
-	f, err := p.workspace(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	pl := &pipeline.Pipeline{
-		Store: svc.Store.(pipeline.Store), Bucket: b, Directory: svc.Directory.(*Directory), Tasks: svc.Tasks,
-		Events: ev, Requesters: svc, Connectors: Connectors(f, p.log), Log: p.log,
-		ControlQueue: svc.ControlQueue, BeginURL: svc.BeginURL, AccountQueue: svc.AccountQueue, AccountURL: svc.AccountURL,
-		Budget: 25 * time.Minute,
-	}
-	if m, ok := svc.Mail.(*Mailer); ok {
-		pl.Completion = m
-	}
+	pl.Connectors = Connectors(p.ws, p.log)
 	return pl, nil
 }
 
 // BeginExport builds the post-hold start.
 func BeginExport(ctx context.Context, c config.BeginExport, log *slog.Logger) (*pipeline.Pipeline, Closers, error) {
 	p := &parts{log: log}
-	pl, err := p.dataPlane(ctx, c.Project, c.Workspace, c.Tasks, c.Mail, c.Bucket, c.Topic)
+	pl, err := p.dataPlane(ctx, c.Common, c.Workspace, c.Tasks, c.Mail, c.Bucket, c.Topic)
 	if err != nil {
 		return nil, nil, p.fail(err)
 	}
@@ -124,7 +112,7 @@ func BeginExport(ctx context.Context, c config.BeginExport, log *slog.Logger) (*
 // ExportAccount builds the per-account export.
 func ExportAccount(ctx context.Context, c config.ExportAccount, log *slog.Logger) (*pipeline.Pipeline, Closers, error) {
 	p := &parts{log: log}
-	pl, err := p.dataPlane(ctx, c.Project, c.Workspace, c.Tasks, config.Mail{}, c.Bucket, c.Topic)
+	pl, err := p.dataPlane(ctx, c.Common, c.Workspace, c.Tasks, config.Mail{}, c.Bucket, c.Topic)
 	if err != nil {
 		return nil, nil, p.fail(err)
 	}
@@ -135,7 +123,7 @@ func ExportAccount(ctx context.Context, c config.ExportAccount, log *slog.Logger
 // AssembleReport builds report assembly.
 func AssembleReport(ctx context.Context, c config.AssembleReport, log *slog.Logger) (*pipeline.Pipeline, Closers, error) {
 	p := &parts{log: log}
-	pl, err := p.dataPlane(ctx, c.Project, c.Workspace, config.Tasks{}, c.Mail, c.Bucket, config.DefaultEventsTopic)
+	pl, err := p.dataPlane(ctx, c.Common, c.Workspace, config.Tasks{}, c.Mail, c.Bucket, config.DefaultEventsTopic)
 	if err != nil {
 		return nil, nil, p.fail(err)
 	}

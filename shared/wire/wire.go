@@ -20,6 +20,7 @@ import (
 	"github.com/orgexport/orgexport/shared/connector/vault"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/delegation"
+	"github.com/orgexport/orgexport/shared/directory"
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
@@ -39,20 +40,42 @@ func (c Closers) Close() error {
 	return errors.Join(errs...)
 }
 
-// parts holds what the builders open, so each is opened once.
+// parts holds what the builders open, so each is opened once and closed
+// by the Closers the builder returns.
 type parts struct {
 	closers Closers
 	log     *slog.Logger
+	st      *store.Store
 	ws      *delegation.Factory
+	dir     *directory.Directory
+	mail    *notify.Mailer
+	bkt     *blob.GCS
+	pub     *events.Publisher
 }
 
 func (p *parts) store(ctx context.Context, project string) (*store.Store, error) {
+	if p.st != nil {
+		return p.st, nil
+	}
 	s, err := store.New(ctx, project)
 	if err != nil {
 		return nil, err
 	}
 	p.closers = append(p.closers, s.Close)
+	p.st = s
 	return s, nil
+}
+
+func (p *parts) directory(ctx context.Context, cfg config.Workspace) (*directory.Directory, error) {
+	if p.dir != nil {
+		return p.dir, nil
+	}
+	f, err := p.workspace(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	p.dir = directory.New(f)
+	return p.dir, nil
 }
 
 func (p *parts) queue(ctx context.Context, project string, cfg config.Tasks) (*taskqueue.Queue, error) {
@@ -77,29 +100,41 @@ func (p *parts) workspace(ctx context.Context, cfg config.Workspace) (*delegatio
 }
 
 func (p *parts) bucket(ctx context.Context, name string) (*blob.GCS, error) {
+	if p.bkt != nil {
+		return p.bkt, nil
+	}
 	b, err := blob.OpenGCS(ctx, name, blob.GCSOptions{})
 	if err != nil {
 		return nil, err
 	}
 	p.closers = append(p.closers, b.Close)
+	p.bkt = b
 	return b, nil
 }
 
 func (p *parts) events(ctx context.Context, project, topic string) (*events.Publisher, error) {
+	if p.pub != nil {
+		return p.pub, nil
+	}
 	e, err := events.New(ctx, project, topic)
 	if err != nil {
 		return nil, err
 	}
 	p.closers = append(p.closers, e.Close)
+	p.pub = e
 	return e, nil
 }
 
-func (p *parts) mailer(cfg config.Mail) (*Mailer, error) {
+func (p *parts) mailer(cfg config.Mail) (*notify.Mailer, error) {
+	if p.mail != nil {
+		return p.mail, nil
+	}
 	s, err := notify.NewSender(cfg, notify.Options{Logger: p.log})
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
-	return &Mailer{Sender: s}, nil
+	p.mail = &notify.Mailer{Sender: s}
+	return p.mail, nil
 }
 
 // Connectors are the product connectors this version exports with.
@@ -124,22 +159,17 @@ func (p *parts) fail(err error) error {
 	return err
 }
 
-// Deleter removes an export's objects (R12) through a bucket.
-type Deleter struct{ Bucket blob.Bucket }
-
-var _ control.Archive = Deleter{}
-
-// DeletePrefix deletes every object under prefix and counts them.
-func (d Deleter) DeletePrefix(ctx context.Context, prefix string) (int, error) {
-	n := 0
-	for o, err := range d.Bucket.List(ctx, prefix) {
-		if err != nil {
-			return n, err
-		}
-		if err := d.Bucket.Delete(ctx, o.Name); err != nil && !errors.Is(err, blob.ErrNotExist) {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
-}
+// The adapters fit the ports they are wired to.
+var (
+	_ control.Directory   = (*directory.Directory)(nil)
+	_ pipeline.Directory  = (*directory.Directory)(nil)
+	_ control.Mailer      = (*notify.Mailer)(nil)
+	_ pipeline.Completion = (*notify.Mailer)(nil)
+	_ control.Store       = (*store.Store)(nil)
+	_ control.Work        = (*store.Store)(nil)
+	_ pipeline.Store      = (*store.Store)(nil)
+	_ control.Enqueuer    = (*taskqueue.Queue)(nil)
+	_ pipeline.Enqueuer   = (*taskqueue.Queue)(nil)
+	_ control.Archive     = blob.Deleter{}
+	_ pipeline.Bucket     = (*blob.GCS)(nil)
+)

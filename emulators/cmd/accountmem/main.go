@@ -26,12 +26,10 @@ import (
 	"github.com/orgexport/orgexport/emulators/gcloud"
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/config"
-	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
-	"github.com/orgexport/orgexport/shared/taskqueue"
 	"github.com/orgexport/orgexport/shared/wire"
 )
 
@@ -85,7 +83,7 @@ func run(messages int, fileSize, partSize string) error {
 	bucket := blob.NewDiscard()
 	p := &pipeline.Pipeline{Store: st, Bucket: bucket, Tasks: q, Events: q, Connectors: wire.Connectors(f, slog.Default()),
 		Log: slog.Default(), PartSize: part, Budget: 25 * time.Minute}
-	q.tasks = append(q.tasks, control.AccountTask{CustomerID: "c", ExportID: "e", AccountKey: key, Part: 1})
+	q.tasks = append(q.tasks, export.AccountTask{CustomerID: "c", ExportID: "e", AccountKey: key, Part: 1})
 	t0 := time.Now()
 	for len(q.tasks) > 0 {
 		t := q.tasks[0]
@@ -144,7 +142,7 @@ func record(ctx context.Context, st *store.Store, user string) (string, error) {
 	if err := st.Start(ctx, e, export.AuditEntry{At: now}, now); err != nil {
 		return "", err
 	}
-	if _, err := st.Update(ctx, "c", "e", func(e *export.Export) (store.Change, error) {
+	if _, err := st.Update(ctx, "c", "e", func(e *export.Export) ([]export.AuditEntry, error) {
 		e.State, e.StartedAt = export.Running, now
 		return nil, nil
 	}); err != nil {
@@ -157,10 +155,10 @@ func record(ctx context.Context, st *store.Store, user string) (string, error) {
 }
 
 // queue runs continuation tasks in this process.
-type queue struct{ tasks []control.AccountTask }
+type queue struct{ tasks []export.AccountTask }
 
-func (q *queue) Enqueue(ctx context.Context, t taskqueue.Task) error {
-	q.tasks = append(q.tasks, t.Body.(control.AccountTask))
+func (q *queue) Enqueue(ctx context.Context, t export.Task) error {
+	q.tasks = append(q.tasks, t.Body.(export.AccountTask))
 	return nil
 }
 func (q *queue) AccountFinished(ctx context.Context, cid, eid, key string) error { return nil }

@@ -1,4 +1,4 @@
-package wire
+package directory
 
 import (
 	"context"
@@ -20,11 +20,15 @@ import (
 	"github.com/orgexport/orgexport/shared/pipeline"
 )
 
-// Directory reads the Admin SDK Directory (and Drive's shared drives) for
-// the control and data planes, impersonating an admin of the organisation.
+// Directory reads the Admin SDK Directory (and Drive's shared drives, Chat's
+// spaces) for the control and data planes, impersonating an admin of the
+// organisation.
 type Directory struct {
-	Clients *delegation.Factory
+	clients *delegation.Factory
 }
+
+// New reads the Directory through clients.
+func New(clients *delegation.Factory) *Directory { return &Directory{clients: clients} }
 
 var (
 	_ control.Directory  = (*Directory)(nil)
@@ -49,7 +53,7 @@ func denied(err error) bool {
 // reported as not a super administrator.
 func (d *Directory) Lookup(ctx context.Context, email string) (control.Org, export.Requester, error) {
 	req := export.Requester{Email: email}
-	svc, err := d.Clients.Directory(ctx, email)
+	svc, err := d.clients.Directory(ctx, email)
 	if err != nil {
 		return control.Org{}, req, fmt.Errorf("directory client for %s: %w", email, err)
 	}
@@ -89,7 +93,7 @@ func (d *Directory) org(ctx context.Context, svc *admin.Service) (control.Org, e
 // up to the limit of R1d (only a start needs it; status calls do not pay
 // for it).
 func (d *Directory) CountUsers(ctx context.Context, asUser string) (int, error) {
-	svc, err := d.Clients.Directory(ctx, asUser)
+	svc, err := d.clients.Directory(ctx, asUser)
 	if err != nil {
 		return 0, err
 	}
@@ -109,7 +113,7 @@ func (d *Directory) CountUsers(ctx context.Context, asUser string) (int, error) 
 
 // SuperAdmins implements control.Directory.
 func (d *Directory) SuperAdmins(ctx context.Context, org control.Org, asUser string) ([]string, error) {
-	svc, err := d.Clients.Directory(ctx, asUser)
+	svc, err := d.clients.Directory(ctx, asUser)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +159,7 @@ func (d *Directory) Accounts(ctx context.Context, kind pipeline.Kind, domain, ad
 }
 
 func (d *Directory) users(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
-	svc, err := d.Clients.Directory(ctx, adminEmail)
+	svc, err := d.clients.Directory(ctx, adminEmail)
 	if err != nil {
 		return nil, "", err
 	}
@@ -175,7 +179,7 @@ func (d *Directory) users(ctx context.Context, adminEmail, cursor string) ([]pip
 }
 
 func (d *Directory) groups(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
-	svc, err := d.Clients.Directory(ctx, adminEmail)
+	svc, err := d.clients.Directory(ctx, adminEmail)
 	if err != nil {
 		return nil, "", err
 	}
@@ -193,7 +197,7 @@ func (d *Directory) groups(ctx context.Context, adminEmail, cursor string) ([]pi
 }
 
 func (d *Directory) sharedDrives(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
-	svc, err := d.Clients.Drive(ctx, adminEmail)
+	svc, err := d.clients.Drive(ctx, adminEmail)
 	if err != nil {
 		return nil, "", err
 	}
@@ -211,7 +215,7 @@ func (d *Directory) sharedDrives(ctx context.Context, adminEmail, cursor string)
 }
 
 func (d *Directory) resources(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
-	svc, err := d.Clients.Directory(ctx, adminEmail)
+	svc, err := d.clients.Directory(ctx, adminEmail)
 	if err != nil {
 		return nil, "", err
 	}
@@ -231,7 +235,7 @@ func (d *Directory) resources(ctx context.Context, adminEmail, cursor string) ([
 // chatSpaces lists the named spaces of the organisation with the admin's
 // search (useAdminAccess); the account id is the space's id.
 func (d *Directory) chatSpaces(ctx context.Context, adminEmail, cursor string) ([]pipeline.Listed, string, error) {
-	svc, err := d.Clients.Chat(ctx, adminEmail)
+	svc, err := d.clients.Chat(ctx, adminEmail)
 	if err != nil {
 		return nil, "", err
 	}

@@ -27,7 +27,9 @@ type StartExport struct {
 
 // LoadStartExport reads StartExport's configuration.
 func LoadStartExport(get Getenv) (StartExport, error) {
-	return load(get, func(r *reader) StartExport { return StartExport{Common: r.common(), Admin: r.adminAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour)} })
+	return load(get, func(r *reader) StartExport {
+		return StartExport{Common: r.common(), Admin: r.adminAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour)}
+	})
 }
 
 // BeginExport configures the post-hold start and account enumeration.
@@ -43,7 +45,9 @@ type BeginExport struct {
 
 // LoadBeginExport reads BeginExport's configuration.
 func LoadBeginExport(get Getenv) (BeginExport, error) {
-	return load(get, func(r *reader) BeginExport { return BeginExport{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Bucket: r.bucket(), Topic: r.topic()} })
+	return load(get, func(r *reader) BeginExport {
+		return BeginExport{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Bucket: r.bucket(), Topic: r.topic()}
+	})
 }
 
 // ExportAccount configures the per-account export.
@@ -63,7 +67,9 @@ type ExportAccount struct {
 
 // LoadExportAccount reads ExportAccount's configuration.
 func LoadExportAccount(get Getenv) (ExportAccount, error) {
-	return load(get, func(r *reader) ExportAccount { return ExportAccount{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), PartSize: r.size("ORGEXPORT_PART_SIZE", DefaultPartSize, 1<<20, 64<<30), TimeBudget: r.duration("ORGEXPORT_TIME_BUDGET", 25*time.Minute, 10*time.Second, 29*time.Minute)} })
+	return load(get, func(r *reader) ExportAccount {
+		return ExportAccount{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), PartSize: r.size("ORGEXPORT_PART_SIZE", DefaultPartSize, 1<<20, 64<<30), TimeBudget: r.duration("ORGEXPORT_TIME_BUDGET", 25*time.Minute, 10*time.Second, 29*time.Minute)}
+	})
 }
 
 // AssembleReport configures report assembly and the completion email.
@@ -77,7 +83,9 @@ type AssembleReport struct {
 
 // LoadAssembleReport reads AssembleReport's configuration.
 func LoadAssembleReport(get Getenv) (AssembleReport, error) {
-	return load(get, func(r *reader) AssembleReport { return AssembleReport{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Bucket: r.bucket(), Mail: r.mail()} })
+	return load(get, func(r *reader) AssembleReport {
+		return AssembleReport{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Bucket: r.bucket(), Mail: r.mail()}
+	})
 }
 
 // Housekeeping configures the hourly scheduler call.
@@ -93,7 +101,9 @@ type Housekeeping struct {
 
 // LoadHousekeeping reads Housekeeping's configuration.
 func LoadHousekeeping(get Getenv) (Housekeeping, error) {
-	return load(get, func(r *reader) Housekeeping { return Housekeeping{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), Mail: r.mail()} })
+	return load(get, func(r *reader) Housekeeping {
+		return Housekeeping{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), Mail: r.mail()}
+	})
 }
 
 // Support configures the support staff's API (R14).
@@ -106,7 +116,9 @@ type Support struct {
 
 // LoadSupport reads Support's configuration.
 func LoadSupport(get Getenv) (Support, error) {
-	return load(get, func(r *reader) Support { return Support{Common: r.common(), Admin: r.adminAuth(), Staff: r.emails("ORGEXPORT_SUPPORT_STAFF", true)} })
+	return load(get, func(r *reader) Support {
+		return Support{Common: r.common(), Admin: r.adminAuth(), Staff: r.emails("ORGEXPORT_SUPPORT_STAFF", true)}
+	})
 }
 
 // load reads one function's configuration with read, and returns every

@@ -5,13 +5,11 @@
 package beginexport
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/entry"
-	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/httpapi"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/wire"
@@ -23,6 +21,5 @@ var Handle = entry.ServiceFunction("BeginExport", config.LoadBeginExport, wire.B
 // New is BeginExport's handler of one begin task: a task that comes before
 // the hold's end is answered 503, so Cloud Tasks delivers it again later.
 func New(pl *pipeline.Pipeline, log *slog.Logger) http.Handler {
-	return httpapi.Task(log, "begin task", httpapi.DecodeTask[export.BeginTask],
-		func(ctx context.Context, t export.BeginTask) (any, error) { return nil, pl.Begin(ctx, t) })
+	return httpapi.Run(log, "begin task", pl.Begin)
 }

@@ -5,13 +5,11 @@
 package exportaccount
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/entry"
-	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/httpapi"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/wire"
@@ -23,6 +21,5 @@ var Handle = entry.ServiceFunction("ExportAccount", config.LoadExportAccount, wi
 // New is ExportAccount's handler of one account task. On an error Cloud
 // Tasks delivers the task again and the part is redone under the same name.
 func New(pl *pipeline.Pipeline, log *slog.Logger) http.Handler {
-	return httpapi.Task(log, "account task", httpapi.DecodeTask[export.AccountTask],
-		func(ctx context.Context, t export.AccountTask) (any, error) { return nil, pl.Account(ctx, t) })
+	return httpapi.Run(log, "account task", pl.Account)
 }

@@ -33,7 +33,11 @@ func LoadStartExport(get Getenv) (StartExport, error) {
 }
 
 // BeginExport configures the post-hold start and account enumeration.
-type BeginExport struct {
+type BeginExport struct{ Plane }
+
+// Plane is what the functions that drive an export read: BeginExport and
+// Housekeeping read all of it.
+type Plane struct {
 	Common
 	Service   ServiceAuth
 	Workspace Workspace
@@ -43,11 +47,13 @@ type BeginExport struct {
 	Topic     string
 }
 
+func (r *reader) plane() Plane {
+	return Plane{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Bucket: r.bucket(), Topic: r.topic()}
+}
+
 // LoadBeginExport reads BeginExport's configuration.
 func LoadBeginExport(get Getenv) (BeginExport, error) {
-	return load(get, func(r *reader) BeginExport {
-		return BeginExport{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Bucket: r.bucket(), Topic: r.topic()}
-	})
+	return load(get, func(r *reader) BeginExport { return BeginExport{r.plane()} })
 }
 
 // ExportAccount configures the per-account export.
@@ -89,21 +95,11 @@ func LoadAssembleReport(get Getenv) (AssembleReport, error) {
 }
 
 // Housekeeping configures the hourly scheduler call.
-type Housekeeping struct {
-	Common
-	Service   ServiceAuth
-	Workspace Workspace
-	Tasks     Tasks
-	Bucket    string
-	Topic     string
-	Mail      Mail
-}
+type Housekeeping struct{ Plane }
 
 // LoadHousekeeping reads Housekeeping's configuration.
 func LoadHousekeeping(get Getenv) (Housekeeping, error) {
-	return load(get, func(r *reader) Housekeeping {
-		return Housekeeping{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), Mail: r.mail()}
-	})
+	return load(get, func(r *reader) Housekeeping { return Housekeeping{r.plane()} })
 }
 
 // Support configures the support staff's API (R14).
@@ -142,14 +138,11 @@ func (c Support) Admins() AdminAuth { return c.Admin }
 // Base returns the settings every function has.
 func (c Common) Base() Common { return c }
 
-// Callers returns how BeginExport's callers are verified.
-func (c BeginExport) Callers() ServiceAuth { return c.Service }
+// Callers returns how BeginExport's and Housekeeping's callers are verified.
+func (c Plane) Callers() ServiceAuth { return c.Service }
 
 // Callers returns how ExportAccount's callers are verified.
 func (c ExportAccount) Callers() ServiceAuth { return c.Service }
 
 // Callers returns how AssembleReport's callers are verified.
 func (c AssembleReport) Callers() ServiceAuth { return c.Service }
-
-// Callers returns how Housekeeping's callers are verified.
-func (c Housekeeping) Callers() ServiceAuth { return c.Service }

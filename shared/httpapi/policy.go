@@ -115,3 +115,9 @@ func Task[T any](log *slog.Logger, what string, decode func(*http.Request) (T, e
 		}
 	})
 }
+
+// Run is Task for a task body of type T decoded by DecodeTask, whose work
+// answers nothing but its error.
+func Run[T Validator](log *slog.Logger, what string, run func(context.Context, T) error) http.Handler {
+	return Task(log, what, DecodeTask[T], func(ctx context.Context, t T) (any, error) { return nil, run(ctx, t) })
+}

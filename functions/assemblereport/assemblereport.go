@@ -39,8 +39,21 @@ var Handle = entry.ServiceFunction("AssembleReport", config.LoadAssembleReport, 
 // attempts); an event of an unknown export is acknowledged.
 func New(pl *pipeline.Pipeline, log *slog.Logger) http.Handler {
 	return httpapi.Task(log, "export event", Decode,
-		func(ctx context.Context, ev events.Event) (any, error) { return nil, pl.Assemble(ctx, ev) })
+		func(ctx context.Context, d Delivery) (any, error) { return nil, pl.Assemble(ctx, d.Event) })
 }
+
+// Delivery is one export event as it was delivered: the Pub/Sub message's
+// id and the CloudEvent type it came as (a push is the
+// google.cloud.pubsub.topic.v1.messagePublished CloudEvent the Functions
+// Framework would make of it), for the log.
+type Delivery struct {
+	ID    string       `json:"id"`
+	Type  string       `json:"type"`
+	Event events.Event `json:"event"`
+}
+
+// messagePublished is the CloudEvent type of a Pub/Sub message.
+const messagePublished = "google.cloud.pubsub.topic.v1.messagePublished"
 
 // PushMessage is the data of a messagePublished CloudEvent, and the body of
 // a Pub/Sub push.
@@ -56,22 +69,22 @@ type PushMessage struct {
 
 // Decode reads the export event of a delivery, in whichever form it came,
 // decoding the body once.
-func Decode(r *http.Request) (events.Event, error) {
-	pm, err := pushMessage(r)
+func Decode(r *http.Request) (Delivery, error) {
+	pm, typ, err := pushMessage(r)
 	if err != nil {
-		return events.Event{}, httpapi.BadRequest("%s", err.Error())
+		return Delivery{}, httpapi.BadRequest("%s", err.Error())
 	}
 	ev, err := events.Decode(pm.Message.Data)
 	if err != nil {
-		return events.Event{}, httpapi.BadRequest("The Pub/Sub message is not an export event: %s.", err.Error())
+		return Delivery{}, httpapi.BadRequest("The Pub/Sub message is not an export event: %s.", err.Error())
 	}
-	return ev, nil
+	return Delivery{ID: pm.Message.MessageID, Type: typ, Event: ev}, nil
 }
 
 // pushMessage reads a delivery's Pub/Sub message: from a CloudEvent in
 // binary or structured mode (its data is the message), or from a raw push
 // body.
-func pushMessage(r *http.Request) (PushMessage, error) {
+func pushMessage(r *http.Request) (PushMessage, string, error) {
 	var pm PushMessage
 	if r.Header.Get("Ce-Specversion") != "" || r.Header.Get("Content-Type") == "application/cloudevents+json" {
 		ev, err := cloudevents.NewEventFromHTTPRequest(r)
@@ -79,24 +92,27 @@ func pushMessage(r *http.Request) (PushMessage, error) {
 			err = ev.Validate() // the SDK reads an event without id, source or type
 		}
 		if err != nil {
-			return pm, fmt.Errorf("the CloudEvent cannot be read: %w", err)
+			return pm, "", fmt.Errorf("the CloudEvent cannot be read: %w", err)
 		}
 		if err := json.Unmarshal(ev.Data(), &pm); err != nil {
-			return pm, fmt.Errorf("the event's data is not a Pub/Sub message: %w", err)
+			return pm, "", fmt.Errorf("the event's data is not a Pub/Sub message: %w", err)
 		}
-		return pm, nil
+		if pm.Message.MessageID == "" {
+			pm.Message.MessageID = ev.ID()
+		}
+		return pm, ev.Type(), nil
 	}
 	// Push bodies carry fields beyond these (message_id, deliveryAttempt,
 	// orderingKey…), so this decode is not strict, only bounded.
 	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	if err != nil {
-		return pm, fmt.Errorf("the body cannot be read: %w", err)
+		return pm, "", fmt.Errorf("the body cannot be read: %w", err)
 	}
 	if err := json.Unmarshal(body, &pm); err != nil {
-		return pm, fmt.Errorf("the body is not a Pub/Sub push message: %w", err)
+		return pm, "", fmt.Errorf("the body is not a Pub/Sub push message: %w", err)
 	}
 	if pm.Message.MessageID == "" {
-		return pm, errors.New("the Pub/Sub push body has no message id")
+		return pm, "", errors.New("the Pub/Sub push body has no message id")
 	}
-	return pm, nil
+	return pm, messagePublished, nil
 }

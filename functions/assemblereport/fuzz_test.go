@@ -29,7 +29,8 @@ func FuzzPushBody(f *testing.F) {
 		if structured {
 			r.Header.Set("Content-Type", "application/cloudevents+json")
 		}
-		ev, err := assemblereport.Decode(r)
+		d, err := assemblereport.Decode(r)
+		ev := d.Event
 		if err != nil {
 			var he *httpapi.Error
 			if !errors.As(err, &he) || he.Code != 400 {
@@ -37,7 +38,7 @@ func FuzzPushBody(f *testing.F) {
 			}
 			return
 		}
-		if ev.Validate() != nil || ev.CustomerID == "" || ev.ExportID == "" {
+		if ev.Validate() != nil || ev.CustomerID == "" || ev.ExportID == "" || d.ID == "" {
 			t.Fatalf("accepted an invalid event %+v from %q", ev, body)
 		}
 	})

@@ -70,6 +70,7 @@ func run(ctx context.Context, dir, preset string, seed int64, hold time.Duration
 	if err != nil {
 		return err
 	}
+	d.awaitCompletionEmail(ctx, admin)
 	archive := filepath.Join(abs, "archive")
 	n, err := d.mirror(ctx, final.prefix(), archive)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/zipname"
@@ -65,7 +66,9 @@ func (p *Pipeline) work(ctx context.Context, e *export.Export, a *export.Account
 	if err == nil {
 		err = p.finishPart(ctx, e, a, l.token, sum, next)
 	}
-	if l.lost() || errors.Is(err, export.ErrLeaseLost) {
+	// A precondition that failed means another worker wrote the object:
+	// it took the part over, as a lost lease says.
+	if l.lost() || errors.Is(err, export.ErrLeaseLost) || errors.Is(err, blob.ErrPrecondition) {
 		p.Log.WarnContext(ctx, "part taken over by another worker; this one stops", "export", e.ID, "account", a.Key,
 			"part", a.Resume.NextPart, "token", l.token)
 		return nil

@@ -21,7 +21,6 @@ import (
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
-	"github.com/orgexport/orgexport/shared/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -34,7 +33,7 @@ func manifestOf(t *testing.T) ([]byte, *blob.Memory) {
 	p, rec, st, bucket, _ := setup(t, conn, 1500)
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	p.Now = func() time.Time { return at }
-	if _, err := st.Update(context.Background(), "c1", "e1", func(e *export.Export) (store.Change, error) {
+	if _, err := st.Update(context.Background(), "c1", "e1", func(e *export.Export) ([]export.AuditEntry, error) {
 		e.RequestedAt, e.HoldEnd, e.StartedAt = at.Add(-time.Hour), at.Add(-time.Hour), at.Add(-time.Hour)
 		return nil, nil
 	}); err != nil {

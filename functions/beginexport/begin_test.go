@@ -130,7 +130,7 @@ func (r *rig) serve(opts synth.Options) (*synth.Org, *control.Service) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	svc := &control.Service{Store: r.store, Directory: directory.New(f), Mail: &notify.Mailer{Sender: sender},
+	svc := &control.Service{Store: r.store, Directory: directory.New(f), Mail: &notify.Outbox{Mailer: &notify.Mailer{Sender: sender}, Store: r.store, Now: r.clock},
 		Tasks: r.rec, Events: r.rec, Log: slog.New(slog.DiscardHandler), Now: r.clock, Hold: 48 * time.Hour}
 	r.clients[svc] = f
 	return org, svc

@@ -55,6 +55,10 @@ type Export struct {
 	Enumeration Enumeration   `firestore:"enumeration"`
 	Totals      Totals        `firestore:"totals"`
 	Unsupported []Unsupported `firestore:"unsupported,omitempty"`
+	// Outbox holds the export's emails (see Mail); MailPending says one is
+	// not sent yet, for Housekeeping's query.
+	Outbox      []Mail `firestore:"outbox,omitempty"`
+	MailPending bool   `firestore:"mailPending"`
 }
 
 // Enumeration is how far BeginExport has listed the organisation's accounts.

@@ -20,6 +20,7 @@ import (
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
 )
 
@@ -40,7 +41,7 @@ func manifestOf(t *testing.T) ([]byte, *blob.Memory) {
 		t.Fatal(err)
 	}
 	run(t, p, rec, conn)
-	p.Requesters, p.Completion = stillAdmin{}, &mailCount{}
+	p.Requesters, p.Mail = stillAdmin{}, &notify.Outbox{Mailer: &mailCount{}, Store: st}
 	if err := p.Assemble(context.Background(), events.Event{CustomerID: "c1", ExportID: "e1"}); err != nil {
 		t.Fatal(err)
 	}

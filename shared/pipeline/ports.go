@@ -24,7 +24,6 @@ type Store interface {
 	Accounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
 	CountAccounts(ctx context.Context, cid, eid string, states ...export.AccountState) (int64, error)
 	CountAccountsWithFailedItems(ctx context.Context, cid, eid string) (int64, error)
-	RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error)
 }
 
 // Bucket is the archive's storage (blob.Bucket's methods the data plane
@@ -99,7 +98,8 @@ type Requesters interface {
 	CancelIfRequesterLost(ctx context.Context, e *export.Export) (bool, error)
 }
 
-// Completion emails the requester that the export is done (R11).
-type Completion interface {
-	Completed(ctx context.Context, e *export.Export) error
+// Outbox sends the emails an export has queued (the completion email, R11)
+// and records those the mail server accepted.
+type Outbox interface {
+	Flush(ctx context.Context, e *export.Export) error
 }

@@ -19,7 +19,7 @@ type Outbox struct {
 	Mailer interface {
 		Deliver(ctx context.Context, e *export.Export, m export.Mail) error
 	}
-	Store  interface {
+	Store interface {
 		Update(ctx context.Context, cid, eid string, fn func(e *export.Export) ([]export.AuditEntry, error)) (*export.Export, error)
 	}
 	// Now is the clock; time.Now when nil.

@@ -158,4 +158,3 @@ func TestAccountsAddedOnceAndCounted(t *testing.T) {
 		t.Errorf("listed %d accounts, want 25", n)
 	}
 }
-

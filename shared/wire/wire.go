@@ -162,15 +162,15 @@ func (p *parts) fail(err error) error {
 
 // The adapters fit the ports they are wired to.
 var (
-	_ control.Directory   = (*directory.Directory)(nil)
-	_ pipeline.Directory  = (*directory.Directory)(nil)
-	_ control.Outbox      = (*notify.Outbox)(nil)
-	_ pipeline.Outbox     = (*notify.Outbox)(nil)
-	_ control.Store       = (*store.Store)(nil)
-	_ control.Work        = (*store.Store)(nil)
-	_ pipeline.Store      = (*store.Store)(nil)
-	_ control.Enqueuer    = (*taskqueue.Queue)(nil)
-	_ pipeline.Enqueuer   = (*taskqueue.Queue)(nil)
-	_ control.Archive     = blob.Deleter{}
-	_ pipeline.Bucket     = (*blob.GCS)(nil)
+	_ control.Directory  = (*directory.Directory)(nil)
+	_ pipeline.Directory = (*directory.Directory)(nil)
+	_ control.Outbox     = (*notify.Outbox)(nil)
+	_ pipeline.Outbox    = (*notify.Outbox)(nil)
+	_ control.Store      = (*store.Store)(nil)
+	_ control.Work       = (*store.Store)(nil)
+	_ pipeline.Store     = (*store.Store)(nil)
+	_ control.Enqueuer   = (*taskqueue.Queue)(nil)
+	_ pipeline.Enqueuer  = (*taskqueue.Queue)(nil)
+	_ control.Archive    = blob.Deleter{}
+	_ pipeline.Bucket    = (*blob.GCS)(nil)
 )

@@ -64,6 +64,23 @@ resource "google_firestore_index" "exports_state_hold_end" {
   }
 }
 
+# Housekeeping: cancelled exports whose objects may not be deleted yet.
+resource "google_firestore_index" "exports_state_cancelled_at" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "exports"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "cancelledAt"
+    order      = "ASCENDING"
+  }
+}
+
 # Housekeeping: exports with an email not sent yet (the outbox).
 resource "google_firestore_index" "exports_mail_pending" {
   project     = var.project_id

@@ -79,18 +79,20 @@ func (h *Handler) audit(w http.ResponseWriter, r *http.Request, p auth.Principal
 
 // View is an export as the API shows it.
 type View struct {
-	ID            string               `json:"id"`
-	State         export.State         `json:"state"`
-	RequestedBy   string               `json:"requested_by"`
-	RequestedAt   time.Time            `json:"requested_at"`
-	HoldEnd       time.Time            `json:"hold_end"`
-	HoldRemaining string               `json:"hold_remaining,omitempty"`
-	CutOff        *time.Time           `json:"cut_off,omitempty"`
-	StartedAt     *time.Time           `json:"started_at,omitempty"`
-	Deadline      *time.Time           `json:"deadline,omitempty"`
-	CompletedAt   *time.Time           `json:"completed_at,omitempty"`
-	ExpiresAt     *time.Time           `json:"expires_at,omitempty"`
-	CancelledBy   string               `json:"cancelled_by,omitempty"`
+	ID            string       `json:"id"`
+	State         export.State `json:"state"`
+	RequestedBy   string       `json:"requested_by"`
+	RequestedAt   time.Time    `json:"requested_at"`
+	HoldEnd       time.Time    `json:"hold_end"`
+	HoldRemaining string       `json:"hold_remaining,omitempty"`
+	CutOff        *time.Time   `json:"cut_off,omitempty"`
+	StartedAt     *time.Time   `json:"started_at,omitempty"`
+	Deadline      *time.Time   `json:"deadline,omitempty"`
+	CompletedAt   *time.Time   `json:"completed_at,omitempty"`
+	ExpiresAt     *time.Time   `json:"expires_at,omitempty"`
+	CancelledBy   string       `json:"cancelled_by,omitempty"`
+	// DataDeletedAt is when a cancelled export's objects were all deleted.
+	DataDeletedAt *time.Time           `json:"data_deleted_at,omitempty"`
 	Progress      *ProgressView        `json:"progress,omitempty"`
 	Totals        *export.Totals       `json:"totals,omitempty"`
 	Unsupported   []export.Unsupported `json:"unsupported,omitempty"`
@@ -116,7 +118,7 @@ func opt(t time.Time) *time.Time {
 func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) View {
 	v := View{ID: e.ID, State: e.State, RequestedBy: e.RequestedBy, RequestedAt: e.RequestedAt, HoldEnd: e.HoldEnd,
 		CutOff: opt(e.CutOff), StartedAt: opt(e.StartedAt), Deadline: opt(e.Deadline), CompletedAt: opt(e.CompletedAt),
-		ExpiresAt: opt(e.Expires), CancelledBy: e.CancelledBy, Unsupported: e.Unsupported}
+		ExpiresAt: opt(e.Expires), CancelledBy: e.CancelledBy, DataDeletedAt: opt(e.DataDeletedAt), Unsupported: e.Unsupported}
 	if e.State == export.OnHold {
 		now := time.Now()
 		if h.Service.Now != nil {

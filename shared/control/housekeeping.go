@@ -20,6 +20,7 @@ const beginGrace = 10 * time.Minute
 // HousekeepingReport says what one run did.
 type HousekeepingReport struct {
 	BeginsEnqueued  int `json:"begins_enqueued"`
+	PurgesEnqueued  int `json:"purges_enqueued"`
 	DeadlinesPassed int `json:"deadlines_passed"`
 	Expired         int `json:"expired"`
 	ObjectsDeleted  int `json:"objects_deleted"`
@@ -37,6 +38,7 @@ func (s *Service) Housekeeping(ctx context.Context) (HousekeepingReport, error) 
 	var errs []error
 	errs = append(errs, s.mail(ctx, &rep)...)
 	errs = append(errs, s.missingBegins(ctx, now, &rep)...)
+	errs = append(errs, s.missingPurges(ctx, now, &rep)...)
 	errs = append(errs, s.deadlines(ctx, now, &rep)...)
 	errs = append(errs, s.retention(ctx, now, &rep)...)
 	errs = append(errs, s.stuck(ctx, now, &rep)...)
@@ -78,6 +80,29 @@ func (s *Service) missingBegins(ctx context.Context, now time.Time, rep *Houseke
 			continue
 		}
 		rep.BeginsEnqueued++
+	}
+	return errs
+}
+
+// missingPurges enqueues the purge of cancelled exports whose objects are
+// not yet known to be deleted: a purge task that could not be created at
+// the cancel, or ran out of retries. Its name is the same every time, so
+// an existing one is not created twice.
+func (s *Service) missingPurges(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {
+	due, err := s.Work.ExportsDue(ctx, export.Cancelled, "cancelledAt", now.Add(-beginGrace))
+	if err != nil {
+		return []error{err}
+	}
+	var errs []error
+	for _, e := range due {
+		if !e.DataDeletedAt.IsZero() {
+			continue
+		}
+		if err := s.Tasks.Enqueue(ctx, export.PurgeData(e)); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rep.PurgesEnqueued++
 	}
 	return errs
 }

@@ -255,6 +255,13 @@ func (s *Service) cancel(ctx context.Context, cid, eid, by, note, except string)
 	if err != nil {
 		return nil, err
 	}
+	// What was exported so far is deleted by the purge task, not left for
+	// the lifecycle rule; if it cannot be created now, Housekeeping does.
+	if s.Tasks == nil {
+		s.Log.WarnContext(ctx, "no task queue here; housekeeping will enqueue the purge", "export", e.ID)
+	} else if err := s.Tasks.Enqueue(ctx, export.PurgeData(e)); err != nil {
+		s.Log.ErrorContext(ctx, "purge task not created; housekeeping will retry", "export", e.ID, "error", err)
+	}
 	s.flush(ctx, e)
 	return e, nil
 }

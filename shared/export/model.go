@@ -49,6 +49,12 @@ type Export struct {
 	CancelledAt time.Time `firestore:"cancelledAt,omitempty"`
 	CancelledBy string    `firestore:"cancelledBy,omitempty"`
 	CancelNote  string    `firestore:"cancelNote,omitempty"`
+	// DataDeletedAt is when a cancelled export's objects were all deleted
+	// by its purge task; PurgeFrom is the earliest the purge may finish:
+	// when the leases of the workers it stopped have lapsed, so none of
+	// them can still be uploading.
+	DataDeletedAt time.Time `firestore:"dataDeletedAt,omitempty"`
+	PurgeFrom     time.Time `firestore:"purgeFrom,omitempty"`
 	// Prefix is the export's folder in the bucket: "{customer}/{export}/".
 	Prefix string `firestore:"prefix"`
 	// Enumeration is BeginExport's checkpoint while it lists accounts.
@@ -170,4 +176,5 @@ const (
 	ActionReset        = "support.reset_cooldown"
 	ActionOverride     = "support.override"
 	ActionRemediate    = "export.remediate"
+	ActionPurge        = "export.purge" // a cancelled export's objects deleted
 )

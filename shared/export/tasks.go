@@ -37,11 +37,28 @@ type Task struct {
 type BeginTask struct {
 	CustomerID string `json:"customer_id"`
 	ExportID   string `json:"export_id"`
+	// Action is "" for the start and its continuations, ActionPurgeData
+	// for the deletion of a cancelled export's objects.
+	Action string `json:"action,omitempty"`
 }
 
-// Validate checks the ids a begin task names (see ValidID).
+// ActionPurgeData is the BeginTask action that deletes a cancelled
+// export's objects.
+const ActionPurgeData = "purge"
+
+// Validate checks the ids a begin task names (see ValidID) and its action.
 func (t BeginTask) Validate() error {
+	if t.Action != "" && t.Action != ActionPurgeData {
+		return fmt.Errorf("action must be empty or %q, not %q", ActionPurgeData, t.Action)
+	}
 	return validIDs(map[string]string{"customer_id": t.CustomerID, "export_id": t.ExportID})
+}
+
+// PurgeData is the task that deletes the objects of the cancelled export
+// e, retried until every one is gone.
+func PurgeData(e *Export) Task {
+	return Task{Queue: ControlQueue, Name: TaskName("purge", e.ID),
+		Body: BeginTask{CustomerID: e.CustomerID, ExportID: e.ID, Action: ActionPurgeData}}
 }
 
 // AccountTask is the body of ExportAccount's task: one part of one account.

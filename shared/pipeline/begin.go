@@ -13,6 +13,7 @@ import (
 type Pipeline struct {
 	Store      Store
 	Bucket     Bucket
+	Archive    Archive
 	Directory  Directory
 	Tasks      Enqueuer
 	Events     Publisher

@@ -45,6 +45,11 @@ type Bucket interface {
 	SetCustomTime(ctx context.Context, name string, t time.Time) error
 }
 
+// Archive deletes an export's objects (a cancelled export's, see Purge).
+type Archive interface {
+	DeletePrefix(ctx context.Context, prefix string) (int, error)
+}
+
 // Listed is an account found in the Directory.
 type Listed struct {
 	Account connector.Account

@@ -32,6 +32,10 @@ var Queries = []Query{
 		Fields: []Field{{"state", "ASCENDING"}, {"holdEnd", "ASCENDING"}},
 	},
 	{
+		Name: "cancelled exports whose data may not be deleted yet", CollectionGroup: "exports", Scope: "COLLECTION_GROUP",
+		Fields: []Field{{"state", "ASCENDING"}, {"cancelledAt", "ASCENDING"}},
+	},
+	{
 		Name: "exports with an email not sent yet", CollectionGroup: "exports", Scope: "COLLECTION_GROUP",
 		Fields: []Field{{"mailPending", "ASCENDING"}, {"requestedAt", "ASCENDING"}},
 	},

@@ -144,7 +144,7 @@ func (s *Store) Audit(ctx context.Context, cid string, limit int) ([]export.Audi
 }
 
 // ExportsDue lists, across organisations, exports in state whose time field
-// (one of "deadline", "expires", "holdEnd") is at or before t. Each query
+// (one of "deadline", "expires", "holdEnd", "cancelledAt") is at or before t. Each query
 // has its composite index in infra (see Queries).
 func (s *Store) ExportsDue(ctx context.Context, state export.State, field string, t time.Time) ([]*export.Export, error) {
 	q := s.fs.CollectionGroup("exports").Where("state", "==", string(state)).Where(field, "<=", t)

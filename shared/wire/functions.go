@@ -89,9 +89,11 @@ func (p *parts) dataPlane(ctx context.Context, c config.Common, ws config.Worksp
 	if p.mail != nil {
 		pl.Mail = p.mail
 	}
-	if pl.Bucket, err = p.bucket(ctx, bucket); err != nil {
+	b, err := p.bucket(ctx, bucket)
+	if err != nil {
 		return nil, err
 	}
+	pl.Bucket, pl.Archive = b, blob.Deleter{Bucket: b}
 	if pl.Events, err = p.events(ctx, c.Project, topic); err != nil {
 		return nil, err
 	}

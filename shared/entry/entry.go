@@ -73,7 +73,7 @@ func MapAuth(err error) error {
 
 // ServiceVerifier builds the verifier for a function's service callers.
 func ServiceVerifier(c config.ServiceAuth) (*auth.Verifier, error) {
-	return auth.NewVerifier(c.Issuer, c.Audience, auth.Options{AllowedEmails: c.AllowedCallers})
+	return auth.NewVerifier(c.Issuer, c.Audience, auth.Options{AllowedEmails: c.AllowedCallers, BehindCloudRunIAM: c.BehindCloudRunIAM})
 }
 
 // ServiceConfig is the configuration of a function that services call.

@@ -15,6 +15,7 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 
 	"github.com/orgexport/orgexport/emulators/cloudtasks"
+	"github.com/orgexport/orgexport/emulators/frontdoor"
 	"github.com/orgexport/orgexport/emulators/gcloud"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 	"github.com/orgexport/orgexport/emulators/pubsubpush"
@@ -84,6 +85,7 @@ type Stack struct {
 	forwarder *pubsubpush.Forwarder
 	psClient  *pubsub.Client
 	functions map[string]*process
+	invokers  frontdoor.Invokers
 	// URLs of the functions, by name.
 	URLs    map[string]string
 	cancel  context.CancelFunc

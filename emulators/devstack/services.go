@@ -242,7 +242,15 @@ func (s *Stack) startFunctions(ctx context.Context) error {
 	}
 	for _, name := range functionNames {
 		_, port, _ := strings.Cut(addrs[name], ":")
-		p, err := startProcess(name, filepath.Join(s.opts.Dir, "logs"), append(s.env(name), "PORT="+port), s.bin("functions"))
+		env := append(s.env(name), "PORT="+port)
+		recording, err := s.recordingEnv(name)
+		if err != nil {
+			return err
+		}
+		for k, v := range recording {
+			env = append(env, k+"="+v)
+		}
+		p, err := startProcess(name, filepath.Join(s.opts.Dir, "logs"), env, s.bin("functions"))
 		if err != nil {
 			return err
 		}

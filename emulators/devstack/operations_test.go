@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"flag"
 	"net/http"
+	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -80,8 +82,12 @@ func TestOperationsAreWhatInfraExpects(t *testing.T) {
 	}
 
 	got := rec.Operations()
+	for fn, ops := range got {
+		got[fn] = slices.DeleteFunc(ops, func(o iamrecord.Op) bool { return sometimes[fn] == o })
+	}
 	if *update {
-		if err := rec.WriteFile(operationsFile); err != nil {
+		b, _ := json.MarshalIndent(got, "", "  ")
+		if err := os.WriteFile(operationsFile, append(b, '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -95,6 +101,15 @@ func TestOperationsAreWhatInfraExpects(t *testing.T) {
 			t.Errorf("%s exercised\n  %v\nbut %s says\n  %v\n(if the code changed on purpose: -update, then make infra/ grant exactly that)", fn, got[fn], operationsFile, want[fn])
 		}
 	}
+}
+
+// sometimes are operations a run may or may not perform, left out of the
+// comparison; infra/ lists them among the paths a run cannot be relied on
+// to take.
+var sometimes = map[string]iamrecord.Op{
+	// The event and Housekeeping's nudge (or a redelivery) may both
+	// assemble; the second rewrites the report, replacing its objects.
+	"AssembleReport": {Permission: "storage.objects.delete", Resource: devstack.Bucket},
 }
 
 // expireNow moves the export's expiry into the past, as 30 days would.

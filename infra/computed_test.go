@@ -106,6 +106,9 @@ func (m *module) computed(r *resource, v cty.Value) cty.Value {
 		set("name", attrs["repository_id"])
 	case "google_cloudfunctions2_function":
 		set("url", cty.StringVal("https://"+str("location")+"-"+project+".cloudfunctions.net/"+str("name")))
+	case "google_project_iam_custom_role":
+		set("id", cty.StringVal("projects/"+project+"/roles/"+str("role_id")))
+		set("name", attrs["id"])
 	case "google_storage_project_service_account":
 		set("email_address", cty.StringVal("service-"+testProjectNumber+"@gs-project-accounts.iam.gserviceaccount.com"))
 	}

@@ -96,11 +96,15 @@ locals {
     ORGEXPORT_ADMIN_TOKEN_AUDIENCE = var.admin_oauth_client_id
   }
 
-  # One entry per service-called function: the tokens it accepts.
+  # One entry per service-called function: the tokens it accepts. The same
+  # local.service_callers makes these accounts the only Cloud Run invokers
+  # (invokers.tf), so Cloud Run verifies their tokens and hands them on with
+  # the signature removed: ORGEXPORT_BEHIND_CLOUD_RUN_IAM tells the code.
   env_service = { for k, callers in local.service_callers : k => {
     ORGEXPORT_SERVICE_TOKEN_ISSUER   = "https://accounts.google.com"
     ORGEXPORT_SERVICE_TOKEN_AUDIENCE = local.function_urls[k]
     ORGEXPORT_ALLOWED_CALLERS        = join(",", [for c in callers : google_service_account.caller[c].email])
+    ORGEXPORT_BEHIND_CLOUD_RUN_IAM   = "true"
   } }
 
   env_workspace = {

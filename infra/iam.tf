@@ -49,25 +49,71 @@ resource "google_service_account" "deployer" {
   display_name = "orgexport Cloud Build deployer"
 }
 
+# What each function does, and so may do. These lists are what the code
+# does against Google Cloud: infra/testdata/operations.json records it in
+# an end-to-end run on the emulators, and iam_test.go checks that the grants
+# below cover exactly that (plus a few paths the run cannot take, named
+# there with the code that takes them): nothing missing, nothing unused.
 locals {
   reads = { for k, e in local.env : k => keys(e) }
 
-  workspace_readers = [for k, v in local.reads : k if contains(v, "ORGEXPORT_DELEGATION_SERVICE_ACCOUNT")]
-  task_creators     = [for k, v in local.reads : k if contains(v, "ORGEXPORT_TASKS_INVOKER")]
-  event_publishers  = [for k, v in local.reads : k if contains(v, "ORGEXPORT_EVENTS_TOPIC")]
-  secret_readers    = [for k, f in local.functions : k if length(f.secret_env) > 0]
+  # Sign delegation assertions as the delegation account (IAM Credentials
+  # signJwt). Housekeeping reads no Workspace data.
+  delegation_signers = ["StartExport", "BeginExport", "ExportAccount", "AssembleReport"]
+  event_publishers   = [for k, v in local.reads : k if contains(v, "ORGEXPORT_EVENTS_TOPIC")]
+  secret_readers     = [for k, f in local.functions : k if length(f.secret_env) > 0]
 
-  # Archive bucket roles. Only AssembleReport overwrites (its report, on a
-  # redelivered event); retention is the lifecycle rule, not a function.
-  bucket_roles = {
-    BeginExport    = ["roles/storage.objectCreator"]
-    ExportAccount  = ["roles/storage.objectCreator", "roles/storage.objectViewer"]
-    AssembleReport = ["roles/storage.objectUser"]
-    Housekeeping   = ["roles/storage.objectViewer"]
+  # The queues each function adds tasks to (each task carries the tasks
+  # invoker's OIDC token, so creating one also needs actAs on it).
+  enqueuers = {
+    StartExport   = ["control"]             # the post-hold begin
+    BeginExport   = ["control", "accounts"] # a long enumeration continues; one task per account
+    ExportAccount = ["accounts"]            # continuations
+    Housekeeping  = ["control", "accounts"] # a begin gone missing; stuck accounts
   }
-  bucket_grants = { for g in flatten([
-    for fn, roles in local.bucket_roles : [for r in roles : { fn = fn, role = r }]
-  ]) : "${g.fn}/${g.role}" => g }
+  enqueue_grants = { for g in flatten([
+    for fn, queues in local.enqueuers : [for q in queues : { fn = fn, queue = q }]
+  ]) : "${g.fn}/${g.queue}" => g }
+
+  # What each function does to archive objects. Creating an object under a
+  # name that exists replaces it, which needs storage.objects.delete too:
+  # ExportAccount redoes a part under the same name, AssembleReport rewrites
+  # the report on a redelivered event, Housekeeping deletes expired exports
+  # (R12). No predefined role is this narrow, so each has a custom role.
+  archive_permissions = {
+    ExportAccount  = ["storage.objects.create", "storage.objects.delete"]
+    AssembleReport = ["storage.objects.create", "storage.objects.delete", "storage.objects.list", "storage.objects.update"]
+    Housekeeping   = ["storage.objects.delete", "storage.objects.list"]
+  }
+}
+
+resource "google_project_iam_custom_role" "archive" {
+  for_each = local.archive_permissions
+
+  project     = var.project_id
+  role_id     = "orgexportArchive${each.key}"
+  title       = "orgexport ${each.key}: archive objects"
+  description = "Exactly what ${each.key} does to the archive bucket's objects."
+  permissions = each.value
+}
+
+# roles/iam.serviceAccountTokenCreator would also let a function mint access
+# and ID tokens as the delegation account; signing JWTs is all it needs.
+resource "google_project_iam_custom_role" "sign_jwt" {
+  project     = var.project_id
+  role_id     = "orgexportSignJwt"
+  title       = "orgexport: sign delegation assertions"
+  description = "Sign JWTs as a service account (IAM Credentials signJwt)."
+  permissions = ["iam.serviceAccounts.signJwt"]
+}
+
+# roles/iam.serviceAccountUser also reads and lists service accounts.
+resource "google_project_iam_custom_role" "act_as" {
+  project     = var.project_id
+  role_id     = "orgexportActAs"
+  title       = "orgexport: create tasks that carry a service account's token"
+  description = "Act as a service account (Cloud Tasks OIDC tokens)."
+  permissions = ["iam.serviceAccounts.actAs"]
 }
 
 # Every function keeps its records in Firestore.
@@ -79,41 +125,31 @@ resource "google_project_iam_member" "runtime_firestore" {
   member  = google_service_account.runtime[each.key].member
 }
 
-resource "google_service_account_iam_member" "delegation_token_creator" {
-  for_each = toset(local.workspace_readers)
+resource "google_service_account_iam_member" "delegation_signer" {
+  for_each = toset(local.delegation_signers)
 
   service_account_id = google_service_account.delegation.name
-  role               = "roles/iam.serviceAccountTokenCreator"
+  role               = google_project_iam_custom_role.sign_jwt.id
   member             = google_service_account.runtime[each.value].member
 }
 
 # Creating a task that carries the invoker's OIDC token needs actAs on it.
 resource "google_service_account_iam_member" "tasks_invoker_user" {
-  for_each = toset(local.task_creators)
+  for_each = local.enqueuers
 
   service_account_id = google_service_account.caller["tasks_invoker"].name
-  role               = "roles/iam.serviceAccountUser"
-  member             = google_service_account.runtime[each.value].member
+  role               = google_project_iam_custom_role.act_as.id
+  member             = google_service_account.runtime[each.key].member
 }
 
-resource "google_cloud_tasks_queue_iam_member" "control_enqueuer" {
-  for_each = toset(local.task_creators)
+resource "google_cloud_tasks_queue_iam_member" "enqueuer" {
+  for_each = local.enqueue_grants
 
   project  = var.project_id
   location = var.region
-  name     = google_cloud_tasks_queue.control.name
+  name     = each.value.queue == "control" ? google_cloud_tasks_queue.control.name : google_cloud_tasks_queue.accounts.name
   role     = "roles/cloudtasks.enqueuer"
-  member   = google_service_account.runtime[each.value].member
-}
-
-resource "google_cloud_tasks_queue_iam_member" "accounts_enqueuer" {
-  for_each = toset(local.task_creators)
-
-  project  = var.project_id
-  location = var.region
-  name     = google_cloud_tasks_queue.accounts.name
-  role     = "roles/cloudtasks.enqueuer"
-  member   = google_service_account.runtime[each.value].member
+  member   = google_service_account.runtime[each.value.fn].member
 }
 
 resource "google_pubsub_topic_iam_member" "events_publisher" {
@@ -135,11 +171,11 @@ resource "google_secret_manager_secret_iam_member" "runtime" {
 }
 
 resource "google_storage_bucket_iam_member" "runtime_archive" {
-  for_each = local.bucket_grants
+  for_each = local.archive_permissions
 
   bucket = google_storage_bucket.archive.name
-  role   = each.value.role
-  member = google_service_account.runtime[each.value.fn].member
+  role   = google_project_iam_custom_role.archive[each.key].id
+  member = google_service_account.runtime[each.key].member
 }
 
 # Build service account: write logs, push images, read sources.

@@ -15,7 +15,9 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 
 	"github.com/orgexport/orgexport/emulators/cloudtasks"
+	"github.com/orgexport/orgexport/emulators/frontdoor"
 	"github.com/orgexport/orgexport/emulators/gcloud"
+	"github.com/orgexport/orgexport/emulators/iamrecord"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 	"github.com/orgexport/orgexport/emulators/pubsubpush"
 	"github.com/orgexport/orgexport/emulators/smtpsink"
@@ -51,6 +53,9 @@ type Options struct {
 	Log *slog.Logger
 	// Env adds or overrides variables of every function.
 	Env map[string]string
+	// Record, when set, receives the Cloud IAM permissions each function
+	// exercises against the emulators (through a proxy per function).
+	Record *iamrecord.Recorder
 }
 
 // Project is the project id of the local stack.
@@ -84,6 +89,7 @@ type Stack struct {
 	forwarder *pubsubpush.Forwarder
 	psClient  *pubsub.Client
 	functions map[string]*process
+	invokers  frontdoor.Invokers
 	// URLs of the functions, by name.
 	URLs    map[string]string
 	cancel  context.CancelFunc
@@ -179,6 +185,9 @@ func (s *Stack) Describe(w io.Writer) {
 	}
 	fmt.Fprintf(w, "Logs                 %s\n", filepath.Join(s.opts.Dir, "logs"))
 }
+
+// FirestoreHost is the Firestore emulator's host:port.
+func (s *Stack) FirestoreHost() string { return s.firestore.HostPort() }
 
 // PubSubHost is the Pub/Sub emulator's host:port.
 func (s *Stack) PubSubHost() string { return s.pubsub.HostPort() }

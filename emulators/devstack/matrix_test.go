@@ -53,8 +53,10 @@ var endpoints = []endpoint{
 // expect is the answer each role gets from each endpoint.
 func expect(kind string, e endpoint) int {
 	switch {
-	case kind == "none":
+	case kind == "none" && (e.fn == "StartExport" || e.fn == "Support"):
 		return http.StatusUnauthorized
+	case kind == "none":
+		return http.StatusForbidden // Cloud Run's front door: no token for a service that requires IAM
 	case e.fn == "StartExport" && kind == "super":
 		switch e.name {
 		case "start", "cancel own": // the export completed: cool-down, not cancellable

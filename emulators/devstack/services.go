@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/cloudtasks"
+	"github.com/orgexport/orgexport/emulators/frontdoor"
 	"github.com/orgexport/orgexport/emulators/gcloud"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 	"github.com/orgexport/orgexport/emulators/smtpsink"
@@ -167,6 +168,9 @@ func (s *Stack) env(name string) []string {
 		"ORGEXPORT_SUPPORT_STAFF":              SupportStaff,
 		"ORGEXPORT_SERVICE_TOKEN_AUDIENCE":     s.URLs[name],
 	}
+	if s.invokers.RequiresIAM(name) {
+		m["ORGEXPORT_BEHIND_CLOUD_RUN_IAM"] = "true" // as infra/functions.tf sets it
+	}
 	switch name {
 	case "BeginExport", "ExportAccount":
 		m["ORGEXPORT_SERVICE_TOKEN_ISSUER"] = s.tasks.IssuerURL()
@@ -199,20 +203,54 @@ func (s *Stack) env(name string) []string {
 
 var functionNames = []string{"StartExport", "BeginExport", "ExportAccount", "AssembleReport", "Housekeeping", "Support"}
 
-// startFunctions runs each function in its own process on its own port.
+// callerAccounts are the local service accounts standing for infra/'s
+// google_service_account.caller keys.
+var callerAccounts = map[string]string{
+	"tasks_invoker": TasksInvoker,
+	"pubsub_push":   PushAccount,
+	"scheduler":     SchedulerAccount,
+}
+
+// startFunctions runs each function in its own process on its own port,
+// behind a front door that does what Cloud Run does (emulators/frontdoor),
+// with the invokers infra/invokers.tf grants. The function URLs are the
+// front doors'; nothing in the stack calls a function's process directly.
 func (s *Stack) startFunctions(ctx context.Context) error {
+	inv, err := frontdoor.ReadInvokers(filepath.Join(moduleRoot(), "infra"))
+	if err != nil {
+		return err
+	}
+	s.invokers = inv
 	addrs := map[string]string{}
 	for _, name := range functionNames {
 		addr, err := freeAddr()
 		if err != nil {
 			return err
 		}
+		members, err := inv.Members(name, callerAccounts)
+		if err != nil {
+			return err
+		}
+		d, err := frontdoor.Start(frontdoor.Service{Name: name, Backend: "http://" + addr, Invokers: members},
+			frontdoor.Options{Issuers: []string{s.tasks.IssuerURL(), s.google.URL()}})
+		if err != nil {
+			return err
+		}
+		s.onClose(d.Close)
 		addrs[name] = addr
-		s.URLs[name] = "http://" + addr
+		s.URLs[name] = d.URL()
 	}
 	for _, name := range functionNames {
 		_, port, _ := strings.Cut(addrs[name], ":")
-		p, err := startProcess(name, filepath.Join(s.opts.Dir, "logs"), append(s.env(name), "PORT="+port), s.bin("functions"))
+		env := append(s.env(name), "PORT="+port)
+		recording, err := s.recordingEnv(name)
+		if err != nil {
+			return err
+		}
+		for k, v := range recording {
+			env = append(env, k+"="+v)
+		}
+		p, err := startProcess(name, filepath.Join(s.opts.Dir, "logs"), env, s.bin("functions"))
 		if err != nil {
 			return err
 		}

@@ -113,7 +113,7 @@ func (s *Server) verifyAssertion(assertion string) (string, error) {
 	if err := tok.Claims(&s.saKey.PublicKey, &c); err != nil {
 		return "", fmt.Errorf("assertion signature: %w", err)
 	}
-	err = c.ValidateWithLeeway(jwt.Expected{Issuer: serviceAccount, AnyAudience: jwt.Audience{s.url + "/token"}, Time: s.now()}, time.Minute)
+	err = c.ValidateWithLeeway(jwt.Expected{Issuer: serviceAccount, AnyAudience: jwt.Audience(s.tokenAudiences()), Time: s.now()}, time.Minute)
 	if err != nil {
 		return "", fmt.Errorf("assertion claims: %w", err)
 	}

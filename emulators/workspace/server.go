@@ -56,6 +56,8 @@ type Server struct {
 	mux       http.Handler
 	// vault is the organisation's Vault state (matters, exports, files).
 	vault vaultState
+	// aliases are proxies' URLs accepted as token audiences.
+	aliases aliasSet
 }
 
 // Start listens on addr (host:port; port 0 picks one) and serves until

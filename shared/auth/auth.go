@@ -31,6 +31,7 @@ type Principal struct {
 type Verifier struct {
 	issuer, audience string
 	allowed          []string // service account emails; empty: any verified email
+	behindIAM        bool     // Cloud Run IAM admits only the allowed callers
 	now              func() time.Time
 	client           *http.Client
 
@@ -46,6 +47,13 @@ type Options struct {
 	Now func() time.Time
 	// HTTPClient fetches discovery and keys; http.DefaultClient when nil.
 	HTTPClient *http.Client
+	// BehindCloudRunIAM says the function is deployed so that Cloud Run IAM
+	// admits only AllowedEmails (infra/invokers.tf): Cloud Run has verified
+	// the token's signature and replaced it with SignatureRemoved, so such
+	// a token is accepted after its issuer, audience, expiry and email are
+	// checked. It requires AllowedEmails. Never set it for a function open
+	// to allUsers: there an unsigned token is a forgery.
+	BehindCloudRunIAM bool
 }
 
 // NewVerifier returns a verifier. It fetches the issuer's discovery
@@ -53,6 +61,9 @@ type Options struct {
 func NewVerifier(issuer, audience string, o Options) (*Verifier, error) {
 	if issuer == "" || audience == "" {
 		return nil, fmt.Errorf("auth: issuer and audience are required")
+	}
+	if o.BehindCloudRunIAM && len(o.AllowedEmails) == 0 {
+		return nil, fmt.Errorf("auth: a function behind Cloud Run IAM needs the list of its allowed callers")
 	}
 	now := o.Now
 	if now == nil {
@@ -62,7 +73,7 @@ func NewVerifier(issuer, audience string, o Options) (*Verifier, error) {
 	for i, e := range o.AllowedEmails {
 		lower[i] = strings.ToLower(e)
 	}
-	return &Verifier{issuer: issuer, audience: audience, allowed: lower, now: now, client: o.HTTPClient}, nil
+	return &Verifier{issuer: issuer, audience: audience, allowed: lower, behindIAM: o.BehindCloudRunIAM, now: now, client: o.HTTPClient}, nil
 }
 
 // NewServiceVerifier returns a verifier for a function that only services
@@ -102,7 +113,7 @@ func (v *Verifier) idVerifier(ctx context.Context) (*oidc.IDTokenVerifier, error
 
 // Verify checks the bearer token of r.
 func (v *Verifier) Verify(r *http.Request) (Principal, error) {
-	raw, ok := bearer(r)
+	raw, ok := v.token(r)
 	if !ok {
 		return Principal{}, fmt.Errorf("%w: the request has no bearer token (Authorization: Bearer <ID token>)", ErrUnauthenticated)
 	}
@@ -111,6 +122,12 @@ func (v *Verifier) Verify(r *http.Request) (Principal, error) {
 
 // VerifyToken checks one raw ID token.
 func (v *Verifier) VerifyToken(ctx context.Context, raw string) (Principal, error) {
+	if unsigned(raw) {
+		if !v.behindIAM {
+			return Principal{}, fmt.Errorf("%w: the token is not signed; only a function behind Cloud Run IAM accepts that", ErrUnauthenticated)
+		}
+		return v.verifyBehindIAM(raw)
+	}
 	iv, err := v.idVerifier(ctx)
 	if err != nil {
 		return Principal{}, err
@@ -130,15 +147,18 @@ func (v *Verifier) VerifyToken(ctx context.Context, raw string) (Principal, erro
 	if c.Email == "" || (c.EmailVerified != nil && !*c.EmailVerified) {
 		return Principal{}, fmt.Errorf("%w: the token has no verified email", ErrUnauthenticated)
 	}
-	p := Principal{Subject: tok.Subject, Email: strings.ToLower(c.Email), HostedDomain: strings.ToLower(c.HD)}
+	return v.admit(Principal{Subject: tok.Subject, Email: strings.ToLower(c.Email), HostedDomain: strings.ToLower(c.HD)})
+}
+
+// admit checks that a verified principal is one of the allowed callers.
+func (v *Verifier) admit(p Principal) (Principal, error) {
 	if len(v.allowed) > 0 && !slices.Contains(v.allowed, p.Email) {
 		return Principal{}, fmt.Errorf("%w: %s may not call this function", ErrForbidden, p.Email)
 	}
 	return p, nil
 }
 
-func bearer(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
+func bearer(h string) (string, bool) {
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 		return "", false

@@ -36,13 +36,18 @@ type ServiceAuth struct {
 	Issuer         string   // https://accounts.google.com in production
 	Audience       string   // the function's own URL
 	AllowedCallers []string // service account emails whose tokens are accepted
+	// BehindCloudRunIAM is set (by infra/, from the same list that makes
+	// AllowedCallers the function's only Cloud Run invokers) when Cloud Run
+	// verifies the callers' tokens and removes their signatures.
+	BehindCloudRunIAM bool
 }
 
 func (r *reader) serviceAuth() ServiceAuth {
 	return ServiceAuth{
-		Issuer:         r.strOr("ORGEXPORT_SERVICE_TOKEN_ISSUER", GoogleIssuer),
-		Audience:       r.url("ORGEXPORT_SERVICE_TOKEN_AUDIENCE"),
-		AllowedCallers: r.emails("ORGEXPORT_ALLOWED_CALLERS", true),
+		Issuer:            r.strOr("ORGEXPORT_SERVICE_TOKEN_ISSUER", GoogleIssuer),
+		Audience:          r.url("ORGEXPORT_SERVICE_TOKEN_AUDIENCE"),
+		AllowedCallers:    r.emails("ORGEXPORT_ALLOWED_CALLERS", true),
+		BehindCloudRunIAM: r.oneOf("ORGEXPORT_BEHIND_CLOUD_RUN_IAM", "false", "true", "false") == "true",
 	}
 }
 

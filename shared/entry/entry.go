@@ -65,8 +65,7 @@ func ServiceFunction[C ServiceConfig, P any, K Closer](name string, load func(co
 		if err != nil {
 			return nil, err
 		}
-		sa := c.Callers()
-		v, err := auth.NewServiceVerifier(sa.Issuer, sa.Audience, sa.AllowedCallers, auth.Options{})
+		v, err := ServiceVerifier(c.Callers())
 		if err != nil {
 			return nil, err
 		}
@@ -78,6 +77,13 @@ func ServiceFunction[C ServiceConfig, P any, K Closer](name string, load func(co
 		closeOnShutdown(closer, log)
 		return Service(v, log, handler(deps, log)), nil
 	})
+}
+
+// ServiceVerifier builds the verifier of a service function's callers: it
+// fails closed without any, and accepts tokens whose signature Cloud Run
+// removed only when the function is configured to sit behind Cloud Run IAM.
+func ServiceVerifier(c config.ServiceAuth) (*auth.Verifier, error) {
+	return auth.NewServiceVerifier(c.Issuer, c.Audience, c.AllowedCallers, auth.Options{BehindCloudRunIAM: c.BehindCloudRunIAM})
 }
 
 // AdminConfig is the configuration of a function that people call with

@@ -104,14 +104,14 @@ func run(ctx context.Context, e *env, args []string) int {
 			continue
 		}
 		err := c.run(ctx, e, args[1:])
-		return report(e, c.name, err)
+		return exitCode(e, c.name, err)
 	}
 	fmt.Fprintf(e.stderr, "orgexport: unknown command %q\n\n", args[0])
 	usage(e.stderr)
 	return exitUsage
 }
 
-func report(e *env, name string, err error) int {
+func exitCode(e *env, name string, err error) int {
 	if err == nil {
 		return exitOK
 	}

@@ -260,7 +260,9 @@ func (f *fixture) writeManifest(ctx context.Context, t *testing.T, c *storage.Cl
 }
 
 // source is gs://BUCKET/CUSTOMER/EXPORT of the fixture.
-func (f *fixture) source() string { return "gs://" + f.bucket + "/" + strings.TrimSuffix(f.prefix, "/") }
+func (f *fixture) source() string {
+	return "gs://" + f.bucket + "/" + strings.TrimSuffix(f.prefix, "/")
+}
 
 // mailbox is alice's mail as one mbox, as unpack must rebuild it.
 func (f *fixture) mailbox() []byte {

@@ -60,6 +60,7 @@ locals {
   # Archive bucket roles. Only AssembleReport overwrites (its report, on a
   # redelivered event); retention is the lifecycle rule, not a function.
   bucket_roles = {
+    StartExport    = ["roles/storage.objectViewer"] # reads manifest.json; the URLs it signs read as it
     BeginExport    = ["roles/storage.objectCreator"]
     ExportAccount  = ["roles/storage.objectCreator", "roles/storage.objectViewer"]
     AssembleReport = ["roles/storage.objectUser"]
@@ -85,6 +86,14 @@ resource "google_service_account_iam_member" "delegation_token_creator" {
   service_account_id = google_service_account.delegation.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = google_service_account.runtime[each.value].member
+}
+
+# StartExport signs download URLs as itself through IAM Credentials signBlob
+# (keyless), which needs Token Creator on its own account.
+resource "google_service_account_iam_member" "url_signer_token_creator" {
+  service_account_id = google_service_account.runtime["StartExport"].name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = google_service_account.runtime["StartExport"].member
 }
 
 # Creating a task that carries the invoker's OIDC token needs actAs on it.

@@ -167,6 +167,9 @@ func (s *Stack) env(name string) []string {
 		"ORGEXPORT_SUPPORT_STAFF":              SupportStaff,
 		"ORGEXPORT_SERVICE_TOKEN_AUDIENCE":     s.URLs[name],
 	}
+	if name == "StartExport" { // the command line's sign-in and signed downloads
+		m["ORGEXPORT_ADMIN_CLI_CLIENT_ID"], m["ORGEXPORT_URL_SIGNER"] = CLIClientID, ws.URLSigner()
+	}
 	switch name {
 	case "BeginExport", "ExportAccount":
 		m["ORGEXPORT_SERVICE_TOKEN_ISSUER"] = s.tasks.IssuerURL()

@@ -23,6 +23,8 @@ type StartExport struct {
 	// one super administrator (R3a). 48h in production; shortened only by
 	// configuration for the local demo.
 	Hold time.Duration
+	// CLI serves the command line's sign-in and signed downloads.
+	CLI CLI
 }
 
 // LoadStartExport reads StartExport's configuration.
@@ -35,6 +37,7 @@ func LoadStartExport(get Getenv) (StartExport, error) {
 		Tasks:     r.tasks(),
 		Mail:      r.mail(),
 		Hold:      r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour),
+		CLI:       r.cli(),
 	}
 	return c, r.err()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -186,6 +187,7 @@ func (c *cutter) handler() http.Handler {
 		director(r)
 		r.Host = target.Host // the emulator routes by host
 	}
+	p.ErrorLog = log.New(io.Discard, "", 0) // the cut is on purpose
 	p.ModifyResponse = func(resp *http.Response) error {
 		resp.Body = &cutBody{ReadCloser: resp.Body, c: c}
 		return nil

@@ -133,10 +133,18 @@ locals {
   }
 
   env_bucket = { ORGEXPORT_BUCKET = google_storage_bucket.archive.name }
+
+  # The admins' command line (cmd/orgexport): its Desktop OAuth client id is
+  # a second audience of admins' ID tokens, and StartExport signs download
+  # URLs keylessly as its own service account (iam.tf).
+  env_cli = {
+    ORGEXPORT_ADMIN_CLI_CLIENT_ID = var.admin_cli_oauth_client_id
+    ORGEXPORT_URL_SIGNER          = google_service_account.runtime["StartExport"].email
+  }
   env_events = { ORGEXPORT_EVENTS_TOPIC = google_pubsub_topic.events.name }
 
   env = {
-    StartExport    = merge(local.env_common, local.env_admin, local.env_workspace, local.env_tasks, local.env_mail, { ORGEXPORT_HOLD = var.hold })
+    StartExport    = merge(local.env_common, local.env_admin, local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_cli, { ORGEXPORT_HOLD = var.hold })
     BeginExport    = merge(local.env_common, local.env_service["BeginExport"], local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_events)
     ExportAccount  = merge(local.env_common, local.env_service["ExportAccount"], local.env_workspace, local.env_tasks, local.env_bucket, local.env_events, { ORGEXPORT_PART_SIZE = var.part_size, ORGEXPORT_TIME_BUDGET = var.time_budget })
     AssembleReport = merge(local.env_common, local.env_service["AssembleReport"], local.env_workspace, local.env_mail, local.env_bucket)

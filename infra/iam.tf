@@ -80,8 +80,14 @@ locals {
   # ExportAccount redoes a part under the same name, AssembleReport rewrites
   # the report on a redelivered event, Housekeeping deletes expired exports
   # (R12). No predefined role is this narrow, so each has a custom role.
+  # StartExport reads manifest.json and signs download URLs that read as
+  # it; ExportAccount reads a part's objects' generations before writing
+  # over them (so a stale worker cannot replace them); BeginExport deletes
+  # a cancelled export's objects (its purge task).
   archive_permissions = {
-    ExportAccount  = ["storage.objects.create", "storage.objects.delete"]
+    StartExport    = ["storage.objects.get"]
+    BeginExport    = ["storage.objects.delete", "storage.objects.list"]
+    ExportAccount  = ["storage.objects.create", "storage.objects.delete", "storage.objects.get"]
     AssembleReport = ["storage.objects.create", "storage.objects.delete", "storage.objects.list", "storage.objects.update"]
     Housekeeping   = ["storage.objects.delete", "storage.objects.list"]
   }
@@ -105,6 +111,22 @@ resource "google_project_iam_custom_role" "sign_jwt" {
   title       = "orgexport: sign delegation assertions"
   description = "Sign JWTs as a service account (IAM Credentials signJwt)."
   permissions = ["iam.serviceAccounts.signJwt"]
+}
+
+# StartExport signs download URLs as itself (IAM Credentials signBlob), so
+# admins need no bucket IAM; Token Creator would also let it mint tokens.
+resource "google_project_iam_custom_role" "sign_blob" {
+  project     = var.project_id
+  role_id     = "orgexportSignBlob"
+  title       = "orgexport: sign download URLs"
+  description = "Sign bytes as a service account (IAM Credentials signBlob), for V4 signed URLs."
+  permissions = ["iam.serviceAccounts.signBlob"]
+}
+
+resource "google_service_account_iam_member" "url_signer" {
+  service_account_id = google_service_account.runtime["StartExport"].name
+  role               = google_project_iam_custom_role.sign_blob.id
+  member             = google_service_account.runtime["StartExport"].member
 }
 
 # roles/iam.serviceAccountUser also reads and lists service accounts.

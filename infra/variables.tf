@@ -72,6 +72,12 @@ variable "admin_oauth_client_id" {
   type        = string
 }
 
+variable "admin_cli_oauth_client_id" {
+  description = "OAuth client id (type Desktop app) of the orgexport command line, accepted as a second audience of admins' ID tokens (ORGEXPORT_ADMIN_CLI_CLIENT_ID). Empty: only the console's."
+  type        = string
+  default     = ""
+}
+
 variable "admin_api_invoker" {
   description = "IAM member allowed to reach StartExport and Support through Cloud Run. allUsers is safe only because both verify Google ID tokens in code; see docs/deploy.md."
   type        = string

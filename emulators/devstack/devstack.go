@@ -70,7 +70,10 @@ const (
 	PushAccount      = "pubsub-push@orgexport-local.iam.gserviceaccount.com"
 	SchedulerAccount = "scheduler@orgexport-local.iam.gserviceaccount.com"
 	AdminAudience    = "orgexport-console"
-	SupportStaff     = "support@orgexport.example"
+	// CLIClientID is the command line's OAuth client id (a Desktop app),
+	// accepted by StartExport beside AdminAudience.
+	CLIClientID  = "orgexport-cli"
+	SupportStaff = "support@orgexport.example"
 )
 
 // Stack is a running local cloud with the functions.

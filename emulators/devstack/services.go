@@ -171,6 +171,9 @@ func (s *Stack) env(name string) []string {
 	if s.invokers.RequiresIAM(name) {
 		m["ORGEXPORT_BEHIND_CLOUD_RUN_IAM"] = "true" // as infra/functions.tf sets it
 	}
+	if name == "StartExport" { // the command line's sign-in and signed downloads
+		m["ORGEXPORT_ADMIN_CLI_CLIENT_ID"], m["ORGEXPORT_URL_SIGNER"] = CLIClientID, ws.URLSigner()
+	}
 	switch name {
 	case "BeginExport", "ExportAccount":
 		m["ORGEXPORT_SERVICE_TOKEN_ISSUER"] = s.tasks.IssuerURL()

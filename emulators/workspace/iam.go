@@ -13,6 +13,10 @@ import (
 // keylessly in production (IAM Credentials) runs unchanged here: only the
 // endpoint differs.
 func (s *Server) serveSignJwt(w http.ResponseWriter, r *http.Request) {
+	if name, ok := strings.CutSuffix(r.PathValue("account"), ":signBlob"); ok {
+		s.serveSignBlob(w, r, name)
+		return
+	}
 	name, ok := strings.CutSuffix(r.PathValue("account"), ":signJwt")
 	if !ok {
 		writeJSONStatus(w, http.StatusNotFound, obj{"error": obj{"code": 404, "message": "Not found", "status": "NOT_FOUND"}})

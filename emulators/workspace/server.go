@@ -58,6 +58,9 @@ type Server struct {
 	vault vaultState
 	// aliases are proxies' URLs accepted as token audiences.
 	aliases aliasSet
+	// signIn is the issuer's code flow for installed apps (signin.go);
+	// only the first organisation's view holds it.
+	signIn *signIn
 }
 
 // Start listens on addr (host:port; port 0 picks one) and serves until
@@ -66,7 +69,7 @@ func Start(cfg Config, addr string) (*Server, error) {
 	if cfg.Org == nil {
 		return nil, errors.New("workspace emulator: no organisation")
 	}
-	s := &Server{org: cfg.Org, log: cfg.Logger, now: cfg.Now, macKey: make([]byte, 32), userSorts: sortUsers(cfg.Org.Users())}
+	s := &Server{org: cfg.Org, log: cfg.Logger, now: cfg.Now, macKey: make([]byte, 32), userSorts: sortUsers(cfg.Org.Users()), signIn: newSignIn()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -149,6 +152,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /token", s.serveToken)
 	mux.HandleFunc("POST /v1/projects/{project}/serviceAccounts/{account}", s.serveSignJwt)
 	mux.Handle("/oidc/", http.StripPrefix("/oidc", s.issuer.Handler()))
+	s.signInRoutes(mux)
 	api := func(name string, pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.authed(s.faulty(name, h)))
 	}

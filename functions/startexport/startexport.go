@@ -4,6 +4,7 @@
 //	GET  /exports               list the organisation's exports
 //	GET  /exports/{id}          one export: state, times, progress, links
 //	POST /exports/{id}:cancel   cancel during the hold (R3d) or while running
+//	GET  /exports/{id}/downloads signed URLs of the archive's objects (R18)
 //	GET  /audit                 the organisation's audit log (R15)
 //
 // Every call carries a Google ID token (Authorization: Bearer). The caller's
@@ -12,6 +13,7 @@
 package startexport
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -33,6 +35,8 @@ type Handler struct {
 	Log      *slog.Logger
 	// ArchiveURL is the base of links to archive objects.
 	ArchiveURL string
+	// Downloads signs download URLs; nil: not offered (downloads.go).
+	Downloads DownloadSigner
 }
 
 // ServeHTTP routes by the path's tail, so the API works under any prefix
@@ -62,8 +66,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.cancel(w, r, p, id)
 	case route == "audit" && r.Method == http.MethodGet:
 		h.audit(w, r, p)
+	case route == "downloads" && r.Method == http.MethodGet:
+		h.downloads(w, r, p, id)
 	case route == "":
-		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel and /audit."))
+		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel, /exports/{id}/downloads and /audit."))
 	default:
 		w.Header().Set("Allow", allow(route))
 		httpapi.JSON(w, http.StatusMethodNotAllowed, map[string]any{"error": map[string]any{
@@ -86,6 +92,8 @@ func parse(path string) (route, id string) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	n := len(segs)
 	switch {
+	case n >= 3 && segs[n-3] == "exports" && segs[n-1] == "downloads":
+		return "downloads", segs[n-2]
 	case n >= 1 && segs[n-1] == "exports":
 		return "exports", ""
 	case n >= 1 && segs[n-1] == "audit":
@@ -107,7 +115,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // Handle serves StartExport, built from the environment on first use.
 var Handle = entry.AdminFunction("StartExport", config.LoadStartExport, wire.StartExport, New)
 
-// New is the admins' API on the control plane svc.
-func New(svc *control.Service, c config.StartExport, v *auth.Verifier, log *slog.Logger) http.Handler {
-	return &Handler{Service: svc, Verifier: v, Log: log, ArchiveURL: c.Mail.ArchiveURL}
+// New is the admins' API on the control plane svc, with the signed
+// downloads of archives.
+func New(ctx context.Context, svc *control.Service, c config.StartExport, v *auth.Verifier, log *slog.Logger) (http.Handler, error) {
+	dl, err := newDownloads(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Service: svc, Verifier: v, Log: log, ArchiveURL: c.Mail.ArchiveURL, Downloads: dl}, nil
 }

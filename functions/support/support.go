@@ -14,6 +14,7 @@
 package support
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -33,8 +34,8 @@ import (
 var Handle = entry.AdminFunction("Support", config.LoadSupport, wire.Support, New)
 
 // New is the support API on sup.
-func New(sup *control.Support, _ config.Support, v *auth.Verifier, log *slog.Logger) http.Handler {
-	return &Handler{Support: sup, Verifier: v, Log: log}
+func New(_ context.Context, sup *control.Support, _ config.Support, v *auth.Verifier, log *slog.Logger) (http.Handler, error) {
+	return &Handler{Support: sup, Verifier: v, Log: log}, nil
 }
 
 // Handler serves the support API.

@@ -32,6 +32,7 @@ type Verifier struct {
 	issuer, audience string
 	allowed          []string // service account emails; empty: any verified email
 	behindIAM        bool     // Cloud Run IAM admits only the allowed callers
+	audiences        []string // every accepted audience, the first one first
 	now              func() time.Time
 	client           *http.Client
 
@@ -54,6 +55,9 @@ type Options struct {
 	// checked. It requires AllowedEmails. Never set it for a function open
 	// to allUsers: there an unsigned token is a forgery.
 	BehindCloudRunIAM bool
+	// OtherAudiences are accepted beside the audience (the command line's
+	// OAuth client id beside the console's).
+	OtherAudiences []string
 }
 
 // NewVerifier returns a verifier. It fetches the issuer's discovery
@@ -73,7 +77,8 @@ func NewVerifier(issuer, audience string, o Options) (*Verifier, error) {
 	for i, e := range o.AllowedEmails {
 		lower[i] = strings.ToLower(e)
 	}
-	return &Verifier{issuer: issuer, audience: audience, allowed: lower, behindIAM: o.BehindCloudRunIAM, now: now, client: o.HTTPClient}, nil
+	auds := append([]string{audience}, slices.DeleteFunc(slices.Clone(o.OtherAudiences), func(a string) bool { return a == "" })...)
+	return &Verifier{issuer: issuer, audience: audience, audiences: auds, allowed: lower, behindIAM: o.BehindCloudRunIAM, now: now, client: o.HTTPClient}, nil
 }
 
 // NewServiceVerifier returns a verifier for a function that only services
@@ -105,6 +110,7 @@ func (v *Verifier) idVerifier(ctx context.Context) (*oidc.IDTokenVerifier, error
 	}
 	v.verifier = p.Verifier(&oidc.Config{
 		ClientID:             v.audience,
+		SkipClientIDCheck:    len(v.audiences) > 1, // checked in VerifyToken
 		Now:                  v.now,
 		SupportedSigningAlgs: []string{oidc.RS256},
 	})
@@ -135,6 +141,9 @@ func (v *Verifier) VerifyToken(ctx context.Context, raw string) (Principal, erro
 	tok, err := iv.Verify(ctx, raw)
 	if err != nil {
 		return Principal{}, fmt.Errorf("%w: %s", ErrUnauthenticated, reason(err))
+	}
+	if !slices.ContainsFunc(tok.Audience, func(a string) bool { return slices.Contains(v.audiences, a) }) {
+		return Principal{}, fmt.Errorf("%w: the token was issued for another audience", ErrUnauthenticated)
 	}
 	var c struct {
 		Email         string `json:"email"`

@@ -55,6 +55,9 @@ func (r *reader) serviceAuth() ServiceAuth {
 type AdminAuth struct {
 	Issuer   string // https://accounts.google.com in production
 	Audience string // the OAuth client id of the console
+	// OtherAudiences are further OAuth client ids whose ID tokens are
+	// accepted (the command line's Desktop client, for StartExport).
+	OtherAudiences []string
 }
 
 func (r *reader) adminAuth() AdminAuth {

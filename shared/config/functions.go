@@ -23,12 +23,14 @@ type StartExport struct {
 	// one super administrator (R3a). 48h in production; shortened only by
 	// configuration for the local demo.
 	Hold time.Duration
+	// CLI serves the command line's sign-in and signed downloads.
+	CLI CLI
 }
 
 // LoadStartExport reads StartExport's configuration.
 func LoadStartExport(get Getenv) (StartExport, error) {
 	return load(get, func(r *reader) StartExport {
-		return StartExport{Common: r.common(), Admin: r.adminAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour)}
+		return StartExport{Common: r.common(), Admin: r.adminAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour), CLI: r.cli()}
 	})
 }
 
@@ -129,8 +131,13 @@ func (r *reader) bucket() string { return r.str("ORGEXPORT_BUCKET") }
 
 func (r *reader) topic() string { return r.strOr("ORGEXPORT_EVENTS_TOPIC", DefaultEventsTopic) }
 
-// Admins returns how StartExport's callers are verified.
-func (c StartExport) Admins() AdminAuth { return c.Admin }
+// Admins returns how StartExport's callers are verified: the console's
+// client id and the command line's.
+func (c StartExport) Admins() AdminAuth {
+	a := c.Admin
+	a.OtherAudiences = append(a.OtherAudiences, c.CLI.ClientID)
+	return a
+}
 
 // Admins returns how Support's callers are verified.
 func (c Support) Admins() AdminAuth { return c.Admin }

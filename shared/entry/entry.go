@@ -97,14 +97,14 @@ type AdminConfig interface {
 // Support): like ServiceFunction, but the handler gets the verifier of
 // people's ID tokens and checks them itself, route by route.
 func AdminFunction[C AdminConfig, P any, K Closer](name string, load func(config.Getenv) (C, error),
-	build Builder[C, P, K], handler func(P, C, *auth.Verifier, *slog.Logger) http.Handler) http.HandlerFunc {
+	build Builder[C, P, K], handler func(context.Context, P, C, *auth.Verifier, *slog.Logger) (http.Handler, error)) http.HandlerFunc {
 	return Lazy(name, func(ctx context.Context) (http.Handler, error) {
 		c, err := load(os.Getenv)
 		if err != nil {
 			return nil, err
 		}
 		a := c.Admins()
-		v, err := auth.NewVerifier(a.Issuer, a.Audience, auth.Options{})
+		v, err := auth.NewVerifier(a.Issuer, a.Audience, auth.Options{OtherAudiences: a.OtherAudiences})
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +114,7 @@ func AdminFunction[C AdminConfig, P any, K Closer](name string, load func(config
 			return nil, err
 		}
 		closeOnShutdown(closer, log)
-		return handler(deps, c, v, log), nil
+		return handler(ctx, deps, c, v, log)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	pb "cloud.google.com/go/cloudtasks/apiv2/cloudtaskspb"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/orgexport/orgexport/emulators/duplicate"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 )
 
@@ -26,6 +27,7 @@ type emulator struct {
 	issuer       *oidcissuer.Issuer
 	tokens       *tokens
 	client       *http.Client
+	duplicates   duplicate.Deliveries
 
 	ctx      context.Context // cancelled by Close: ends the dispatcher and in-flight attempts
 	inflight sync.WaitGroup

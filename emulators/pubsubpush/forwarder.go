@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/orgexport/orgexport/emulators/duplicate"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 )
 
@@ -50,6 +51,10 @@ type Options struct {
 	MaxOutstanding int
 	HTTPClient     *http.Client
 	Logger         *slog.Logger // default discards
+	// Duplicate sends every push a second time, concurrently with the
+	// original or right after it answered (package emulators/duplicate);
+	// Forwarder.SetDuplicate changes it while running. Off when zero.
+	Duplicate duplicate.Mode
 }
 
 // Forwarder pulls from the emulator and pushes with a signed token.
@@ -59,6 +64,8 @@ type Forwarder struct {
 	routes []Route
 	opts   Options
 	log    *slog.Logger
+
+	duplicates duplicate.Deliveries
 }
 
 // New checks the routes and fills in defaults. client's project holds the
@@ -91,8 +98,14 @@ func New(client *pubsub.Client, minter Minter, routes []Route, o Options) (*Forw
 			routes[i].AckDeadline = 10 * time.Second
 		}
 	}
-	return &Forwarder{client: client, minter: minter, routes: routes, opts: o, log: log}, nil
+	f := &Forwarder{client: client, minter: minter, routes: routes, opts: o, log: log}
+	f.duplicates.Set(o.Duplicate)
+	return f, nil
 }
+
+// SetDuplicate changes the duplicate-delivery mode of the pushes that start
+// from now on.
+func (f *Forwarder) SetDuplicate(m duplicate.Mode) { f.duplicates.Set(m) }
 
 // Run creates missing topics and subscriptions, then forwards until ctx
 // ends. It returns nil after ctx ends.

@@ -15,6 +15,7 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 
 	"github.com/orgexport/orgexport/emulators/cloudtasks"
+	"github.com/orgexport/orgexport/emulators/duplicate"
 	"github.com/orgexport/orgexport/emulators/gcloud"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 	"github.com/orgexport/orgexport/emulators/pubsubpush"
@@ -51,6 +52,11 @@ type Options struct {
 	Log *slog.Logger
 	// Env adds or overrides variables of every function.
 	Env map[string]string
+	// Duplicate sends every Cloud Tasks dispatch and every Pub/Sub push a
+	// second time, concurrently with the original or right after it
+	// answered (package emulators/duplicate), as the services' at-least-
+	// once delivery may; Stack.SetDuplicate changes it while running.
+	Duplicate duplicate.Mode
 }
 
 // Project is the project id of the local stack.
@@ -178,6 +184,13 @@ func (s *Stack) Describe(w io.Writer) {
 		fmt.Fprintf(w, "%-20s %s\n", name, s.URLs[name])
 	}
 	fmt.Fprintf(w, "Logs                 %s\n", filepath.Join(s.opts.Dir, "logs"))
+}
+
+// SetDuplicate changes how the Cloud Tasks dispatches and Pub/Sub pushes
+// that start from now on are delivered: once (duplicate.Off) or twice.
+func (s *Stack) SetDuplicate(m duplicate.Mode) {
+	s.tasks.SetDuplicate(m)
+	s.forwarder.SetDuplicate(m)
 }
 
 // PubSubHost is the Pub/Sub emulator's host:port.

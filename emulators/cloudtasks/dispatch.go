@@ -119,8 +119,10 @@ func (e *emulator) startAttempt(q *queue, t *task, now time.Time) {
 		return
 	}
 	e.inflight.Add(1)
+	e.active.Add(1)
 	go func() {
 		defer e.inflight.Done()
+		defer e.active.Add(-1)
 		auth, err := e.authorization(a)
 		if err != nil {
 			e.finish(a, 0, err)

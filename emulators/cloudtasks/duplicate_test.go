@@ -222,3 +222,34 @@ func waitIdle(t *testing.T, e *env, q string) {
 	}
 	t.Fatalf("queue %s still has tasks after 5s", q)
 }
+
+// InFlight counts a dispatch until its duplicate too has been answered:
+// here the task is gone (its original succeeded) while the duplicate still
+// waits for an answer.
+func TestInFlightCountsDuplicate(t *testing.T) {
+	e := start(t, cloudtasks.Options{Duplicate: duplicate.After})
+	var mu sync.Mutex
+	n := 0
+	e.target.setHold(func(*http.Request) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return n == 2
+	})
+	q := e.queue(t, "q", nil)
+	name := q + "/tasks/held-duplicate"
+	e.create(t, q, e.httpTask(name, ""))
+	e.target.next(t)
+	e.target.next(t)
+	e.gone(t, name)
+	if got := e.srv.InFlight(); got != 1 {
+		t.Errorf("in flight %d with the duplicate unanswered, want 1", got)
+	}
+	e.target.setHold(nil)
+	if err := e.srv.Close(); err != nil { // cancels the held duplicate
+		t.Fatal(err)
+	}
+	if got := e.srv.InFlight(); got != 0 {
+		t.Errorf("in flight %d after Close, want 0", got)
+	}
+}

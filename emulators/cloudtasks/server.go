@@ -176,6 +176,10 @@ func (s *Server) IssuerURL() string { return s.emu.issuer.URL() }
 // moving an injected clock.
 func (s *Server) Tick() { s.emu.signal() }
 
+// InFlight is the number of dispatches whose request, or duplicate, has
+// not been answered yet.
+func (s *Server) InFlight() int { return int(s.emu.active.Load()) }
+
 // SetDuplicate changes the duplicate-delivery mode of the dispatches that
 // start from now on.
 func (s *Server) SetDuplicate(m duplicate.Mode) { s.emu.duplicates.Set(m) }

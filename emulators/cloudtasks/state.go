@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	pb "cloud.google.com/go/cloudtasks/apiv2/cloudtaskspb"
@@ -31,6 +32,7 @@ type emulator struct {
 
 	ctx      context.Context // cancelled by Close: ends the dispatcher and in-flight attempts
 	inflight sync.WaitGroup
+	active   atomic.Int64 // dispatches in flight, with their duplicates
 	wake     chan struct{}
 
 	mu     sync.Mutex

@@ -193,5 +193,9 @@ func (s *Stack) SetDuplicate(m duplicate.Mode) {
 	s.forwarder.SetDuplicate(m)
 }
 
+// InFlight is the number of Cloud Tasks dispatches and Pub/Sub messages
+// being delivered (duplicates and pushes waiting for a retry included).
+func (s *Stack) InFlight() int { return s.tasks.InFlight() + s.forwarder.InFlight() }
+
 // PubSubHost is the Pub/Sub emulator's host:port.
 func (s *Stack) PubSubHost() string { return s.pubsub.HostPort() }

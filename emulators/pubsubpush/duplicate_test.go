@@ -85,4 +85,7 @@ func TestSetDuplicate(t *testing.T) {
 	got := r.ep.wait(t, 2)
 	samePush(t, got[1], got[2])
 	r.ep.nothingMore(t, 500*time.Millisecond)
+	if n := r.fwd.InFlight(); n != 0 {
+		t.Errorf("%d messages in flight after both were acknowledged", n)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
@@ -66,6 +67,7 @@ type Forwarder struct {
 	log    *slog.Logger
 
 	duplicates duplicate.Deliveries
+	pushing    atomic.Int64 // messages being delivered, retries and duplicates included
 }
 
 // New checks the routes and fills in defaults. client's project holds the
@@ -102,6 +104,10 @@ func New(client *pubsub.Client, minter Minter, routes []Route, o Options) (*Forw
 	f.duplicates.Set(o.Duplicate)
 	return f, nil
 }
+
+// InFlight is the number of messages pulled and not yet acknowledged,
+// given up or returned: being pushed, or waiting to be pushed again.
+func (f *Forwarder) InFlight() int { return int(f.pushing.Load()) }
 
 // SetDuplicate changes the duplicate-delivery mode of the pushes that start
 // from now on.
@@ -164,7 +170,11 @@ func (f *Forwarder) receive(ctx context.Context, r Route) error {
 	// default retention), instead of the client's 60 minutes, after which
 	// the emulator would hand it out a second time.
 	sub.ReceiveSettings.MaxExtension = 7 * 24 * time.Hour
-	err := sub.Receive(ctx, func(ctx context.Context, m *pubsub.Message) { f.deliver(ctx, r, m) })
+	err := sub.Receive(ctx, func(ctx context.Context, m *pubsub.Message) {
+		f.pushing.Add(1)
+		defer f.pushing.Add(-1)
+		f.deliver(ctx, r, m)
+	})
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("push route %s: receive: %w", r.Subscription, err)
 	}

@@ -70,6 +70,8 @@ func TestDuplicateDeliveryChangesNothing(t *testing.T) {
 		if a, b := single.parts[acct], doubled.parts[acct]; !slices.Equal(a, b) {
 			t.Errorf("%s: parts %v with duplicates, %v with single delivery", acct, b, a)
 		}
+		sameKeys(t, acct+": entry paths", single.entries[acct], doubled.entries[acct])
+		sameKeys(t, acct+": item ids", single.items[acct], doubled.items[acct])
 	}
 	if !reflect.DeepEqual(doubled.reportTotals, single.reportTotals) {
 		t.Errorf("report.json totals with duplicates:\n%v\nwith single delivery:\n%v", doubled.reportTotals, single.reportTotals)
@@ -219,6 +221,29 @@ func (r *exportRun) checkEachOnce(t *testing.T) {
 			slices.Sort(twice)
 			t.Errorf("export %s, %s: %d entries or items more than once, e.g. %s", r.id, acct, len(twice), strings.Join(twice[:min(5, len(twice))], "; "))
 		}
+	}
+}
+
+// sameKeys fails unless the duplicated run has the same keys as the single
+// one.
+func sameKeys(t *testing.T, what string, single, doubled map[string]int) {
+	t.Helper()
+	var missing, extra []string
+	for k := range single {
+		if _, ok := doubled[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	for k := range doubled {
+		if _, ok := single[k]; !ok {
+			extra = append(extra, k)
+		}
+	}
+	if len(missing)+len(extra) > 0 {
+		slices.Sort(missing)
+		slices.Sort(extra)
+		t.Errorf("%s: with duplicates %d missing (%.200s) and %d more (%.200s) than with single delivery",
+			what, len(missing), strings.Join(missing, ", "), len(extra), strings.Join(extra, ", "))
 	}
 }
 

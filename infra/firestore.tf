@@ -64,6 +64,23 @@ resource "google_firestore_index" "exports_state_hold_end" {
   }
 }
 
+# Housekeeping: exports with an email not sent yet (the outbox).
+resource "google_firestore_index" "exports_mail_pending" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "exports"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "mailPending"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "requestedAt"
+    order      = "ASCENDING"
+  }
+}
+
 # Housekeeping: accounts of an export with no recent heartbeat (stuck work).
 resource "google_firestore_index" "accounts_state_heartbeat" {
   project     = var.project_id

@@ -1,4 +1,4 @@
-# Cloud Tasks queues (DESIGN "Messaging"). Task names are deterministic, so a
+# Cloud Tasks queues (see docs/deploy.md). Task names are deterministic, so a
 # retried create is AlreadyExists; the dispatch deadline (30 min) is set per
 # task by the code.
 

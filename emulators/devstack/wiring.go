@@ -60,7 +60,10 @@ func (s *Stack) wire(ctx context.Context) error {
 		Topic: "export-events", Subscription: "export-events-assemble-report",
 		Endpoint: s.URLs["AssembleReport"], ServiceAccount: PushAccount,
 		AckDeadline: 10 * time.Minute, MaxDeliveryAttempts: 20, DeadLetterTopic: "export-events-dead-letter",
-	}}, pubsubpush.Options{MinBackoff: time.Second, MaxBackoff: 30 * time.Second, Logger: s.log, Duplicate: s.opts.Duplicate})
+	}}, pubsubpush.Options{MinBackoff: time.Second, MaxBackoff: 30 * time.Second, Logger: s.log,
+		// Close stops the forwarder before the functions: a push still in
+		// flight (AssembleReport sending the completion email) may finish.
+		Drain: 30 * time.Second, Duplicate: s.opts.Duplicate})
 	if err != nil {
 		return err
 	}

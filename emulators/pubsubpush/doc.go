@@ -26,7 +26,10 @@
 //     Pub/Sub's CloudPubSubDeadLetterSource* attributes, or dropped.
 //
 // Delivery is at least once, as in production: a message whose lease the
-// forwarder loses may be pushed twice.
+// forwarder loses may be pushed twice. When the forwarder stops it pulls no
+// more; pushes in flight may finish for Options.Drain, and those cut off
+// then are left unacknowledged for the next run, without a warning: the
+// stop abandoned them, the endpoint did not refuse them.
 //
 // # Duplicate delivery
 //

@@ -50,8 +50,13 @@ type Options struct {
 	MaxBackoff time.Duration // default 600s
 	// MaxOutstanding bounds the messages in flight per route; default 100.
 	MaxOutstanding int
-	HTTPClient     *http.Client
-	Logger         *slog.Logger // default discards
+	// Drain is how long pushes in flight when Run's context ends may go on
+	// to finish (an endpoint sending an email, say); default 0, abandon
+	// them at once. An abandoned push is left unacknowledged, so the
+	// emulator delivers it again to the next run.
+	Drain      time.Duration
+	HTTPClient *http.Client
+	Logger     *slog.Logger // default discards
 	// Duplicate sends every push a second time, concurrently with the
 	// original or right after it answered (package emulators/duplicate);
 	// Forwarder.SetDuplicate changes it while running. Off when zero.
@@ -114,14 +119,20 @@ func (f *Forwarder) InFlight() int { return int(f.pushing.Load()) }
 func (f *Forwarder) SetDuplicate(m duplicate.Mode) { f.duplicates.Set(m) }
 
 // Run creates missing topics and subscriptions, then forwards until ctx
-// ends. It returns nil after ctx ends.
+// ends. Then it pulls no more, lets the pushes in flight finish for up to
+// Options.Drain, and returns nil.
 func (f *Forwarder) Run(ctx context.Context) error {
 	if err := f.Ensure(ctx); err != nil {
 		return err
 	}
+	// Pushes run under their own context, which ends Drain after ctx.
+	pushes, abandon := context.WithCancel(context.WithoutCancel(ctx))
+	defer abandon()
+	stopDrain := context.AfterFunc(ctx, func() { time.AfterFunc(f.opts.Drain, abandon) })
+	defer stopDrain()
 	g, ctx := errgroup.WithContext(ctx)
 	for _, r := range f.routes {
-		g.Go(func() error { return f.receive(ctx, r) })
+		g.Go(func() error { return f.receive(ctx, pushes, r) })
 	}
 	err := g.Wait()
 	if errors.Is(err, context.Canceled) {
@@ -161,8 +172,9 @@ func (f *Forwarder) subName(id string) string {
 	return "projects/" + f.client.Project() + "/subscriptions/" + id
 }
 
-// receive pulls one route's messages until ctx ends.
-func (f *Forwarder) receive(ctx context.Context, r Route) error {
+// receive pulls one route's messages until ctx ends; pushes run under
+// the pushes context.
+func (f *Forwarder) receive(ctx, pushes context.Context, r Route) error {
 	sub := f.client.Subscriber(f.subName(r.Subscription))
 	sub.ReceiveSettings.MaxOutstandingMessages = f.opts.MaxOutstanding
 	sub.ReceiveSettings.NumGoroutines = 1
@@ -173,7 +185,7 @@ func (f *Forwarder) receive(ctx context.Context, r Route) error {
 	err := sub.Receive(ctx, func(ctx context.Context, m *pubsub.Message) {
 		f.pushing.Add(1)
 		defer f.pushing.Add(-1)
-		f.deliver(ctx, r, m)
+		f.deliver(ctx, pushes, r, m)
 	})
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("push route %s: receive: %w", r.Subscription, err)

@@ -51,6 +51,12 @@ type endpoint struct {
 	got      []delivery
 	arrived  chan struct{}
 	more     *sync.Cond // signalled when a push arrives
+	// hold, if set, holds every answer until it is closed; a push whose
+	// request ends first counts in cut. started is told each push that
+	// began.
+	hold    chan struct{}
+	started chan struct{}
+	cut     int
 }
 
 func newEndpoint(statuses ...int) *endpoint {
@@ -63,6 +69,17 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body map[string]any
 	b, _ := io.ReadAll(r.Body)
 	_ = json.Unmarshal(b, &body)
+	if e.hold != nil {
+		e.started <- struct{}{}
+		select {
+		case <-e.hold:
+		case <-r.Context().Done():
+			e.mu.Lock()
+			e.cut++
+			e.mu.Unlock()
+			return
+		}
+	}
 	e.mu.Lock()
 	i := len(e.got)
 	st := e.statuses[min(i, len(e.statuses)-1)]
@@ -105,6 +122,8 @@ type rig struct {
 	url    string
 	route  pubsubpush.Route
 	fwd    *pubsubpush.Forwarder
+	// stop ends the forwarder newRig started (again: a no-op).
+	stop func() error
 }
 
 func newRig(t *testing.T, ep *endpoint, configure func(*testenv.Env, *pubsubpush.Route, *pubsubpush.Options)) *rig {
@@ -128,11 +147,18 @@ func newRig(t *testing.T, ep *endpoint, configure func(*testenv.Env, *pubsubpush
 	if configure != nil {
 		configure(env, &r.route, &opts)
 	}
-	r.start(t, opts)
+	r.stop = r.start(t, opts)
+	t.Cleanup(func() {
+		if err := r.stop(); err != nil {
+			t.Errorf("forwarder: %v", err)
+		}
+	})
 	return r
 }
 
-func (r *rig) start(t *testing.T, opts pubsubpush.Options) {
+// start runs a forwarder for the rig's route; stop ends it and returns
+// what Run returned.
+func (r *rig) start(t *testing.T, opts pubsubpush.Options) (stop func() error) {
 	f, err := pubsubpush.New(r.env.PubSub(), r.issuer, []pubsubpush.Route{r.route}, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -144,12 +170,12 @@ func (r *rig) start(t *testing.T, opts pubsubpush.Options) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("forwarder: %v", err)
-		}
-	})
+	var once sync.Once
+	var runErr error
+	return func() error {
+		once.Do(func() { cancel(); runErr = <-done })
+		return runErr
+	}
 }
 
 func (r *rig) publish(t *testing.T, data string, attrs map[string]string) string {

@@ -19,12 +19,21 @@ import (
 const UserAgent = "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)"
 
 // deliver pushes m until the endpoint acknowledges it, the route's attempts
-// are used up, or ctx ends.
-func (f *Forwarder) deliver(ctx context.Context, r Route, m *pubsub.Message) {
+// are used up, or ctx ends (the forwarder is stopping: no retry is begun).
+// Each push runs under pushes, which ends a drain period after ctx; a push
+// cut off by it is abandoned, not failed: it is left unacknowledged, for
+// the next run, without a warning.
+func (f *Forwarder) deliver(ctx, pushes context.Context, r Route, m *pubsub.Message) {
 	for attempt := 1; ; attempt++ {
-		code, err := f.push(ctx, r, m, attempt)
+		code, err := f.push(pushes, r, m, attempt)
 		if acknowledges(code) {
 			m.Ack()
+			return
+		}
+		if pushes.Err() != nil {
+			f.log.Debug("push abandoned: the forwarder is stopping", "subscription", r.Subscription,
+				"messageId", m.ID, "attempt", attempt)
+			m.Nack()
 			return
 		}
 		f.log.Warn("push not acknowledged", "subscription", r.Subscription, "endpoint", r.Endpoint,

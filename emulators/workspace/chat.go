@@ -1,9 +1,10 @@
 package workspace
 
 import (
+	"bytes"
 	"net/http"
-	"strconv"
 	"strings"
+	"time"
 
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 )
@@ -174,7 +175,8 @@ func (s *Server) listChatMessages(w http.ResponseWriter, r *http.Request) error 
 }
 
 // downloadChatMedia is media.download (alt=media) for members of the
-// attachment's space.
+// attachment's space. Like Google's media endpoints it honours Range, so a
+// download cut off in transit can be resumed.
 func (s *Server) downloadChatMedia(w http.ResponseWriter, r *http.Request) error {
 	sp, n, ok := s.org.ChatAttachmentByResource(r.PathValue("resource"))
 	if !ok || r.URL.Query().Get("alt") != "media" {
@@ -186,9 +188,7 @@ func (s *Server) downloadChatMedia(w http.ResponseWriter, r *http.Request) error
 	if s.faults.failing(s.org.ChatMessage(sp, n).Attachment.Name) {
 		return apiError{500, "backendError", "Attachment could not be read (emulated)."}
 	}
-	b := s.org.ChatAttachmentContent(sp, n)
 	w.Header().Set("Content-Type", "text/plain")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(s.org.ChatAttachmentContent(sp, n)))
 	return nil
 }

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,7 +89,8 @@ func listItemsJSON(items []synth.ListItem) []obj {
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // downloadAttachment is media.download: alt=media and a mimeType the
-// attachment has are required.
+// attachment has are required. It honours Range, so a download cut off in
+// transit can be resumed.
 func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) error {
 	u := subject(r)
 	name := "notes/" + r.PathValue("note")
@@ -111,10 +113,8 @@ func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) erro
 		if s.faults.failing(a.Name) {
 			return apiError{500, "backendError", "Attachment could not be read (emulated)."}
 		}
-		img := s.org.NoteImage(u.Index, nt.Index)
 		w.Header().Set("Content-Type", a.MimeType)
-		w.Header().Set("Content-Length", strconv.Itoa(len(img)))
-		_, _ = w.Write(img)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(s.org.NoteImage(u.Index, nt.Index)))
 		return nil
 	}
 	return notFound("Requested entity was not found.")

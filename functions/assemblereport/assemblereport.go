@@ -38,7 +38,14 @@ var Handle = entry.ServiceFunction("AssembleReport", config.LoadAssembleReport, 
 // answered 400 (Pub/Sub sends it to the dead-letter topic after its
 // attempts); an event of an unknown export is acknowledged.
 func New(pl *pipeline.Pipeline, log *slog.Logger) http.Handler {
-	return httpapi.Task(log, "export event", Decode,
+	decode := func(r *http.Request) (Delivery, error) {
+		d, err := Decode(r)
+		if err == nil {
+			log.InfoContext(r.Context(), "event received", "delivery", d)
+		}
+		return d, err
+	}
+	return httpapi.Task(log, "export event", decode,
 		func(ctx context.Context, d Delivery) (any, error) { return nil, pl.Assemble(ctx, d.Event) })
 }
 

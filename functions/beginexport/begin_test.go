@@ -3,6 +3,7 @@ package beginexport_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -110,6 +111,11 @@ func (r *rig) clock() time.Time { return r.now }
 // serve starts a Workspace emulator for opts and a control plane that
 // reads it as its Directory.
 func (r *rig) serve(opts synth.Options) (*synth.Org, *control.Service) {
+	return r.serveVia(opts, nil)
+}
+
+// serveVia is serve with the Workspace APIs reached through transport.
+func (r *rig) serveVia(opts synth.Options, transport http.RoundTripper) (*synth.Org, *control.Service) {
 	org, err := synth.New(opts)
 	if err != nil {
 		r.t.Fatal(err)
@@ -119,7 +125,7 @@ func (r *rig) serve(opts synth.Options) (*synth.Org, *control.Service) {
 		r.t.Fatal(err)
 	}
 	r.t.Cleanup(func() { ws.Close() })
-	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: ws.URL(), DelegationServiceAccount: ws.DelegationAccount()}, delegation.Options{})
+	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: ws.URL(), DelegationServiceAccount: ws.DelegationAccount()}, delegation.Options{Transport: transport})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -130,7 +136,7 @@ func (r *rig) serve(opts synth.Options) (*synth.Org, *control.Service) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	svc := &control.Service{Store: r.store, Directory: directory.New(f), Mail: &notify.Mailer{Sender: sender},
+	svc := &control.Service{Store: r.store, Directory: directory.New(f), Mail: &notify.Outbox{Mailer: &notify.Mailer{Sender: sender}, Store: r.store, Now: r.clock},
 		Tasks: r.rec, Events: r.rec, Log: slog.New(slog.DiscardHandler), Now: r.clock, Hold: 48 * time.Hour}
 	r.clients[svc] = f
 	return org, svc
@@ -279,4 +285,56 @@ func (r *rig) audit(e *export.Export) []export.AuditEntry {
 		r.t.Fatal(err)
 	}
 	return a
+}
+
+// refusing answers every request whose path ends in suffix with a 403 of
+// reason, as the Directory does when a quota is spent.
+type refusing struct{ suffix, reason string }
+
+func (f refusing) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !strings.HasSuffix(r.URL.Path, f.suffix) {
+		return http.DefaultTransport.RoundTrip(r)
+	}
+	body := `{"error":{"code":403,"message":"` + f.reason + `","errors":[{"reason":"` + f.reason + `","message":"` + f.reason + `"}]}}`
+	if f.suffix == "/token" {
+		body = `{"error":"` + f.reason + `","error_description":"Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."}`
+	}
+	return &http.Response{StatusCode: 403, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+// R3c cancels only on the Directory's answer about the requester: a quota
+// refusal or a delegation without the scope at the hold's end fails the
+// step visibly (so Cloud Tasks retries it) and cancels nothing.
+func TestDirectoryErrorAtHoldEndDoesNotCancel(t *testing.T) {
+	for _, f := range []refusing{{"", "quotaExceeded"}, {"/token", "unauthorized_client"}} {
+		t.Run(f.reason, func(t *testing.T) {
+			opts := synth.Tiny(33)
+			r := newRig(t, opts)
+			e := r.start(0)
+			if f.suffix == "" {
+				f.suffix = "/users/" + r.org.Users()[0].Email
+			}
+			_, failing := r.serveVia(opts, f)
+			r.now = e.HoldEnd
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			body, _ := json.Marshal(export.BeginTask{CustomerID: e.CustomerID, ExportID: e.ID})
+			req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/", strings.NewReader(string(body)))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			r.handler(failing).ServeHTTP(rec, req)
+			if rec.Code < 500 {
+				t.Errorf("begin with the Directory refusing (%s): %d %s; want a 5xx so it is retried", f.reason, rec.Code, rec.Body)
+			}
+			got := r.export(e)
+			if got.State != export.OnHold || len(r.rec.accountTasks()) != 0 {
+				t.Errorf("export %s with %d account tasks; want it still ON_HOLD", got.State, len(r.rec.accountTasks()))
+			}
+			msgs, _ := r.mail.Messages()
+			if len(msgs) != 1 {
+				t.Errorf("%d emails; want only the hold notice, no cancellation", len(msgs))
+			}
+		})
+	}
 }

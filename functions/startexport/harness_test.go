@@ -155,7 +155,7 @@ func (s *stack) service(ctx context.Context, ws *workspace.Server) *control.Serv
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	return &control.Service{Store: s.store, Work: s.store, Directory: directory.New(f), Mail: &notify.Mailer{Sender: sender},
+	return &control.Service{Store: s.store, Work: s.store, Directory: directory.New(f), Mail: &notify.Outbox{Mailer: &notify.Mailer{Sender: sender}, Store: s.store, Now: s.clock.Now},
 		Tasks: s.tasks, Log: slog.New(slog.DiscardHandler), Now: s.clock.Now, Hold: 48 * time.Hour}
 }
 

@@ -3,6 +3,7 @@ package startexport_test
 import (
 	"context"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func deadMailer(t *testing.T) *notify.Mailer {
 func TestHoldNoticeSentLaterWhenMailWasDown(t *testing.T) {
 	s := newStack(t, synth.Tiny(41))
 	working := s.svc.Mail
-	s.svc.Mail = deadMailer(t)
+	s.svc.Mail = &notify.Outbox{Mailer: deadMailer(t), Store: s.store, Now: s.clock.Now}
 	v := s.start(s.user(0))
 	if n := len(s.messages()); n != 0 {
 		t.Fatalf("%d emails with the mail server down", n)
@@ -54,5 +55,41 @@ func TestHoldNoticeSentLaterWhenMailWasDown(t *testing.T) {
 	}
 	if text, _ := msgs[0].Part("text/plain"); !strings.Contains(text.Body, v.ID) {
 		t.Errorf("the notice does not name export %s", v.ID)
+	}
+}
+
+// R3d's cancellation notice is not lost to a mail server that is down at
+// the cancel: it stays queued, Housekeeping sends it once the server is
+// back, once, under the Message-ID every attempt carries.
+func TestCancellationSentLaterWhenMailWasDown(t *testing.T) {
+	s := newStack(t, synth.Tiny(42))
+	v := s.start(s.user(0)) // the hold notice goes out
+	working := s.svc.Mail
+	s.svc.Mail = &notify.Outbox{Mailer: deadMailer(t), Store: s.store, Now: s.clock.Now}
+	if r := s.as(s.user(0), http.MethodPost, "/exports/"+v.ID+":cancel", `{"note":"wrong day"}`); r.Code != http.StatusOK {
+		t.Fatalf("cancel: %d %s", r.Code, r.Body)
+	}
+	if n := len(s.messages()); n != 1 {
+		t.Fatalf("%d emails with the mail server down at the cancel; want only the hold notice", n)
+	}
+	ctx := context.Background()
+	if _, err := s.svc.Housekeeping(ctx); err == nil {
+		t.Error("housekeeping with the mail server still down reported no error")
+	}
+	s.svc.Mail = working
+	for range 2 {
+		if _, err := s.svc.Housekeeping(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := s.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d emails after housekeeping; want the hold notice and one cancellation", len(msgs))
+	}
+	if id := msgs[1].Header.Get("Message-Id"); id != "<cancelled."+v.ID+"@orgexport.example>" {
+		t.Errorf("the cancellation's Message-ID is %q; want the one every attempt carries", id)
+	}
+	if text, _ := msgs[1].Part("text/plain"); !strings.Contains(text.Body, "wrong day") {
+		t.Errorf("the cancellation does not give the note:\n%s", text.Body)
 	}
 }

@@ -11,12 +11,22 @@ import (
 // ErrNotExist is returned (wrapped) for an object that does not exist.
 var ErrNotExist = errors.New("object does not exist")
 
+// ErrPrecondition is returned (wrapped) by the Close of a conditional
+// upload when the object is no longer the generation it was written for:
+// someone else wrote it meanwhile, and their object stays.
+var ErrPrecondition = errors.New("object changed since it was read")
+
 // Bucket is the port every implementation provides. Consumers declare the
 // subset they use.
 type Bucket interface {
 	// NewWriter starts an upload of name. The object exists once Close
 	// returns nil; cancelling ctx abandons it.
 	NewWriter(ctx context.Context, name, contentType string) io.WriteCloser
+	// NewWriterIf is NewWriter on the condition that name is at
+	// generation when the upload completes (0: that it does not exist):
+	// otherwise Close fails with ErrPrecondition and the object is left as
+	// it is (Cloud Storage's ifGenerationMatch).
+	NewWriterIf(ctx context.Context, name, contentType string, generation int64) io.WriteCloser
 	// NewReader opens name for reading.
 	NewReader(ctx context.Context, name string) (io.ReadCloser, error)
 	// List yields the objects whose names start with prefix, in name order.
@@ -41,6 +51,8 @@ type Attrs struct {
 	MD5     []byte
 	CRC32C  uint32
 	Updated time.Time
+	// Generation changes every time the object is written.
+	Generation int64
 	// CustomTime is the object's Custom-Time, zero when it has none.
 	CustomTime time.Time
 }

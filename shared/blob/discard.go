@@ -24,7 +24,12 @@ func NewDiscard() *Discard {
 
 // NewWriter returns a writer that checksums and discards.
 func (d *Discard) NewWriter(ctx context.Context, name, contentType string) io.WriteCloser {
-	return newMemWriter(ctx, d.m, name, contentType, false)
+	return newMemWriter(ctx, d.m, name, contentType, false, -1)
+}
+
+// NewWriterIf is NewWriter with Memory's condition.
+func (d *Discard) NewWriterIf(ctx context.Context, name, contentType string, generation int64) io.WriteCloser {
+	return newMemWriter(ctx, d.m, name, contentType, false, generation)
 }
 
 // NewReader fails: a Discard keeps no content.

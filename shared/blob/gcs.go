@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
 	"time"
 
 	"cloud.google.com/go/storage"
+	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 )
@@ -66,7 +68,20 @@ func (g *GCS) Close() error {
 
 // NewWriter starts a resumable upload.
 func (g *GCS) NewWriter(ctx context.Context, name, contentType string) io.WriteCloser {
-	w := g.bucket.Object(name).NewWriter(ctx)
+	return g.newWriter(ctx, g.bucket.Object(name), name, contentType)
+}
+
+// NewWriterIf starts a resumable upload with ifGenerationMatch.
+func (g *GCS) NewWriterIf(ctx context.Context, name, contentType string, generation int64) io.WriteCloser {
+	cond := storage.Conditions{GenerationMatch: generation}
+	if generation == 0 {
+		cond = storage.Conditions{DoesNotExist: true}
+	}
+	return g.newWriter(ctx, g.bucket.Object(name).If(cond), name, contentType)
+}
+
+func (g *GCS) newWriter(ctx context.Context, o *storage.ObjectHandle, name, contentType string) io.WriteCloser {
+	w := o.NewWriter(ctx)
 	w.ChunkSize = g.chunk
 	w.ContentType = contentType
 	return &gcsWriter{ctx: ctx, w: w, name: g.objectName(name)}
@@ -93,7 +108,7 @@ func (w *gcsWriter) Close() error {
 		return fmt.Errorf("upload %s abandoned: %w", w.name, err)
 	}
 	if err := w.w.Close(); err != nil {
-		return fmt.Errorf("upload %s: %w", w.name, err)
+		return fmt.Errorf("upload %s: %w", w.name, translate(err))
 	}
 	return nil
 }
@@ -111,7 +126,7 @@ func (g *GCS) NewReader(ctx context.Context, name string) (io.ReadCloser, error)
 func (g *GCS) List(ctx context.Context, prefix string) iter.Seq2[Attrs, error] {
 	return func(yield func(Attrs, error) bool) {
 		q := &storage.Query{Prefix: prefix}
-		if err := q.SetAttrSelection([]string{"Name", "Size", "ContentType", "MD5", "CRC32C", "Updated"}); err != nil {
+		if err := q.SetAttrSelection([]string{"Name", "Size", "ContentType", "MD5", "CRC32C", "Updated", "Generation"}); err != nil {
 			yield(Attrs{}, fmt.Errorf("list %s: %w", g.objectName(prefix), err))
 			return
 		}
@@ -151,7 +166,7 @@ func (g *GCS) Attrs(ctx context.Context, name string) (Attrs, error) {
 
 func attrsOf(a *storage.ObjectAttrs) Attrs {
 	return Attrs{Name: a.Name, Size: a.Size, ContentType: a.ContentType, MD5: a.MD5, CRC32C: a.CRC32C, Updated: a.Updated,
-		CustomTime: a.CustomTime}
+		CustomTime: a.CustomTime, Generation: a.Generation}
 }
 
 // SetCustomTime sets name's Custom-Time.
@@ -168,6 +183,10 @@ func (g *GCS) objectName(name string) string { return "gs://" + g.name + "/" + n
 func translate(err error) error {
 	if errors.Is(err, storage.ErrObjectNotExist) || errors.Is(err, storage.ErrBucketNotExist) {
 		return fmt.Errorf("%w: %w", ErrNotExist, err)
+	}
+	var ge *googleapi.Error
+	if errors.As(err, &ge) && ge.Code == http.StatusPreconditionFailed {
+		return fmt.Errorf("%w: %w", ErrPrecondition, err)
 	}
 	return err
 }

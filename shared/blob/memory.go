@@ -22,6 +22,7 @@ type Memory struct {
 	mu      sync.Mutex
 	objects map[string]memObject
 	now     func() time.Time
+	gen     int64 // the last generation written
 }
 
 type memObject struct {
@@ -38,7 +39,13 @@ func NewMemory() *Memory {
 
 // NewWriter buffers the object and stores it on Close.
 func (m *Memory) NewWriter(ctx context.Context, name, contentType string) io.WriteCloser {
-	return newMemWriter(ctx, m, name, contentType, true)
+	return newMemWriter(ctx, m, name, contentType, true, -1)
+}
+
+// NewWriterIf is NewWriter that stores the object only if it is then at
+// generation (0: absent).
+func (m *Memory) NewWriterIf(ctx context.Context, name, contentType string, generation int64) io.WriteCloser {
+	return newMemWriter(ctx, m, name, contentType, true, generation)
 }
 
 // NewReader opens name.
@@ -121,6 +128,7 @@ type memWriter struct {
 	name        string
 	contentType string
 	keep        bool
+	ifGen       int64 // the generation the object must be at; -1 for any
 	buf         bytes.Buffer
 	size        int64
 	md5         hash.Hash
@@ -128,8 +136,8 @@ type memWriter struct {
 	closed      bool
 }
 
-func newMemWriter(ctx context.Context, m *Memory, name, contentType string, keep bool) *memWriter {
-	return &memWriter{ctx: ctx, m: m, name: name, contentType: contentType, keep: keep, md5: md5.New()}
+func newMemWriter(ctx context.Context, m *Memory, name, contentType string, keep bool, ifGen int64) *memWriter {
+	return &memWriter{ctx: ctx, m: m, name: name, contentType: contentType, keep: keep, ifGen: ifGen, md5: md5.New()}
 }
 
 func (w *memWriter) Write(p []byte) (int, error) {
@@ -165,7 +173,12 @@ func (w *memWriter) Close() error {
 		}
 	}
 	w.m.mu.Lock()
+	defer w.m.mu.Unlock()
+	if w.ifGen >= 0 && w.m.objects[w.name].attrs.Generation != w.ifGen {
+		return fmt.Errorf("upload %s: %w", w.name, ErrPrecondition)
+	}
+	w.m.gen++
+	o.attrs.Generation = w.m.gen
 	w.m.objects[w.name] = o
-	w.m.mu.Unlock()
 	return nil
 }

@@ -88,7 +88,10 @@ type Emitter interface {
 	// Item records that the current entry holds the source item id (a mail
 	// message, a calendar event, a contact).
 	Item(id string)
-	// Fail records an item that could not be exported.
+	// Fail records an item that could not be exported. When the open file
+	// holds exactly that item (its Entry.ItemID is f.ItemID), the file is
+	// left out, so a connector streaming an item calls Create first and
+	// Fail if the copy breaks off.
 	Fail(f Failure)
 	// Checkpoint says everything up to cursor is written. It returns ErrCut
 	// if the pipeline ends the part here.

@@ -24,6 +24,7 @@ type HousekeepingReport struct {
 	Expired         int `json:"expired"`
 	ObjectsDeleted  int `json:"objects_deleted"`
 	StuckRequeued   int `json:"stuck_requeued"`
+	EmailsSent      int `json:"emails_sent"`
 	AssemblyNudged  int `json:"assembly_nudged"`
 }
 
@@ -34,7 +35,7 @@ func (s *Service) Housekeeping(ctx context.Context) (HousekeepingReport, error) 
 	now := s.now()
 	var rep HousekeepingReport
 	var errs []error
-	errs = append(errs, s.holdNotices(ctx, now)...)
+	errs = append(errs, s.mail(ctx, &rep)...)
 	errs = append(errs, s.missingBegins(ctx, now, &rep)...)
 	errs = append(errs, s.deadlines(ctx, now, &rep)...)
 	errs = append(errs, s.retention(ctx, now, &rep)...)
@@ -42,21 +43,27 @@ func (s *Service) Housekeeping(ctx context.Context) (HousekeepingReport, error) 
 	return rep, errors.Join(errs...)
 }
 
-// holdNotices sends the hold notices that could not be sent when the
-// exports were requested (R3a): the other admins' warning must not be lost
-// to a mail server that was down. A notice sent before is not sent again.
-func (s *Service) holdNotices(ctx context.Context, now time.Time) []error {
+// mail sends the emails still queued — hold notices (R3a), cancellations
+// (R3c, R3d), completions (R11) — that could not be sent when they were
+// queued: a mail server that was down loses none of them.
+func (s *Service) mail(ctx context.Context, rep *HousekeepingReport) []error {
 	if s.Mail == nil {
 		return nil
 	}
-	held, err := s.Work.ExportsDue(ctx, export.OnHold, "holdEnd", now.Add(366*24*time.Hour))
+	pending, err := s.Work.ExportsWithMail(ctx)
 	if err != nil {
 		return []error{err}
 	}
-	for _, e := range held {
-		s.holdNotice(ctx, e)
+	var errs []error
+	for _, e := range pending {
+		n := len(e.Unsent())
+		if err := s.Mail.Flush(ctx, e); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rep.EmailsSent += n
 	}
-	return nil
+	return errs
 }
 
 func (s *Service) missingBegins(ctx context.Context, now time.Time, rep *HousekeepingReport) []error {

@@ -24,23 +24,15 @@ type Records interface {
 	SumAccounts(ctx context.Context, cid, eid string) (export.Sums, error)
 }
 
-// Sends records which emails of an export were sent, so that none is
-// sent twice.
-type Sends interface {
-	RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error)
-	ForgetSend(ctx context.Context, cid, eid, kind string) error
-}
-
 // Store is the records the control plane reads and changes.
-type Store interface {
-	Records
-	Sends
-}
+type Store = Records
 
 // Work is what Housekeeping needs of the records beyond Store: the exports
 // due for something, and their accounts.
 type Work interface {
 	ExportsDue(ctx context.Context, state export.State, field string, t time.Time) ([]*export.Export, error)
+	// ExportsWithMail lists the exports with an email not sent yet.
+	ExportsWithMail(ctx context.Context) ([]*export.Export, error)
 	StuckAccounts(ctx context.Context, cid, eid string, t time.Time) iter.Seq2[*export.Account, error]
 	UnfinishedAccounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
 	UpdateAccount(ctx context.Context, cid, eid, key string, fn func(a *export.Account) error) (*export.Account, error)
@@ -65,11 +57,10 @@ type Directory interface {
 	SuperAdmins(ctx context.Context, org Org, asUser string) ([]string, error)
 }
 
-// Mailer sends the control plane's emails. Each send is recorded before it
-// is made, so a retry sends nothing twice.
-type Mailer interface {
-	HoldNotice(ctx context.Context, to []string, e *export.Export) error
-	Cancelled(ctx context.Context, to []string, e *export.Export) error
+// Outbox sends the emails an export has queued (export.Export.Queue) and
+// records those the mail server accepted.
+type Outbox interface {
+	Flush(ctx context.Context, e *export.Export) error
 }
 
 // Enqueuer creates Cloud Tasks.

@@ -19,7 +19,7 @@ import (
 type Service struct {
 	Store     Store
 	Directory Directory
-	Mail      Mailer
+	Mail      Outbox
 	Tasks     Enqueuer
 	Events    Events
 	Archive   Archive
@@ -134,6 +134,9 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, body StartRequest
 		HoldEnd: export.HoldEnd(now, len(admins), s.Hold),
 	}
 	e.Prefix = e.CustomerID + "/" + e.ID + "/"
+	if len(admins) > 1 { // R3a; with one super administrator the export starts at once, unannounced
+		e.Queue(export.MailHoldNotice, admins, now)
+	}
 	audit := export.AuditEntry{At: now, Actor: p.Email, Action: export.ActionStart, ExportID: e.ID,
 		Detail: map[string]any{"holdEnd": e.HoldEnd, "superAdmins": len(admins)}}
 	if err := s.Store.Start(ctx, e, audit, now); err != nil {
@@ -145,11 +148,12 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, body StartRequest
 		return nil, err
 	}
 	// The task and the emails come after the record; if either fails, the
-	// export stands and Housekeeping enqueues a start that went missing.
+	// export stands and Housekeeping enqueues a start that went missing and
+	// sends the emails still queued.
 	if err := s.enqueueBegin(ctx, e); err != nil {
 		s.Log.ErrorContext(ctx, "begin task not created; housekeeping will retry", "export", e.ID, "error", err)
 	}
-	s.holdNotice(ctx, e)
+	s.flush(ctx, e)
 	return e, nil
 }
 
@@ -168,31 +172,14 @@ func (s *Service) enqueueBegin(ctx context.Context, e *export.Export) error {
 	return s.Tasks.Enqueue(ctx, export.BeginAt(e))
 }
 
-// send records an email as sent, then sends it; a second call for the same
-// kind of the same export sends nothing. A failed send is logged and its
-// record removed, so a later call (Housekeeping's, for the hold notice)
-// sends it: the export goes on regardless.
-func (s *Service) send(ctx context.Context, e *export.Export, kind string, fn func() error) {
-	first, err := s.Store.RecordSend(ctx, e.CustomerID, e.ID, kind, s.now())
-	if err != nil || !first {
-		if err != nil {
-			s.Log.ErrorContext(ctx, "email not recorded, so not sent", "export", e.ID, "kind", kind, "error", err)
-		}
+// flush sends e's queued emails. One that cannot be sent now stays queued
+// and Housekeeping sends it later: the export goes on regardless.
+func (s *Service) flush(ctx context.Context, e *export.Export) {
+	if s.Mail == nil || len(e.Unsent()) == 0 {
 		return
 	}
-	if err := fn(); err != nil {
-		s.Log.ErrorContext(ctx, "email not sent; will be retried", "export", e.ID, "kind", kind, "error", err)
-		if err := s.Store.ForgetSend(context.WithoutCancel(ctx), e.CustomerID, e.ID, kind); err != nil {
-			s.Log.ErrorContext(ctx, "failed email still recorded as sent", "export", e.ID, "kind", kind, "error", err)
-		}
-	}
-}
-
-// holdNotice emails every super administrator that e was requested (R3a),
-// once, when there is more than one.
-func (s *Service) holdNotice(ctx context.Context, e *export.Export) {
-	if len(e.SuperAdmins) > 1 {
-		s.send(ctx, e, "hold-notice", func() error { return s.Mail.HoldNotice(ctx, e.SuperAdmins, e) })
+	if err := s.Mail.Flush(ctx, e); err != nil {
+		s.Log.ErrorContext(ctx, "email not sent now; housekeeping will send it", "export", e.ID, "error", err)
 	}
 }
 
@@ -257,17 +244,18 @@ func (s *Service) cancel(ctx context.Context, cid, eid, by, note, except string)
 			return nil, &StateError{State: e.State, Action: "cancelled"}
 		}
 		e.State, e.CancelledAt, e.CancelledBy, e.CancelNote = export.Cancelled, now, by, note
+		admins := slices.DeleteFunc(slices.Clone(e.SuperAdmins), func(a string) bool { return strings.EqualFold(a, except) })
+		if len(admins) == 0 {
+			admins = []string{e.RequestedBy}
+		}
+		e.Queue(export.MailCancelled, admins, now)
 		return []export.AuditEntry{{At: now, Actor: by, Action: export.ActionCancel, ExportID: e.ID,
 			Detail: map[string]any{"note": note}}}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	admins := slices.DeleteFunc(slices.Clone(e.SuperAdmins), func(a string) bool { return strings.EqualFold(a, except) })
-	if len(admins) == 0 {
-		admins = []string{e.RequestedBy}
-	}
-	s.send(ctx, e, "cancelled", func() error { return s.Mail.Cancelled(ctx, admins, e) })
+	s.flush(ctx, e)
 	return e, nil
 }
 

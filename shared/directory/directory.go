@@ -36,9 +36,9 @@ var (
 )
 
 // denied reports whether err says the subject may not do this: not an
-// administrator (403), no such user (404), or no token for them at all
-// (the token endpoint refuses the grant). A 401 from the API itself is a
-// bad token of ours, not an answer about the person, so it is an error.
+// administrator, no such user, or no token for them at all (the token
+// endpoint refuses the grant). A 401 from the API itself is a bad token of
+// ours, not an answer about the person, so it is an error.
 func denied(err error) bool {
 	var ge *googleapi.Error
 	if errors.As(err, &ge) {
@@ -46,6 +46,37 @@ func denied(err error) bool {
 	}
 	return strings.Contains(err.Error(), "unauthorized_client") || strings.Contains(err.Error(), "invalid_grant") ||
 		strings.Contains(err.Error(), "access_denied")
+}
+
+// roleAnswer reads err, of a call made as a person about themselves, as
+// the Directory's answer about that person, or as no answer at all (nil):
+// ErrNotSuperAdmin when the Directory refuses them as not authorised,
+// ErrUnknownUser when the account no longer exists. Quota and rate limits,
+// an API that is not enabled, a delegation that lacks a scope
+// (unauthorized_client), server errors and the like say nothing of the
+// person: R3c must not cancel an export on them.
+func roleAnswer(err error) error {
+	var ge *googleapi.Error
+	if errors.As(err, &ge) {
+		reason := ""
+		if len(ge.Errors) > 0 {
+			reason = ge.Errors[0].Reason
+		}
+		switch {
+		case ge.Code == http.StatusNotFound && (reason == "" || reason == "notFound" || reason == "userNotFound"):
+			return control.ErrUnknownUser
+		case ge.Code == http.StatusForbidden && (reason == "" || reason == "forbidden" || reason == "notAuthorized" || reason == "insufficientPermissions"):
+			return control.ErrNotSuperAdmin
+		}
+		return nil
+	}
+	// The token endpoint's word that the subject does not exist (a deleted
+	// account); every other refusal of the grant is a configuration or
+	// transient error of ours.
+	if msg := err.Error(); strings.Contains(msg, "invalid_grant") && strings.Contains(msg, "Invalid email or User ID") {
+		return control.ErrUnknownUser
+	}
+	return nil
 }
 
 // Lookup implements control.Directory. It reads the caller's own record as
@@ -59,8 +90,8 @@ func (d *Directory) Lookup(ctx context.Context, email string) (control.Org, expo
 	}
 	u, err := svc.Users.Get(email).Context(ctx).Do()
 	if err != nil {
-		if denied(err) {
-			return control.Org{}, req, control.ErrNotSuperAdmin
+		if answer := roleAnswer(err); answer != nil {
+			return control.Org{}, req, answer
 		}
 		return control.Org{}, req, fmt.Errorf("look up %s: %w", email, err)
 	}

@@ -3,9 +3,13 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgexport/orgexport/emulators/workspace"
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
@@ -18,6 +22,11 @@ import (
 )
 
 func open(t *testing.T, opts synth.Options) (*directory.Directory, *synth.Org) {
+	return openVia(t, opts, nil)
+}
+
+// openVia reads the emulator through transport (http.DefaultTransport when nil).
+func openVia(t *testing.T, opts synth.Options, transport http.RoundTripper) (*directory.Directory, *synth.Org) {
 	t.Helper()
 	org, err := synth.New(opts)
 	if err != nil {
@@ -28,7 +37,7 @@ func open(t *testing.T, opts synth.Options) (*directory.Directory, *synth.Org) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()}, delegation.Options{})
+	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()}, delegation.Options{Transport: transport})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,8 +70,8 @@ func TestLookupSaysWhatR1Needs(t *testing.T) {
 	if _, _, err := d.Lookup(ctx, plain.Email); !errors.Is(err, control.ErrNotSuperAdmin) {
 		t.Errorf("lookup of %s (no admin): %v, want ErrNotSuperAdmin", plain.Email, err)
 	}
-	if _, _, err := d.Lookup(ctx, "nobody@"+org.Customer().Domain); !errors.Is(err, control.ErrNotSuperAdmin) {
-		t.Errorf("lookup of an unknown user: %v, want ErrNotSuperAdmin", err)
+	if _, _, err := d.Lookup(ctx, "nobody@"+org.Customer().Domain); !errors.Is(err, control.ErrUnknownUser) {
+		t.Errorf("lookup of an unknown user: %v, want ErrUnknownUser", err)
 	}
 }
 
@@ -126,4 +135,65 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// answer replaces the emulator's answers to requests whose path ends in
+// suffix with status and body.
+type answer struct {
+	suffix string
+	status int
+	body   string
+}
+
+func (a answer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, a.suffix) {
+		return &http.Response{StatusCode: a.status, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(a.body)), Request: r}, nil
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// R3c cancels an export only on the Directory's answer that the requester
+// is no longer a super administrator or no longer exists. Quota, a
+// delegation without the scope, an API not enabled and server errors are
+// errors to retry, never that answer.
+func TestOnlyTheDirectorysAnswerSaysTheRoleIsLost(t *testing.T) {
+	opts := synth.Tiny(74)
+	org, err := synth.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := org.Users()[0].Email
+	usersGet := "/users/" + admin
+	apiErr := func(code int, reason, msg string) string {
+		return fmt.Sprintf(`{"error":{"code":%d,"message":%q,"errors":[{"reason":%q,"message":%q}]}}`, code, msg, reason, msg)
+	}
+	for _, c := range []struct {
+		name string
+		a    answer
+		want error // nil: an error that is no answer about the person
+	}{
+		{"not authorised", answer{usersGet, 403, apiErr(403, "forbidden", "Not Authorized to access this resource/api")}, control.ErrNotSuperAdmin},
+		{"deleted account", answer{"/token", 400, `{"error":"invalid_grant","error_description":"Invalid email or User ID"}`}, control.ErrUnknownUser},
+		{"user rate limit", answer{usersGet, 403, apiErr(403, "userRateLimitExceeded", "User Rate Limit Exceeded")}, nil},
+		{"quota", answer{usersGet, 403, apiErr(403, "quotaExceeded", "Quota exceeded")}, nil},
+		{"API not enabled", answer{usersGet, 403, apiErr(403, "accessNotConfigured", "Admin SDK API has not been used in project 1")}, nil},
+		{"scope not delegated", answer{"/token", 401, `{"error":"unauthorized_client","error_description":"Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."}`}, nil},
+		{"server error", answer{usersGet, 503, apiErr(503, "backendError", "Backend Error")}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, _ := openVia(t, opts, c.a)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			_, _, err := d.Lookup(ctx, admin)
+			switch {
+			case err == nil:
+				t.Fatal("no error")
+			case c.want != nil && !errors.Is(err, c.want):
+				t.Errorf("%v, want %v", err, c.want)
+			case c.want == nil && (errors.Is(err, control.ErrNotSuperAdmin) || errors.Is(err, control.ErrUnknownUser)):
+				t.Errorf("%v reads as an answer about the person; it is an error to retry", err)
+			}
+		})
+	}
 }

@@ -1,6 +1,6 @@
 // Package export holds orgexport's domain: an export and its accounts, their
 // states and the forward-only transitions between them, and the product rules
-// of SPEC.md (eligibility R1, one export per 30 days R2, the hold R3, the
+// of docs/rules.md (eligibility R1, one export per 30 days R2, the hold R3, the
 // cut-off R4, the 14-day limit R10 and retention R12) as pure functions of an
 // injected clock.
 //

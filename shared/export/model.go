@@ -55,6 +55,10 @@ type Export struct {
 	Enumeration Enumeration   `firestore:"enumeration"`
 	Totals      Totals        `firestore:"totals"`
 	Unsupported []Unsupported `firestore:"unsupported,omitempty"`
+	// Outbox holds the export's emails (see Mail); MailPending says one is
+	// not sent yet, for Housekeeping's query.
+	Outbox      []Mail `firestore:"outbox,omitempty"`
+	MailPending bool   `firestore:"mailPending"`
 }
 
 // Enumeration is how far BeginExport has listed the organisation's accounts.
@@ -97,12 +101,17 @@ type Account struct {
 	// Resume is where the next invocation carries on.
 	Resume Resume `firestore:"resume"`
 	// Files, FailedItems and Bytes total the products, for progress.
-	Files       int64     `firestore:"files"`
-	FailedItems int64     `firestore:"failedItems"`
-	Bytes       int64     `firestore:"bytes"`
-	Attempts    int       `firestore:"attempts"`
-	Heartbeat   time.Time `firestore:"heartbeat,omitempty"`
-	LastError   string    `firestore:"lastError,omitempty"`
+	Files       int64 `firestore:"files"`
+	FailedItems int64 `firestore:"failedItems"`
+	Bytes       int64 `firestore:"bytes"`
+	// Attempts counts the claims of the account's parts; the latest is the
+	// fencing token of the worker that holds the lease (see Claim).
+	Attempts int `firestore:"attempts"`
+	// Heartbeat is the last claim or renewal of the lease; LeaseUntil is
+	// when the lease lapses without renewal.
+	Heartbeat  time.Time `firestore:"heartbeat,omitempty"`
+	LeaseUntil time.Time `firestore:"leaseUntil,omitempty"`
+	LastError  string    `firestore:"lastError,omitempty"`
 	// FailureObjects are the NDJSON objects listing failed items, one per
 	// part that had failures, relative to the export's prefix.
 	FailureObjects []string `firestore:"failureObjects,omitempty"`

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// The numbers of SPEC.md.
+// The numbers of docs/rules.md.
 const (
 	MinAdminAge      = 30 * 24 * time.Hour // R1c
 	YoungOrgAge      = 30 * 24 * time.Hour // R1c: the admin-age rule applies to organisations older than this

@@ -49,6 +49,8 @@ func Map(err error) error {
 		return BadRequest("%s", capital(err))
 	case errors.Is(err, export.ErrTooEarly):
 		return Unavailable("%s; retry later.", capital(err))
+	case errors.Is(err, export.ErrBusy):
+		return Unavailable("%s", capital(err))
 	}
 	return err
 }

@@ -21,8 +21,11 @@
 //
 // Mail goes out with github.com/wneessen/go-mail over SMTP, configured by
 // host, port, TLS mode ("none", "starttls", "tls") and credentials.
-// Sending is NOT idempotent: every call of a Send method sends an email. A
-// caller that handles redelivered events (Pub/Sub, Cloud Tasks) must first
-// record in Firestore that the email for this event is being sent, in a
-// transaction, and call Send only when it made that record.
+// A Send method is not idempotent: every call sends an email. The planes
+// therefore never call one directly: they queue the email in the export's
+// record (export.Export.Queue) in the same transaction as the change it
+// tells of, and [Outbox] sends it — claiming it first, so two deliveries
+// flushing at once send it once — and records the server's acceptance.
+// What the server refused stays queued and Housekeeping sends it later,
+// under the same Message-ID.
 package notify

@@ -12,6 +12,7 @@ import (
 // and when it starts (R3a).
 type HoldNotice struct {
 	To          []string // every super administrator of the organisation
+	MessageID   string   // the Message-ID's left part, the same for every attempt; random when empty
 	Domain      string
 	ExportID    string
 	RequestedBy string // the requesting admin's email
@@ -22,6 +23,7 @@ type HoldNotice struct {
 // Cancellation tells who cancelled an export and why (R3c, R3d).
 type Cancellation struct {
 	To          []string // the other super administrators, or the requester
+	MessageID   string
 	Domain      string
 	ExportID    string
 	RequestedBy string
@@ -36,6 +38,7 @@ type Cancellation struct {
 // Completion tells the requesting admin that the export finished (R11).
 type Completion struct {
 	To          string // the requesting admin
+	MessageID   string
 	Domain      string
 	ExportID    string
 	State       export.State // COMPLETED or COMPLETED_WITH_ERRORS

@@ -40,7 +40,7 @@ func FuzzHeader(f *testing.F) {
 		}
 		c := cancellation()
 		c.Domain, c.RequestedBy, c.CancelledBy, c.Reason = in, in, in, in
-		m, err := s.message(c.To, c.content(s.links))
+		m, err := s.message(c.To, "", c.content(s.links))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -179,11 +179,11 @@ func TestBadAddressesRejected(t *testing.T) {
 	}
 	c := hold()
 	for _, to := range []string{"", "a@example.com\r\nBcc: b@example.com", "Name <a@example.com>", "a@example.com, b@example.com", "not an address"} {
-		if _, err := s.message([]string{to}, c.content(s.links)); err == nil {
+		if _, err := s.message([]string{to}, "", c.content(s.links)); err == nil {
 			t.Errorf("recipient %q accepted", to)
 		}
 	}
-	if _, err := s.message(nil, c.content(s.links)); err == nil {
+	if _, err := s.message(nil, "", c.content(s.links)); err == nil {
 		t.Error("message without recipients accepted")
 	}
 }

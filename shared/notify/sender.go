@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -105,23 +106,23 @@ func isLoopback(host string) bool {
 // SendHoldNotice emails every super administrator that an export was
 // requested (R3a). Not idempotent: see the package documentation.
 func (s *Sender) SendHoldNotice(ctx context.Context, n HoldNotice) error {
-	return s.send(ctx, "hold notice", n.ExportID, n.To, n.content(s.links))
+	return s.send(ctx, "hold notice", n.ExportID, n.MessageID, n.To, n.content(s.links))
 }
 
 // SendCancellation emails that an export was cancelled (R3c, R3d). Not
 // idempotent: see the package documentation.
 func (s *Sender) SendCancellation(ctx context.Context, c Cancellation) error {
-	return s.send(ctx, "cancellation", c.ExportID, c.To, c.content(s.links))
+	return s.send(ctx, "cancellation", c.ExportID, c.MessageID, c.To, c.content(s.links))
 }
 
 // SendCompletion emails the requesting admin that the export finished
 // (R11). Not idempotent: see the package documentation.
 func (s *Sender) SendCompletion(ctx context.Context, c Completion) error {
-	return s.send(ctx, "completion", c.ExportID, []string{c.To}, c.content(s.links))
+	return s.send(ctx, "completion", c.ExportID, c.MessageID, []string{c.To}, c.content(s.links))
 }
 
-func (s *Sender) send(ctx context.Context, kind, exportID string, to []string, c content) error {
-	m, err := s.message(to, c)
+func (s *Sender) send(ctx context.Context, kind, exportID, messageID string, to []string, c content) error {
+	m, err := s.message(to, messageID, c)
 	if err != nil {
 		return fmt.Errorf("notify: %s of export %s: %w", kind, exportID, err)
 	}
@@ -137,7 +138,7 @@ func (s *Sender) send(ctx context.Context, kind, exportID string, to []string, c
 }
 
 // message builds the multipart/alternative message.
-func (s *Sender) message(to []string, c content) (*mail.Msg, error) {
+func (s *Sender) message(to []string, messageID string, c content) (*mail.Msg, error) {
 	rcpts, err := addresses(to)
 	if err != nil {
 		return nil, err
@@ -155,9 +156,22 @@ func (s *Sender) message(to []string, c content) (*mail.Msg, error) {
 	}
 	m.Subject(subject(c.Subject))
 	m.SetDateWithValue(s.clock())
-	m.SetMessageID()
+	if messageID != "" {
+		// The same for every attempt of this email, so mail clients that
+		// receive it twice show one message.
+		m.SetMessageIDWithValue(HeaderText(messageID) + "@" + s.fromDomain())
+	} else {
+		m.SetMessageID()
+	}
 	m.SetGenHeader(mail.Header("Auto-Submitted"), "auto-generated")
 	m.SetBodyString(mail.TypeTextPlain, text)
 	m.AddAlternativeString(mail.TypeTextHTML, html)
 	return m, nil
+}
+
+// fromDomain is the domain of the sender's address, the right part of the
+// Message-IDs it makes.
+func (s *Sender) fromDomain() string {
+	_, d, _ := strings.Cut(s.cfg.From, "@")
+	return d
 }

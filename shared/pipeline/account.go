@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/zipname"
@@ -19,22 +20,28 @@ import (
 
 // Account writes one part of an account's archive, and hands over to a
 // continuation task or finishes the account.
+//
+// The check of the task against the records and the claim of the part are
+// one transaction (export.Account.Claim): a duplicate delivery, concurrent
+// or late, finds the part written or claimed and changes nothing; a worker
+// that lost its lease writes nothing more.
 func (p *Pipeline) Account(ctx context.Context, t export.AccountTask) error {
 	start := p.now()
-	e, err := p.Store.Export(ctx, t.CustomerID, t.ExportID)
+	var claim export.Claim
+	e, a, err := p.Store.ClaimAccount(ctx, t.CustomerID, t.ExportID, t.AccountKey, func(e *export.Export, a *export.Account) (bool, error) {
+		var err error
+		claim, err = a.Claim(e, t.Part, start)
+		return claim == export.ClaimWork, err
+	})
 	if err != nil {
-		return fmt.Errorf("export %s: %w", t.ExportID, err)
+		return fmt.Errorf("account %s of %s, part %d: %w", t.AccountKey, t.ExportID, t.Part, err)
 	}
-	a, err := p.Store.Account(ctx, t.CustomerID, t.ExportID, t.AccountKey)
-	if err != nil {
-		return fmt.Errorf("account %s of %s: %w", t.AccountKey, t.ExportID, err)
-	}
-	switch {
-	case e.State == export.Cancelled:
+	switch claim {
+	case export.ClaimCancelled:
 		return p.cancelAccount(ctx, e, a)
-	case e.State != export.Running:
+	case export.ClaimNothing:
 		return nil
-	case a.State.Final():
+	case export.ClaimFinished:
 		// A redelivery, or a task of an account Housekeeping failed at the
 		// 14-day limit: discard what its connectors made, and say it is
 		// finished again, harmlessly.
@@ -42,20 +49,34 @@ func (p *Pipeline) Account(ctx context.Context, t export.AccountTask) error {
 			return err
 		}
 		return p.Events.AccountFinished(ctx, e.CustomerID, e.ID, a.Key)
-	case t.Part < a.Resume.NextPart:
+	case export.ClaimWritten:
 		// This part is done; make sure its continuation exists.
 		return p.enqueueAccount(ctx, e, a.Key, a.Resume.NextPart)
-	case t.Part > a.Resume.NextPart:
-		return fmt.Errorf("account %s: task for part %d, but part %d is next", a.Key, t.Part, a.Resume.NextPart)
 	}
-	if a, err = p.claim(ctx, e, a, start); err != nil {
-		return err
+	return p.work(ctx, e, a, start)
+}
+
+// work writes the claimed part under the lease a.Attempts and records it.
+// A worker that loses its lease stops at once and writes nothing more;
+// one that fails gives the lease back, so the task's retry may claim it.
+func (p *Pipeline) work(ctx context.Context, e *export.Export, a *export.Account, start time.Time) error {
+	l := p.lease(ctx, e, a, start)
+	defer l.stop()
+	sum, next, err := p.writePart(l.ctx, e, a, l, start)
+	if err == nil {
+		err = p.finishPart(ctx, e, a, l.token, sum, next)
 	}
-	sum, next, err := p.writePart(ctx, e, a, start)
+	// A precondition that failed means another worker wrote the object:
+	// it took the part over, as a lost lease says.
+	if l.lost() || errors.Is(err, export.ErrLeaseLost) || errors.Is(err, blob.ErrPrecondition) {
+		p.Log.WarnContext(ctx, "part taken over by another worker; this one stops", "export", e.ID, "account", a.Key,
+			"part", a.Resume.NextPart, "token", l.token)
+		return nil
+	}
 	if err != nil {
-		return err
+		l.release()
 	}
-	return p.finishPart(ctx, e, a, sum, next)
+	return err
 }
 
 func (p *Pipeline) cancelAccount(ctx context.Context, e *export.Export, a *export.Account) error {
@@ -92,14 +113,6 @@ func (p *Pipeline) discard(ctx context.Context, e *export.Export, a *export.Acco
 		}
 	}
 	return nil
-}
-
-func (p *Pipeline) claim(ctx context.Context, e *export.Export, a *export.Account, now time.Time) (*export.Account, error) {
-	return p.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
-		a.State, a.Heartbeat = export.AccountRunning, now
-		a.Attempts++
-		return nil
-	})
 }
 
 // connectorsFor lists the connectors that have something for a.
@@ -139,22 +152,34 @@ type partResult struct {
 // the next part starts (nil when the account is done). On an error the
 // uploads are abandoned, not committed: the part is redone under the same
 // name.
-func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Account, start time.Time) (partResult, *export.Resume, error) {
+func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Account, l *lease, start time.Time) (partResult, *export.Resume, error) {
 	wctx, abandon := context.WithCancel(ctx)
 	defer abandon()
 	n := a.Resume.NextPart
 	base := e.Prefix + folder(a)
 	// All three objects are made on their first byte: an account with
 	// nothing to export leaves no empty zip (which unzip calls broken).
-	zipObj := &lazyObject{ctx: wctx, bucket: p.Bucket, name: base + archive.PartName(a.ID, n), contentType: "application/zip"}
-	idxObj := &lazyObject{ctx: wctx, bucket: p.Bucket, name: base + archive.IndexName(a.ID, n), contentType: "application/x-ndjson"}
-	failObj := &lazyObject{ctx: wctx, bucket: p.Bucket, name: base + archive.FailuresName(a.ID, n), contentType: "application/x-ndjson"}
+	// Each is written over the generation it has now, so a worker that
+	// lost its lease can never replace the object of the one that won.
+	objs := make([]*lazyObject, 3)
+	for i, o := range []struct{ name, contentType string }{
+		{archive.PartName(a.ID, n), "application/zip"},
+		{archive.IndexName(a.ID, n), "application/x-ndjson"},
+		{archive.FailuresName(a.ID, n), "application/x-ndjson"},
+	} {
+		gen, err := p.generation(ctx, base+o.name)
+		if err != nil {
+			return partResult{}, nil, err
+		}
+		objs[i] = &lazyObject{ctx: wctx, bucket: p.Bucket, name: base + o.name, contentType: o.contentType, generation: gen}
+	}
+	zipObj, idxObj, failObj := objs[0], objs[1], objs[2]
 	pw, err := archive.New(zipObj, archive.Options{Part: n, PartSize: p.PartSize, Deadline: start.Add(p.Budget),
 		Now: p.now, Failures: failObj, Index: idxObj})
 	if err != nil {
 		return partResult{}, nil, err
 	}
-	em := &heartbeat{PartWriter: pw, p: p, e: e, key: a.Key, last: start}
+	em := &heartbeat{PartWriter: pw, lease: l}
 	next, errs, unsupported, err := p.runProducts(ctx, e, a, em)
 	if err != nil {
 		return partResult{}, nil, err
@@ -229,37 +254,31 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 	return nil, errs, unsupported, nil
 }
 
-// heartbeat is the part writer with a heartbeat on the account's record at
-// most once a minute, so Housekeeping can tell a live worker from a stuck one.
+// heartbeat is the part writer that renews the worker's lease at its
+// checkpoints, at most once every export.RenewEvery of the clock.
 type heartbeat struct {
 	*archive.PartWriter
-	p    *Pipeline
-	e    *export.Export
-	key  string
-	last time.Time
+	lease *lease
 }
 
 func (h *heartbeat) Checkpoint(ctx context.Context, cursor string) error {
 	err := h.PartWriter.Checkpoint(ctx, cursor)
-	if now := h.p.now(); now.Sub(h.last) > time.Minute {
-		h.last = now
-		_, _ = h.p.Store.UpdateAccount(ctx, h.e.CustomerID, h.e.ID, h.key, func(a *export.Account) error {
-			a.Heartbeat = now
-			return nil
-		})
-	}
+	h.lease.renewIfDue()
 	return err
 }
 
 // finishPart records the part in the account's record and either enqueues
 // the next part or finishes the account.
-func (p *Pipeline) finishPart(ctx context.Context, e *export.Export, a *export.Account, res partResult, next *export.Resume) error {
+func (p *Pipeline) finishPart(ctx context.Context, e *export.Export, a *export.Account, token int, res partResult, next *export.Resume) error {
 	now := p.now()
 	sum := res.summary
 	products := p.connectorsFor(asConnectorAccount(e, a))
 	_, err := p.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
-		if a.Resume.NextPart != sum.Part || a.State.Final() {
-			return nil // recorded already by an earlier delivery
+		if err := a.Holds(token); err != nil {
+			return err // another worker took the part over: it records it
+		}
+		if a.Resume.NextPart != sum.Part {
+			return export.ErrLeaseLost // cannot happen under the lease; never record a part twice
 		}
 		if !res.empty {
 			a.Parts = append(a.Parts, export.Part{Name: folder(a) + archive.PartName(a.ID, sum.Part), Size: sum.Size,
@@ -270,7 +289,7 @@ func (p *Pipeline) finishPart(ctx context.Context, e *export.Export, a *export.A
 		}
 		count(a, products, sum, res.errors)
 		a.Bytes += sum.Size
-		a.Heartbeat = now
+		a.Heartbeat, a.LeaseUntil = now, time.Time{} // the next part is claimed anew
 		if next != nil {
 			a.Resume = *next
 		} else {
@@ -336,13 +355,14 @@ type lazyObject struct {
 	bucket      Bucket
 	name        string
 	contentType string
+	generation  int64 // the object's generation when the part was claimed
 	w           io.WriteCloser
 	closed      bool
 }
 
 func (l *lazyObject) Write(b []byte) (int, error) {
 	if l.w == nil {
-		l.w = l.bucket.NewWriter(l.ctx, l.name, l.contentType)
+		l.w = l.bucket.NewWriterIf(l.ctx, l.name, l.contentType, l.generation)
 	}
 	return l.w.Write(b)
 }

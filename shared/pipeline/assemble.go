@@ -100,18 +100,19 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 		}
 		e.State, e.CompletedAt, e.Expires, e.PurgeAt = final, now, export.Expires(now), export.PurgeAt(now)
 		e.Totals = export.Totals{Accounts: t.Accounts, AccountsFailed: t.AccountsWithErrors, Files: t.Exported, FailedItems: t.Failed}
+		e.Queue(export.MailCompleted, []string{e.RequestedBy}, now)
 		return []export.AuditEntry{{At: now, Actor: "orgexport", Action: export.ActionComplete, ExportID: e.ID,
 			Detail: map[string]any{"state": string(final), "accounts": t.Accounts, "failedItems": t.Failed}}}, nil
 	})
 	if err != nil {
 		return err
 	}
-	first, err := p.Store.RecordSend(ctx, e.CustomerID, e.ID, "completion", now)
-	if err != nil || !first {
-		return err
-	}
-	if err := p.Completion.Completed(ctx, e); err != nil {
-		p.Log.ErrorContext(ctx, "completion email not sent", "export", e.ID, "error", err)
+	// The email was queued with the change; if it cannot be sent now it
+	// stays queued and Housekeeping sends it.
+	if p.Mail != nil && len(e.Unsent()) > 0 {
+		if err := p.Mail.Flush(ctx, e); err != nil {
+			p.Log.ErrorContext(ctx, "completion email not sent now; housekeeping will send it", "export", e.ID, "error", err)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/notify"
 )
 
 // stampHook runs hook before the first Custom-Time is set.
@@ -30,7 +32,7 @@ func (b *stampHook) SetCustomTime(ctx context.Context, name string, t time.Time)
 
 type mailCount struct{ n atomic.Int32 }
 
-func (m *mailCount) Completed(context.Context, *export.Export) error {
+func (m *mailCount) Deliver(context.Context, *export.Export, export.Mail) error {
 	m.n.Add(1)
 	return nil
 }
@@ -43,7 +45,7 @@ func TestConcurrentAssembliesAgree(t *testing.T) {
 	p, rec, st, bucket, _ := setup(t, conn, 1<<20)
 	run(t, p, rec, conn)
 	mail := &mailCount{}
-	p.Requesters, p.Completion = stillAdmin{}, mail
+	p.Requesters, p.Mail = stillAdmin{}, &notify.Outbox{Mailer: mail, Store: st}
 	clock := time.Now().UTC().Truncate(time.Second)
 	var mu sync.Mutex
 	p.Now = func() time.Time { // every delivery sees its own, later time
@@ -98,5 +100,62 @@ func TestConcurrentAssembliesAgree(t *testing.T) {
 	}
 	if n := mail.n.Load(); n != 1 {
 		t.Errorf("%d completion emails, want 1", n)
+	}
+}
+
+// downMail is a mail server that refuses until it is up.
+type downMail struct {
+	up   atomic.Bool
+	sent []export.Mail
+	mu   sync.Mutex
+}
+
+func (d *downMail) Deliver(_ context.Context, _ *export.Export, m export.Mail) error {
+	if !d.up.Load() {
+		return errors.New("dial tcp 127.0.0.1:25: connect: connection refused")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.sent = append(d.sent, m)
+	return nil
+}
+
+// R11's email survives a mail server that is down at completion: the
+// export completes, the email stays queued in its record, and the outbox's
+// next flush (Housekeeping's) sends it, once, redeliveries included.
+func TestCompletionEmailSurvivesMailServerDown(t *testing.T) {
+	conn := &numbered{n: 3, size: 1 << 10, crashAt: -1}
+	p, rec, st, _, _ := setup(t, conn, 1<<20)
+	run(t, p, rec, conn)
+	smtp := &downMail{}
+	out := &notify.Outbox{Mailer: smtp, Store: st}
+	p.Requesters, p.Mail = stillAdmin{}, out
+	ctx := context.Background()
+	for range 2 { // the event, and a redelivery of it
+		if err := p.Assemble(ctx, events.Event{CustomerID: "c1", ExportID: "e1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, _ := st.Export(ctx, "c1", "e1")
+	if e.State != export.Completed || !e.MailPending || len(e.Unsent()) != 1 || e.Outbox[0].LastError == "" {
+		t.Fatalf("export %s with outbox %+v: want COMPLETED with the completion email queued and its error kept", e.State, e.Outbox)
+	}
+	smtp.up.Store(true)
+	for range 2 {
+		pending, err := st.ExportsWithMail(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range pending {
+			if err := out.Flush(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(smtp.sent) != 1 || smtp.sent[0].Kind != export.MailCompleted || smtp.sent[0].MessageID != "completed.e1" || smtp.sent[0].To[0] != "admin@example.com" {
+		t.Fatalf("sent %+v; want the one completion email to the requester", smtp.sent)
+	}
+	if e, _ := st.Export(ctx, "c1", "e1"); e.MailPending {
+		t.Errorf("the export still has mail pending: %+v", e.Outbox)
 	}
 }

@@ -17,7 +17,7 @@ type Pipeline struct {
 	Tasks      Enqueuer
 	Events     Publisher
 	Requesters Requesters
-	Completion Completion
+	Mail       Outbox
 	Connectors []Connector
 	Log        *slog.Logger
 	Now        func() time.Time

@@ -18,10 +18,12 @@ type Store interface {
 	AddAccounts(ctx context.Context, cid, eid string, accts []export.Account) (int, error)
 	Account(ctx context.Context, cid, eid, key string) (*export.Account, error)
 	UpdateAccount(ctx context.Context, cid, eid, key string, fn func(a *export.Account) error) (*export.Account, error)
+	// ClaimAccount reads the export and the account and lets fn decide in
+	// one transaction, writing the account back when fn says so.
+	ClaimAccount(ctx context.Context, cid, eid, key string, fn func(e *export.Export, a *export.Account) (bool, error)) (*export.Export, *export.Account, error)
 	Accounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
 	CountAccounts(ctx context.Context, cid, eid string, states ...export.AccountState) (int64, error)
 	CountAccountsWithFailedItems(ctx context.Context, cid, eid string) (int64, error)
-	RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error)
 }
 
 // Bucket is the archive's storage (blob.Bucket's methods the data plane
@@ -30,6 +32,12 @@ type Bucket interface {
 	// NewWriter starts an upload; the object exists once Close returns nil,
 	// and cancelling ctx abandons it. Writing a name again replaces it.
 	NewWriter(ctx context.Context, name, contentType string) io.WriteCloser
+	// NewWriterIf uploads only over the given generation of the object (0:
+	// none), so a stale worker can never replace the object of the worker
+	// that took its part over; Close fails with blob.ErrPrecondition.
+	NewWriterIf(ctx context.Context, name, contentType string, generation int64) io.WriteCloser
+	// Attrs describes an object (blob.ErrNotExist when there is none).
+	Attrs(ctx context.Context, name string) (blob.Attrs, error)
 	NewReader(ctx context.Context, name string) (io.ReadCloser, error)
 	// List yields the objects under prefix with their sizes and checksums.
 	List(ctx context.Context, prefix string) iter.Seq2[blob.Attrs, error]
@@ -90,7 +98,8 @@ type Requesters interface {
 	CancelIfRequesterLost(ctx context.Context, e *export.Export) (bool, error)
 }
 
-// Completion emails the requester that the export is done (R11).
-type Completion interface {
-	Completed(ctx context.Context, e *export.Export) error
+// Outbox sends the emails an export has queued (the completion email, R11)
+// and records those the mail server accepted.
+type Outbox interface {
+	Flush(ctx context.Context, e *export.Export) error
 }

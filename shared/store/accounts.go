@@ -95,6 +95,51 @@ func (s *Store) UpdateAccount(ctx context.Context, cid, eid, key string, fn func
 	return out, nil
 }
 
+// ClaimAccount reads an export and one of its accounts and lets fn decide,
+// in one transaction: the account is written back when fn says so. It is
+// how a task claims its part (export.Account.Claim) without another
+// delivery claiming it between the read and the write.
+func (s *Store) ClaimAccount(ctx context.Context, cid, eid, key string, fn func(e *export.Export, a *export.Account) (bool, error)) (*export.Export, *export.Account, error) {
+	if err := validID(cid, eid, key); err != nil {
+		return nil, nil, err
+	}
+	var e *export.Export
+	var a *export.Account
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		esnap, err := tx.Get(s.export(cid, eid))
+		if notFound(err) {
+			return export.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if e, err = decodeExport(esnap); err != nil {
+			return err
+		}
+		ref := s.account(cid, eid, key)
+		asnap, err := tx.Get(ref)
+		if notFound(err) {
+			return export.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		a = &export.Account{}
+		if err := asnap.DataTo(a); err != nil {
+			return err
+		}
+		write, err := fn(e, a)
+		if err != nil || !write {
+			return err
+		}
+		return tx.Set(ref, a)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, a, nil
+}
+
 // Accounts yields every account of an export in key order, a page at a time,
 // so 10,000 accounts are never held at once.
 func (s *Store) Accounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error] {

@@ -32,6 +32,10 @@ var Queries = []Query{
 		Fields: []Field{{"state", "ASCENDING"}, {"holdEnd", "ASCENDING"}},
 	},
 	{
+		Name: "exports with an email not sent yet", CollectionGroup: "exports", Scope: "COLLECTION_GROUP",
+		Fields: []Field{{"mailPending", "ASCENDING"}, {"requestedAt", "ASCENDING"}},
+	},
+	{
 		Name: "accounts with no heartbeat (stuck work)", CollectionGroup: "accounts", Scope: "COLLECTION",
 		Fields: []Field{{"state", "ASCENDING"}, {"heartbeat", "ASCENDING"}},
 	},

@@ -158,13 +158,3 @@ func TestAccountsAddedOnceAndCounted(t *testing.T) {
 		t.Errorf("listed %d accounts, want 25", n)
 	}
 }
-
-func TestRecordSendOnce(t *testing.T) {
-	s := open(t)
-	ctx := context.Background()
-	first, err := s.RecordSend(ctx, "c6", "e", "completion", t0)
-	again, err2 := s.RecordSend(ctx, "c6", "e", "completion", t0)
-	if err != nil || err2 != nil || !first || again {
-		t.Errorf("first=%v again=%v (%v, %v): want true then false", first, again, err, err2)
-	}
-}

@@ -151,21 +151,11 @@ func (s *Store) ExportsDue(ctx context.Context, state export.State, field string
 	return collectExports(q.Documents(ctx))
 }
 
-// RecordSend records that the email kind of an export is being sent. It
-// returns false if it was recorded before: the caller then does not send it
-// again, so a redelivered event sends no second email.
-func (s *Store) RecordSend(ctx context.Context, cid, eid, kind string, now time.Time) (bool, error) {
-	if err := validID(cid, eid, kind); err != nil {
-		return false, err
-	}
-	_, err := s.export(cid, eid).Collection("sends").Doc(kind).Create(ctx, map[string]any{"at": now})
-	if alreadyExists(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("record %s email of %s: %w", kind, eid, err)
-	}
-	return true, nil
+// ExportsWithMail lists, across organisations, the exports with an email
+// not sent yet (export.Export.MailPending), oldest request first.
+func (s *Store) ExportsWithMail(ctx context.Context) ([]*export.Export, error) {
+	q := s.fs.CollectionGroup("exports").Where("mailPending", "==", true).OrderBy("requestedAt", firestore.Asc)
+	return collectExports(q.Documents(ctx))
 }
 
 // AppendAudit records entries outside any other change (a refused request).

@@ -15,15 +15,16 @@ import (
 // nil when the function has none configured (Support, for example).
 func (p *parts) controlPlane(ctx context.Context, c config.Common, ws config.Workspace, tasks config.Tasks, mail config.Mail) (*control.Service, error) {
 	svc := &control.Service{Log: p.log}
-	var err error
-	if svc.Store, err = p.store(ctx, c.Project); err != nil {
+	st, err := p.store(ctx, c.Project)
+	if err != nil {
 		return nil, err
 	}
+	svc.Store = st
 	if svc.Directory, err = p.directory(ctx, ws); err != nil {
 		return nil, err
 	}
 	if mail.Host != "" {
-		if svc.Mail, err = p.mailer(mail); err != nil {
+		if svc.Mail, err = p.outbox(mail, st); err != nil {
 			return nil, err
 		}
 	}
@@ -86,7 +87,7 @@ func (p *parts) dataPlane(ctx context.Context, c config.Common, ws config.Worksp
 		pl.Tasks = svc.Tasks
 	}
 	if p.mail != nil {
-		pl.Completion = p.mail
+		pl.Mail = p.mail
 	}
 	if pl.Bucket, err = p.bucket(ctx, bucket); err != nil {
 		return nil, err

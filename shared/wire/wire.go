@@ -48,7 +48,7 @@ type parts struct {
 	st      *store.Store
 	ws      *delegation.Factory
 	dir     *directory.Directory
-	mail    *notify.Mailer
+	mail    *notify.Outbox
 	bkt     *blob.GCS
 	pub     *events.Publisher
 }
@@ -125,7 +125,8 @@ func (p *parts) events(ctx context.Context, project, topic string) (*events.Publ
 	return e, nil
 }
 
-func (p *parts) mailer(cfg config.Mail) (*notify.Mailer, error) {
+// outbox sends the emails queued in the records of the store st.
+func (p *parts) outbox(cfg config.Mail, st *store.Store) (*notify.Outbox, error) {
 	if p.mail != nil {
 		return p.mail, nil
 	}
@@ -133,7 +134,7 @@ func (p *parts) mailer(cfg config.Mail) (*notify.Mailer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
-	p.mail = &notify.Mailer{Sender: s}
+	p.mail = &notify.Outbox{Mailer: &notify.Mailer{Sender: s}, Store: st}
 	return p.mail, nil
 }
 
@@ -161,15 +162,15 @@ func (p *parts) fail(err error) error {
 
 // The adapters fit the ports they are wired to.
 var (
-	_ control.Directory   = (*directory.Directory)(nil)
-	_ pipeline.Directory  = (*directory.Directory)(nil)
-	_ control.Mailer      = (*notify.Mailer)(nil)
-	_ pipeline.Completion = (*notify.Mailer)(nil)
-	_ control.Store       = (*store.Store)(nil)
-	_ control.Work        = (*store.Store)(nil)
-	_ pipeline.Store      = (*store.Store)(nil)
-	_ control.Enqueuer    = (*taskqueue.Queue)(nil)
-	_ pipeline.Enqueuer   = (*taskqueue.Queue)(nil)
-	_ control.Archive     = blob.Deleter{}
-	_ pipeline.Bucket     = (*blob.GCS)(nil)
+	_ control.Directory  = (*directory.Directory)(nil)
+	_ pipeline.Directory = (*directory.Directory)(nil)
+	_ control.Outbox     = (*notify.Outbox)(nil)
+	_ pipeline.Outbox    = (*notify.Outbox)(nil)
+	_ control.Store      = (*store.Store)(nil)
+	_ control.Work       = (*store.Store)(nil)
+	_ pipeline.Store     = (*store.Store)(nil)
+	_ control.Enqueuer   = (*taskqueue.Queue)(nil)
+	_ pipeline.Enqueuer  = (*taskqueue.Queue)(nil)
+	_ control.Archive    = blob.Deleter{}
+	_ pipeline.Bucket    = (*blob.GCS)(nil)
 )

@@ -197,6 +197,31 @@ func download(ctx context.Context, o *storage.ObjectHandle, path string) error {
 	return f.Close()
 }
 
+// awaitCompletionEmail waits, up to a minute, for the email to the
+// requester that completes the export (R11): the record says COMPLETED a
+// moment before AssembleReport sends it, and the demo should neither count
+// the emails early nor stop the stack while it is being sent.
+func (d *driver) awaitCompletionEmail(ctx context.Context, admin string) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		msgs, _ := d.stack.Mail.Messages()
+		for _, m := range msgs {
+			for _, to := range m.To {
+				if strings.EqualFold(to, admin) && strings.Contains(m.Subject, "complete") {
+					return
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			fmt.Fprintf(d.out, "  (no completion email to %s yet; logs in %s)\n", admin, filepath.Join(d.stack.Dir(), "logs"))
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
 func (d *driver) summary(v exportView, objects int, dir string) {
 	fmt.Fprintf(d.out, "\nExport %s %s.\n", v.ID, v.State)
 	if t := v.Totals; t != nil {

@@ -79,6 +79,7 @@ func run(ctx context.Context, dir string, opts devstack.Options) error {
 	if err != nil {
 		return err
 	}
+	d.awaitCompletionEmail(ctx, admin)
 	archive := filepath.Join(abs, "archive")
 	n, err := d.mirror(ctx, final.prefix(), archive)
 	if err != nil {

@@ -29,6 +29,7 @@ func Run(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 		{"CancelledUploadLeavesNothing", testCancelled},
 		{"Delete", testDelete},
 		{"CustomTime", testCustomTime},
+		{"ConditionalWrite", testConditional},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newBucket(t)) })
@@ -196,5 +197,42 @@ func testCustomTime(t *testing.T, b blob.Bucket) {
 	}
 	if err := b.SetCustomTime(ctx, "a/missing", at); !errors.Is(err, blob.ErrNotExist) {
 		t.Errorf("stamping a missing object: %v, want ErrNotExist", err)
+	}
+}
+
+// testConditional: a conditional upload lands only on the generation it
+// names, so of two writers that read the same state only the first wins,
+// and the loser leaves the winner's object as it is.
+func testConditional(t *testing.T, b blob.Bucket) {
+	ctx := context.Background()
+	write := func(gen int64, data string) error {
+		w := b.NewWriterIf(ctx, "c/part.zip", "application/zip", gen)
+		if _, err := w.Write([]byte(data)); err != nil {
+			return err
+		}
+		return w.Close()
+	}
+	if err := write(0, "first"); err != nil {
+		t.Fatalf("create if absent: %v", err)
+	}
+	if err := write(0, "second"); !errors.Is(err, blob.ErrPrecondition) {
+		t.Fatalf("second create if absent: %v, want ErrPrecondition", err)
+	}
+	a, err := b.Attrs(ctx, "c/part.zip")
+	if err != nil || a.Generation == 0 {
+		t.Fatalf("attrs %+v, %v: want a generation", a, err)
+	}
+	if got := string(get(t, b, "c/part.zip")); got != "first" {
+		t.Fatalf("the loser replaced the object: %q", got)
+	}
+	if err := write(a.Generation+1000, "stale"); !errors.Is(err, blob.ErrPrecondition) {
+		t.Fatalf("write on a wrong generation: %v", err)
+	}
+	if err := write(a.Generation, "replaced"); err != nil {
+		t.Fatalf("write on the current generation: %v", err)
+	}
+	b2, _ := b.Attrs(ctx, "c/part.zip")
+	if string(get(t, b, "c/part.zip")) != "replaced" || b2.Generation == a.Generation {
+		t.Errorf("after replacing: %q at generation %d (was %d)", get(t, b, "c/part.zip"), b2.Generation, a.Generation)
 	}
 }

@@ -165,3 +165,30 @@ func TestSpaceWithoutMembersIsUnsupported(t *testing.T) {
 		t.Errorf("%d orphaned and %d exported spaces, want 1 and 2", orphaned, exported)
 	}
 }
+
+// An attachment cut off in transit is resumed from where it broke off (a
+// Range request), not fetched again whole: every attachment arrives with
+// the source's bytes and nothing fails.
+func TestCutOffAttachmentIsResumed(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(7))
+	env.SetFaults(t, emulator.Faults{APIs: map[string]emulator.APIFaults{"chat": {Truncate: 0.5}}})
+	resumes := &connectortest.Resumes{}
+	c := chat.New(env.FactoryWith(t, resumes), chat.Options{})
+	for _, a := range env.Accounts() {
+		if a.Kind != chat.KindSpace {
+			continue
+		}
+		r, err := connectortest.ExportAll(context.Background(), c, a, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", a.ID, err)
+		}
+		connectortest.Check(t, env.Truth(a, export.Chat), r, a)
+		if f := r.Failures(); len(f) > 0 {
+			t.Errorf("%s: failures %+v, want none", a.ID, f)
+		}
+	}
+	if resumes.Count() == 0 {
+		t.Fatalf("no download was resumed (%d faults injected)", env.FaultsInjected())
+	}
+	t.Logf("%d downloads resumed, %d faults injected", resumes.Count(), env.FaultsInjected())
+}

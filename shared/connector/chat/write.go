@@ -1,11 +1,12 @@
 package chat
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"google.golang.org/api/chat/v1"
@@ -92,47 +93,36 @@ func (c *Connector) writeAttachments(ctx context.Context, svc *chat.Service, e c
 				continue // Drive files are referenced by link, not copied
 			}
 			path := dir + names.of(a)
-			body, err := download(ctx, svc, a.AttachmentDataRef.ResourceName)
-			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				e.Fail(connector.Failure{Product: export.Chat, ItemID: a.Name, Path: path, Reason: "attachment download failed: " + err.Error()})
-				continue
-			}
 			w, err := e.Create(connector.Entry{Path: path, Modified: parseTime(m.CreateTime), Content: connector.Compressible, ItemID: a.Name})
 			if err != nil {
 				return err
 			}
-			if _, err := w.Write(body); err != nil {
-				return err
+			if err := download(ctx, svc, a.AttachmentDataRef.ResourceName, w); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if errors.As(err, new(*connector.WriteError)) {
+					return err
+				}
+				// Failing the entry's own item leaves the entry out.
+				e.Fail(connector.Failure{Product: export.Chat, ItemID: a.Name, Path: path, Reason: "attachment download failed: " + err.Error()})
 			}
 		}
 	}
 	return nil
 }
 
-// download reads an attachment whole, fetching it again (up to 3 times)
-// when the body is cut off in transit.
-func download(ctx context.Context, svc *chat.Service, resource string) ([]byte, error) {
-	var last error
-	for range 3 {
-		res, err := svc.Media.Download(resource).Context(ctx).Download()
-		if err != nil {
-			return nil, err
+// download streams an attachment into w; a body cut off in transit is
+// resumed where it broke off (connector.Download).
+func download(ctx context.Context, svc *chat.Service, resource string, w io.Writer) error {
+	_, err := connector.Download(ctx, "Chat", func(offset int64) (*http.Response, error) {
+		call := svc.Media.Download(resource).Context(ctx)
+		if offset > 0 {
+			call.Header().Set("Range", fmt.Sprintf("bytes=%d-", offset))
 		}
-		var b bytes.Buffer
-		_, err = io.Copy(&b, res.Body)
-		res.Body.Close()
-		if err == nil {
-			return b.Bytes(), nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		last = err
-	}
-	return nil, fmt.Errorf("cut off 3 times: %w", last)
+		return call.Download()
+	}, connector.Sink(w))
+	return err
 }
 
 func parseTime(s string) time.Time {

@@ -88,8 +88,15 @@ func (m *Emitter) Item(id string) {
 	e.Items = append(e.Items, id)
 }
 
-// Fail implements connector.Emitter.
-func (m *Emitter) Fail(f connector.Failure) { m.Failures = append(m.Failures, f) }
+// Fail implements connector.Emitter. Like the zip part writer, it leaves
+// out the open entry when the entry holds exactly the failed item.
+func (m *Emitter) Fail(f connector.Failure) {
+	if n := len(m.Entries); m.open && n > 0 && f.ItemID != "" && m.Entries[n-1].ItemID == f.ItemID {
+		m.Entries = m.Entries[:n-1]
+		m.open = false
+	}
+	m.Failures = append(m.Failures, f)
+}
 
 // Checkpoint implements connector.Emitter.
 func (m *Emitter) Checkpoint(ctx context.Context, cursor string) error {

@@ -3,6 +3,8 @@ package connectortest
 import (
 	"context"
 	"log/slog"
+	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -102,3 +104,35 @@ func (env *Env) SetFaults(t testing.TB, f emulator.Faults) {
 	}
 	t.Cleanup(func() { _ = env.Server.SetFaults(emulator.Faults{}) })
 }
+
+// FactoryWith returns a Factory like env.Factory whose requests go through
+// transport, to watch what a connector asks the emulator.
+func (env *Env) FactoryWith(t testing.TB, transport http.RoundTripper) *delegation.Factory {
+	t.Helper()
+	f, err := delegation.New(context.Background(),
+		config.Workspace{Endpoint: env.Server.URL(), DelegationServiceAccount: env.Server.DelegationAccount()},
+		delegation.Options{Pacer: FastPacer, Transport: transport})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// Resumes is a transport that counts downloads resumed in the middle: a
+// Range request from a byte after the first, answered 206 Partial Content.
+type Resumes struct {
+	n atomic.Int64
+}
+
+// RoundTrip implements http.RoundTripper.
+func (r *Resumes) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && resp.StatusCode == http.StatusPartialContent &&
+		strings.HasPrefix(req.Header.Get("Range"), "bytes=") && !strings.HasPrefix(req.Header.Get("Range"), "bytes=0-") {
+		r.n.Add(1)
+	}
+	return resp, err
+}
+
+// Count is how many downloads were resumed so far.
+func (r *Resumes) Count() int64 { return r.n.Load() }

@@ -19,12 +19,10 @@ type Clients interface {
 	Keep(ctx context.Context, subject string) (*keep.Service, error)
 }
 
-// Options tune the connector. The zero value means the defaults.
-type Options struct {
-	// Attempts is how often an attachment cut off in transit is fetched
-	// (default 3). Errors with a status are retried by the pacer.
-	Attempts int
-}
+// Options tune the connector. The zero value means the defaults; there is
+// nothing to tune yet (an attachment cut off in transit is resumed by
+// connector.Download, errors with a status are retried by the pacer).
+type Options struct{}
 
 // Connector exports Keep notes.
 type Connector struct {
@@ -36,9 +34,6 @@ var _ connector.Connector = (*Connector)(nil)
 
 // New returns a Keep connector.
 func New(clients Clients, opts Options) *Connector {
-	if opts.Attempts <= 0 {
-		opts.Attempts = 3
-	}
 	return &Connector{clients: clients, opts: opts}
 }
 

@@ -113,3 +113,25 @@ func TestFailingAttachmentReported(t *testing.T) {
 		t.Fatalf("failures %+v, want %s with a reason", f, victim)
 	}
 }
+
+// An attachment cut off in transit is resumed from where it broke off (a
+// Range request), not fetched again whole: every attachment arrives with
+// the source's bytes and nothing fails.
+func TestCutOffAttachmentIsResumed(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(7))
+	a := env.Accounts()[1]
+	env.SetFaults(t, emulator.Faults{APIs: map[string]emulator.APIFaults{"keep": {Truncate: 0.5}}})
+	resumes := &connectortest.Resumes{}
+	r, err := connectortest.ExportAll(context.Background(), keep.New(env.FactoryWith(t, resumes), keep.Options{}), a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	connectortest.Check(t, env.Truth(a, "Keep"), r, a)
+	if f := r.Failures(); len(f) > 0 {
+		t.Errorf("failures %+v, want none", f)
+	}
+	if resumes.Count() == 0 {
+		t.Fatalf("no download was resumed (%d faults injected)", env.FaultsInjected())
+	}
+	t.Logf("%d downloads resumed, %d faults injected", resumes.Count(), env.FaultsInjected())
+}

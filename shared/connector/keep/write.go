@@ -1,12 +1,13 @@
 package keep
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net/http"
 	"time"
 
 	"google.golang.org/api/keep/v1"
@@ -21,20 +22,20 @@ func (c *Connector) writeNote(ctx context.Context, svc *keep.Service, e connecto
 	var saved []Attachment
 	for k, a := range n.Attachments {
 		path := "Keep/" + f.attachments[k]
-		body, err := c.download(ctx, svc, a)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			e.Fail(connector.Failure{Product: export.Keep, ItemID: a.Name, Path: path, Reason: "attachment download failed: " + err.Error()})
-			continue
-		}
 		w, err := e.Create(connector.Entry{Path: path, Modified: mod, Content: connector.Compressed, ItemID: a.Name})
 		if err != nil {
 			return err
 		}
-		if _, err := w.Write(body); err != nil {
-			return err
+		if err := download(ctx, svc, a, w); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if errors.As(err, new(*connector.WriteError)) {
+				return err
+			}
+			// Failing the entry's own item leaves the entry out.
+			e.Fail(connector.Failure{Product: export.Keep, ItemID: a.Name, Path: path, Reason: "attachment download failed: " + err.Error()})
+			continue
 		}
 		saved = append(saved, Attachment{FilePath: f.attachments[k], MimeType: mimeOf(a)})
 	}
@@ -55,27 +56,18 @@ func (c *Connector) writeNote(ctx context.Context, svc *keep.Service, e connecto
 	return page.Execute(w, rec)
 }
 
-// download reads an attachment whole (images of a few MB), fetching it
-// again when the body is cut off in transit.
-func (c *Connector) download(ctx context.Context, svc *keep.Service, a *keep.Attachment) ([]byte, error) {
-	var last error
-	for range c.opts.Attempts {
-		res, err := svc.Media.Download(a.Name).MimeType(mimeOf(a)).Context(ctx).Download()
-		if err != nil {
-			return nil, err // the pacer has retried what can be retried
+// download streams an attachment into w; a body cut off in transit is
+// resumed where it broke off (connector.Download). Errors with a status
+// have been retried by the pacer.
+func download(ctx context.Context, svc *keep.Service, a *keep.Attachment, w io.Writer) error {
+	_, err := connector.Download(ctx, "Keep", func(offset int64) (*http.Response, error) {
+		call := svc.Media.Download(a.Name).MimeType(mimeOf(a)).Context(ctx)
+		if offset > 0 {
+			call.Header().Set("Range", fmt.Sprintf("bytes=%d-", offset))
 		}
-		var b bytes.Buffer
-		_, err = io.Copy(&b, res.Body)
-		res.Body.Close()
-		if err == nil {
-			return b.Bytes(), nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		last = err
-	}
-	return nil, fmt.Errorf("cut off %d times: %w", c.opts.Attempts, last)
+		return call.Download()
+	}, connector.Sink(w))
+	return err
 }
 
 func mimeOf(a *keep.Attachment) string {

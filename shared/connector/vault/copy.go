@@ -196,3 +196,33 @@ func (d *docIDs) done() ([]string, error) {
 	err := <-d.errc
 	return d.ids, err
 }
+
+// copyAll copies the files of the completed exports from where the cursor
+// says, then closes and deletes the matter.
+func (r *run) copyAll(ctx context.Context) error {
+	xs, err := listExports(ctx, r.svc, r.st.Matter)
+	if err != nil {
+		return fmt.Errorf("exports of matter %s: %w", r.st.Matter, err)
+	}
+	files := files(xs)
+	if r.st.File > len(files) {
+		return fmt.Errorf("vault: cursor at file %d of %d", r.st.File, len(files))
+	}
+	st, err := r.c.clients.Storage(ctx, r.a.Subject)
+	if err != nil {
+		return err
+	}
+	cp := &copier{st: st, e: r.e, broken: r.st.Broken}
+	for i := r.st.File; i < len(files); i++ {
+		if err := cp.copy(ctx, files[i]); err != nil {
+			return err
+		}
+		if err := r.next(ctx, cursor{Stage: stageCopy, Matter: r.st.Matter, File: i + 1, Broken: cp.broken}); err != nil {
+			return err
+		}
+	}
+	if err := r.discard(ctx); err != nil {
+		return err
+	}
+	return r.next(ctx, cursor{Stage: stageDone})
+}

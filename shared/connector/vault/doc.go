@@ -30,4 +30,9 @@
 // reason is waited out like a running export. When the account will not
 // finish (its export was cancelled, or it failed at the 14-day limit), the
 // pipeline calls Discard, which deletes the matter.
+//
+// The files follow the stages: cursor.go (the stages and the cursor),
+// holds.go (1), matter.go (2, and closing and deleting the matter in 5),
+// plan.go (what to ask of Vault), wait.go (3, and Vault/exports.json),
+// copy.go (4).
 package vault

@@ -119,16 +119,50 @@ func (e *emulator) startAttempt(q *queue, t *task, now time.Time) {
 		return
 	}
 	e.inflight.Add(1)
+	e.active.Add(1)
 	go func() {
 		defer e.inflight.Done()
-		code, err := e.send(a)
-		e.finish(a, code, err)
+		defer e.active.Add(-1)
+		auth, err := e.authorization(a)
+		if err != nil {
+			e.finish(a, 0, err)
+			return
+		}
+		// With duplicates on, the same request goes out twice; only the
+		// original's answer is the attempt's outcome.
+		e.duplicates.Do(func(dup bool) {
+			code, err := e.send(a, auth)
+			if dup {
+				e.log.Debug("cloud tasks duplicate dispatch", "task", a.t.pb.Name, "attempt", a.number, "status", code, "error", err)
+				return
+			}
+			e.finish(a, code, err)
+		})
 	}()
 }
 
-// send makes the HTTP request of an attempt and returns the response
-// status, or an error when no response came.
-func (e *emulator) send(a attempt) (int, error) {
+// authorization is the Authorization header of an attempt: a bearer OIDC
+// token for the task's oidc_token, or "" for none.
+func (e *emulator) authorization(a attempt) (string, error) {
+	tok := a.req.GetOidcToken()
+	if tok == nil {
+		return "", nil
+	}
+	aud := tok.Audience
+	if aud == "" {
+		aud = a.req.Url
+	}
+	jwt, err := e.tokens.token(tok.ServiceAccountEmail, aud)
+	if err != nil {
+		return "", fmt.Errorf("mint oidc token: %w", err)
+	}
+	return "Bearer " + jwt, nil
+}
+
+// send makes the HTTP request of an attempt with the given Authorization
+// header and returns the response status, or an error when no response
+// came.
+func (e *emulator) send(a attempt, auth string) (int, error) {
 	ctx, cancel := context.WithTimeout(e.ctx, a.deadline)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, a.req.HttpMethod.String(), a.req.Url, bytes.NewReader(a.req.Body))
@@ -144,16 +178,8 @@ func (e *emulator) send(a attempt) (int, error) {
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("User-Agent", "Google-Cloud-Tasks")
-	if tok := a.req.GetOidcToken(); tok != nil {
-		aud := tok.Audience
-		if aud == "" {
-			aud = a.req.Url
-		}
-		jwt, err := e.tokens.token(tok.ServiceAccountEmail, aud)
-		if err != nil {
-			return 0, fmt.Errorf("mint oidc token: %w", err)
-		}
-		req.Header.Set("Authorization", "Bearer "+jwt)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {

@@ -64,6 +64,28 @@
 //     dispatch_count, response_count, first_attempt and last_attempt are
 //     kept.
 //
+// # Duplicate delivery
+//
+// Cloud Tasks delivers at least once: its documentation says that "rarely,
+// a task may be executed more than once", and handlers must be idempotent.
+// Options.Duplicate (or Server.SetDuplicate, while running) makes that rare
+// case happen on every dispatch, to prove that they are: each dispatch is
+// sent a second time, the same request — method, URL, body, the task's
+// headers, the same X-CloudTasks-* values and the same OIDC token — either
+// at the same time as the original (duplicate.Concurrent), right after the
+// original answered and its outcome was recorded (duplicate.After), or
+// taking turns (duplicate.Alternating). Only the original's answer decides
+// the task's fate: a 2xx deletes it, anything else retries it, whatever the
+// duplicate answered; the duplicate's answer is only logged. Retries are
+// dispatches, so they are duplicated too.
+//
+// What it does not model: duplicates that arrive long after the task ended
+// (minutes or hours later), more than two executions of one dispatch, and
+// the counters a second execution might move in the service (the
+// duplicate does not count in dispatch_count, response_count,
+// X-CloudTasks-TaskExecutionCount, or against the queue's rate and
+// concurrency limits).
+//
 // # Time
 //
 // Options.Now injects the clock of schedule times, backoff, rate limits and

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/orgexport/orgexport/emulators/duplicate"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 )
 
@@ -45,6 +46,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Client sends the dispatches; a client with a pooled transport when nil.
 	Client *http.Client
+	// Duplicate sends every dispatch a second time, concurrently with the
+	// original or right after it answered (package emulators/duplicate);
+	// Server.SetDuplicate changes it while running. Off when zero.
+	Duplicate duplicate.Mode
 }
 
 // Server is a running emulator.
@@ -116,6 +121,7 @@ func newEmulator(o Options, issuerURL string) (*emulator, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
+	e.duplicates.Set(o.Duplicate)
 	if e.client == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		// keep a connection per concurrent dispatch to a target: closing
@@ -169,6 +175,14 @@ func (s *Server) IssuerURL() string { return s.emu.issuer.URL() }
 // Tick makes the dispatcher look at the schedule again now. Call it after
 // moving an injected clock.
 func (s *Server) Tick() { s.emu.signal() }
+
+// InFlight is the number of dispatches whose request, or duplicate, has
+// not been answered yet.
+func (s *Server) InFlight() int { return int(s.emu.active.Load()) }
+
+// SetDuplicate changes the duplicate-delivery mode of the dispatches that
+// start from now on.
+func (s *Server) SetDuplicate(m duplicate.Mode) { s.emu.duplicates.Set(m) }
 
 // Close stops serving, cancels the attempts in flight and waits for them.
 func (s *Server) Close() error {

@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	pb "cloud.google.com/go/cloudtasks/apiv2/cloudtaskspb"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/orgexport/orgexport/emulators/duplicate"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 )
 
@@ -26,9 +28,11 @@ type emulator struct {
 	issuer       *oidcissuer.Issuer
 	tokens       *tokens
 	client       *http.Client
+	duplicates   duplicate.Deliveries
 
 	ctx      context.Context // cancelled by Close: ends the dispatcher and in-flight attempts
 	inflight sync.WaitGroup
+	active   atomic.Int64 // dispatches in flight, with their duplicates
 	wake     chan struct{}
 
 	mu     sync.Mutex

@@ -15,6 +15,7 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 
 	"github.com/orgexport/orgexport/emulators/cloudtasks"
+	"github.com/orgexport/orgexport/emulators/duplicate"
 	"github.com/orgexport/orgexport/emulators/frontdoor"
 	"github.com/orgexport/orgexport/emulators/gcloud"
 	"github.com/orgexport/orgexport/emulators/iamrecord"
@@ -56,6 +57,12 @@ type Options struct {
 	// Record, when set, receives the Cloud IAM permissions each function
 	// exercises against the emulators (through a proxy per function).
 	Record *iamrecord.Recorder
+
+	// Duplicate sends every Cloud Tasks dispatch and every Pub/Sub push a
+	// second time, concurrently with the original or right after it
+	// answered (package emulators/duplicate), as the services' at-least-
+	// once delivery may; Stack.SetDuplicate changes it while running.
+	Duplicate duplicate.Mode
 }
 
 // Project is the project id of the local stack.
@@ -191,6 +198,17 @@ func (s *Stack) Describe(w io.Writer) {
 
 // FirestoreHost is the Firestore emulator's host:port.
 func (s *Stack) FirestoreHost() string { return s.firestore.HostPort() }
+
+// SetDuplicate changes how the Cloud Tasks dispatches and Pub/Sub pushes
+// that start from now on are delivered: once (duplicate.Off) or twice.
+func (s *Stack) SetDuplicate(m duplicate.Mode) {
+	s.tasks.SetDuplicate(m)
+	s.forwarder.SetDuplicate(m)
+}
+
+// InFlight is the number of Cloud Tasks dispatches and Pub/Sub messages
+// being delivered (duplicates and pushes waiting for a retry included).
+func (s *Stack) InFlight() int { return s.tasks.InFlight() + s.forwarder.InFlight() }
 
 // PubSubHost is the Pub/Sub emulator's host:port.
 func (s *Stack) PubSubHost() string { return s.pubsub.HostPort() }

@@ -11,4 +11,8 @@
 // Google's, and admins sign in with ID tokens from the Workspace emulator.
 // Nothing in the functions knows it runs locally; only their configuration
 // differs.
+//
+// Options.Duplicate (or Stack.SetDuplicate) delivers every Cloud Tasks
+// dispatch and Pub/Sub push twice, concurrently or right after the
+// original, to show that duplicates change nothing (issue 14).
 package devstack

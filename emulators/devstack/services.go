@@ -78,7 +78,7 @@ func (s *Stack) startStorage(ctx context.Context) error {
 }
 
 func (s *Stack) startTasks(ctx context.Context) error {
-	t, err := cloudtasks.Start(ctx, cloudtasks.Options{})
+	t, err := cloudtasks.Start(ctx, cloudtasks.Options{Duplicate: s.opts.Duplicate})
 	if err != nil {
 		return err
 	}

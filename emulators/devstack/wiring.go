@@ -63,7 +63,7 @@ func (s *Stack) wire(ctx context.Context) error {
 	}}, pubsubpush.Options{MinBackoff: time.Second, MaxBackoff: 30 * time.Second, Logger: s.log,
 		// Close stops the forwarder before the functions: a push still in
 		// flight (AssembleReport sending the completion email) may finish.
-		Drain: 30 * time.Second})
+		Drain: 30 * time.Second, Duplicate: s.opts.Duplicate})
 	if err != nil {
 		return err
 	}

@@ -30,4 +30,19 @@
 // more; pushes in flight may finish for Options.Drain, and those cut off
 // then are left unacknowledged for the next run, without a warning: the
 // stop abandoned them, the endpoint did not refuse them.
+//
+// # Duplicate delivery
+//
+// Pub/Sub may deliver a message more than once, even after it was
+// acknowledged, and push endpoints must be idempotent. Options.Duplicate
+// (or Forwarder.SetDuplicate, while running) makes that happen on every
+// push, to prove that they are: each push is sent a second time with the
+// same body (messageId, publishTime, deliveryAttempt) and the same token,
+// either at the same time as the original (duplicate.Concurrent), right
+// after the original answered (duplicate.After), or taking turns
+// (duplicate.Alternating). Only the original's answer acknowledges the
+// message or has it retried; the duplicate's is only logged. Retries are
+// pushes, so they are duplicated too. Not modelled: redeliveries long
+// after the acknowledgement, more than two copies, or a duplicate counted
+// in deliveryAttempt.
 package pubsubpush

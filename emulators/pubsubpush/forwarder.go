@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/orgexport/orgexport/emulators/duplicate"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 )
 
@@ -55,6 +57,10 @@ type Options struct {
 	Drain      time.Duration
 	HTTPClient *http.Client
 	Logger     *slog.Logger // default discards
+	// Duplicate sends every push a second time, concurrently with the
+	// original or right after it answered (package emulators/duplicate);
+	// Forwarder.SetDuplicate changes it while running. Off when zero.
+	Duplicate duplicate.Mode
 }
 
 // Forwarder pulls from the emulator and pushes with a signed token.
@@ -64,6 +70,9 @@ type Forwarder struct {
 	routes []Route
 	opts   Options
 	log    *slog.Logger
+
+	duplicates duplicate.Deliveries
+	pushing    atomic.Int64 // messages being delivered, retries and duplicates included
 }
 
 // New checks the routes and fills in defaults. client's project holds the
@@ -96,8 +105,18 @@ func New(client *pubsub.Client, minter Minter, routes []Route, o Options) (*Forw
 			routes[i].AckDeadline = 10 * time.Second
 		}
 	}
-	return &Forwarder{client: client, minter: minter, routes: routes, opts: o, log: log}, nil
+	f := &Forwarder{client: client, minter: minter, routes: routes, opts: o, log: log}
+	f.duplicates.Set(o.Duplicate)
+	return f, nil
 }
+
+// InFlight is the number of messages pulled and not yet acknowledged,
+// given up or returned: being pushed, or waiting to be pushed again.
+func (f *Forwarder) InFlight() int { return int(f.pushing.Load()) }
+
+// SetDuplicate changes the duplicate-delivery mode of the pushes that start
+// from now on.
+func (f *Forwarder) SetDuplicate(m duplicate.Mode) { f.duplicates.Set(m) }
 
 // Run creates missing topics and subscriptions, then forwards until ctx
 // ends. Then it pulls no more, lets the pushes in flight finish for up to
@@ -163,7 +182,11 @@ func (f *Forwarder) receive(ctx, pushes context.Context, r Route) error {
 	// default retention), instead of the client's 60 minutes, after which
 	// the emulator would hand it out a second time.
 	sub.ReceiveSettings.MaxExtension = 7 * 24 * time.Hour
-	err := sub.Receive(ctx, func(ctx context.Context, m *pubsub.Message) { f.deliver(ctx, pushes, r, m) })
+	err := sub.Receive(ctx, func(ctx context.Context, m *pubsub.Message) {
+		f.pushing.Add(1)
+		defer f.pushing.Add(-1)
+		f.deliver(ctx, pushes, r, m)
+	})
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("push route %s: receive: %w", r.Subscription, err)
 	}

@@ -30,21 +30,27 @@ func TestMain(m *testing.M) {
 
 // delivery is one push as the endpoint saw it.
 type delivery struct {
-	at     time.Time
-	auth   string
-	ua     string
-	path   string
-	body   map[string]any
-	status int
+	at       time.Time
+	answered time.Time
+	auth     string
+	ua       string
+	path     string
+	raw      string
+	body     map[string]any
+	status   int
 }
 
 // endpoint answers pushes with the statuses given in turn (the last one
-// repeats) and records them.
+// repeats) and records them. With pairWait set, push 2k waits up to
+// pairWait for push 2k+1 before it answers: it is answered before
+// pairWait only if both were in flight together.
 type endpoint struct {
 	mu       sync.Mutex
 	statuses []int
+	pairWait time.Duration
 	got      []delivery
 	arrived  chan struct{}
+	more     *sync.Cond // signalled when a push arrives
 	// hold, if set, holds every answer until it is closed; a push whose
 	// request ends first counts in cut. started is told each push that
 	// began.
@@ -54,7 +60,9 @@ type endpoint struct {
 }
 
 func newEndpoint(statuses ...int) *endpoint {
-	return &endpoint{statuses: statuses, arrived: make(chan struct{}, 100)}
+	e := &endpoint{statuses: statuses, arrived: make(chan struct{}, 100)}
+	e.more = sync.NewCond(&e.mu)
+	return e
 }
 
 func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -73,8 +81,19 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	e.mu.Lock()
-	st := e.statuses[min(len(e.got), len(e.statuses)-1)]
-	e.got = append(e.got, delivery{time.Now(), r.Header.Get("Authorization"), r.UserAgent(), r.URL.Path, body, st})
+	i := len(e.got)
+	st := e.statuses[min(i, len(e.statuses)-1)]
+	e.got = append(e.got, delivery{at: time.Now(), auth: r.Header.Get("Authorization"), ua: r.UserAgent(), path: r.URL.Path,
+		raw: string(b), body: body, status: st})
+	e.more.Broadcast()
+	if e.pairWait > 0 {
+		wake := time.AfterFunc(e.pairWait, func() { e.mu.Lock(); e.more.Broadcast(); e.mu.Unlock() })
+		for start := time.Now(); len(e.got) < i/2*2+2 && time.Since(start) < e.pairWait; {
+			e.more.Wait()
+		}
+		wake.Stop()
+	}
+	e.got[i].answered = time.Now()
 	e.mu.Unlock()
 	w.WriteHeader(st)
 	e.arrived <- struct{}{}
@@ -102,6 +121,7 @@ type rig struct {
 	ep     *endpoint
 	url    string
 	route  pubsubpush.Route
+	fwd    *pubsubpush.Forwarder
 	// stop ends the forwarder newRig started (again: a no-op).
 	stop func() error
 }
@@ -143,6 +163,7 @@ func (r *rig) start(t *testing.T, opts pubsubpush.Options) (stop func() error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.fwd = f
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := f.Ensure(ctx); err != nil {
 		t.Fatal(err)

@@ -102,6 +102,8 @@ type pushMessage struct {
 }
 
 // push POSTs one attempt and returns the status code (0 if there was none).
+// With duplicates on, the same request (body and token) is POSTed a second
+// time; only the original's answer is returned.
 func (f *Forwarder) push(ctx context.Context, r Route, m *pubsub.Message, attempt int) (int, error) {
 	body, err := json.Marshal(f.body(r, m, attempt))
 	if err != nil {
@@ -111,6 +113,21 @@ func (f *Forwarder) push(ctx context.Context, r Route, m *pubsub.Message, attemp
 	if err != nil {
 		return 0, fmt.Errorf("mint push token: %w", err)
 	}
+	var code int
+	f.duplicates.Do(func(dup bool) {
+		c, err2 := f.post(ctx, r, body, tok)
+		if dup {
+			f.log.Debug("duplicate push", "subscription", r.Subscription, "messageId", m.ID, "attempt", attempt, "status", c, "error", err2)
+			return
+		}
+		code, err = c, err2
+	})
+	return code, err
+}
+
+// post sends one push request and returns the status code (0 if there was
+// none).
+func (f *Forwarder) post(ctx context.Context, r Route, body []byte, tok string) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.AckDeadline)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.Endpoint, bytes.NewReader(body))

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/orgexport/orgexport/emulators/cloudtasks"
+	"github.com/orgexport/orgexport/emulators/duplicate"
 )
 
 func main() {
@@ -30,6 +31,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	httpAddr := fs.String("http", "127.0.0.1:0", "HTTP listen address for OIDC discovery, JWKS and GET /tasks")
 	tombstone := fs.Duration("tombstone", 0, "how long a finished or deleted task's name stays taken (default 1h)")
 	verbose := fs.Bool("v", false, "log every dispatch to stderr")
+	var dup duplicate.Mode
+	fs.TextVar(&dup, "duplicate", duplicate.Off, "send every dispatch twice: off, concurrent, after or alternating")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,6 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		GRPCAddr:        *grpcAddr,
 		HTTPAddr:        *httpAddr,
 		TombstoneWindow: *tombstone,
+		Duplicate:       dup,
 		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

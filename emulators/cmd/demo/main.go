@@ -7,6 +7,10 @@
 // organisation's super administrator, starts an export through the admin
 // API, shows its progress, and when it completes mirrors the archive into a
 // local folder. Its last line is the path of report.html.
+//
+// With -duplicate alternating (or concurrent, after) every Cloud Tasks
+// dispatch and Pub/Sub push is delivered twice, as the services' at-least-
+// once delivery may: the archive and report should not change.
 package main
 
 import (
@@ -21,6 +25,7 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/devstack"
+	"github.com/orgexport/orgexport/emulators/duplicate"
 )
 
 func main() {
@@ -30,19 +35,23 @@ func main() {
 	hold := flag.Duration("hold", 5*time.Second, "the hold, instead of 48h (R3a)")
 	partSize := flag.String("part-size", "64MiB", "size at which account zips are split (R8b)")
 	timeout := flag.Duration("timeout", 30*time.Minute, "give up after this long")
+	var dup duplicate.Mode
+	flag.TextVar(&dup, "duplicate", duplicate.Off, "deliver every Cloud Task and Pub/Sub push twice: off, concurrent, after or alternating")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	if err := run(ctx, *dir, *preset, *seed, *hold, *partSize); err != nil {
+	opts := devstack.Options{Preset: *preset, Seed: *seed, Hold: *hold, PartSize: *partSize, HousekeepingEvery: time.Minute, Duplicate: dup}
+	if err := run(ctx, *dir, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, dir, preset string, seed int64, hold time.Duration, partSize string) error {
+// run starts the stack with opts (Dir and Log are set here) and exports.
+func run(ctx context.Context, dir string, opts devstack.Options) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
@@ -52,8 +61,8 @@ func run(ctx context.Context, dir, preset string, seed int64, hold time.Duration
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	fmt.Println("Starting the local stack (emulators and functions)…")
-	s, err := devstack.Start(ctx, devstack.Options{Dir: filepath.Join(abs, "stack"), Preset: preset, Seed: seed,
-		Hold: hold, PartSize: partSize, HousekeepingEvery: time.Minute, Log: log})
+	opts.Dir, opts.Log = filepath.Join(abs, "stack"), log
+	s, err := devstack.Start(ctx, opts)
 	if err != nil {
 		return err
 	}

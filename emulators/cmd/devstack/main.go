@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/devstack"
+	"github.com/orgexport/orgexport/emulators/duplicate"
 )
 
 func main() {
@@ -30,6 +31,8 @@ func main() {
 	seed := flag.Int64("seed", 1, "seed of the synthetic organisation")
 	hold := flag.Duration("hold", time.Minute, "the hold, instead of 48h (R3a)")
 	housekeeping := flag.Duration("housekeeping", time.Minute, "how often Housekeeping runs (Cloud Scheduler runs it hourly)")
+	var dup duplicate.Mode
+	flag.TextVar(&dup, "duplicate", duplicate.Off, "deliver every Cloud Task and Pub/Sub push twice: off, concurrent, after or alternating")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -40,7 +43,7 @@ func main() {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	s, err := devstack.Start(ctx, devstack.Options{Dir: abs, Preset: *preset, Seed: *seed, Hold: *hold,
-		HousekeepingEvery: *housekeeping, Log: log})
+		HousekeepingEvery: *housekeeping, Log: log, Duplicate: dup})
 	if err != nil {
 		fail(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"cloud.google.com/go/pubsub/v2"
 
+	"github.com/orgexport/orgexport/emulators/duplicate"
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 	"github.com/orgexport/orgexport/emulators/pubsubpush"
 )
@@ -45,6 +46,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.issuerAddr, "issuer-addr", "127.0.0.1:8790", "address serving the token issuer's discovery document and JWKS")
 	fs.DurationVar(&c.opts.MinBackoff, "min-backoff", 10*time.Second, "first retry delay")
 	fs.DurationVar(&c.opts.MaxBackoff, "max-backoff", 600*time.Second, "longest retry delay")
+	fs.TextVar(&c.opts.Duplicate, "duplicate", duplicate.Off, "push every message twice: off, concurrent, after or alternating")
 	fs.Func("route", "push route: topic=,subscription=,endpoint=,sa=[,audience=,ack-deadline=,max-attempts=,dead-letter=] (repeatable)", func(v string) error {
 		r, err := parseRoute(v)
 		c.routes = append(c.routes, r)

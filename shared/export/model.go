@@ -143,9 +143,41 @@ type Part struct {
 // Resume is an account's checkpoint: the next part to write and where its
 // products stand.
 type Resume struct {
-	NextPart int    `firestore:"nextPart"` // from 1
-	Product  int    `firestore:"product"`  // index into the account's connectors
-	Cursor   string `firestore:"cursor"`   // the connector's cursor
+	NextPart int `firestore:"nextPart"` // from 1
+	// ProductName is the product to carry on with: a name, not a place in
+	// a list, so a checkpoint survives a deploy that adds or removes
+	// connectors. Product is its place among the account's connectors,
+	// written alongside and read only from records that have no name (an
+	// earlier version's).
+	ProductName Product `firestore:"productName,omitempty"`
+	Product     int     `firestore:"product"`
+	Cursor      string  `firestore:"cursor"` // the product's own cursor
+}
+
+// At is the checkpoint that carries on with the i-th of products.
+func At(nextPart int, products []Product, i int, cursor string) Resume {
+	r := Resume{NextPart: nextPart, Product: i, Cursor: cursor}
+	if i < len(products) {
+		r.ProductName = products[i]
+	}
+	return r
+}
+
+// Position is where among products (the account's connectors in this
+// version, in order) the checkpoint carries on, and the cursor to carry on
+// with. gone names a product the checkpoint was in that this version no
+// longer has: the caller reports its remaining items, and carries on at
+// the same place in the list without its cursor.
+func (r Resume) Position(products []Product) (i int, cursor string, gone Product) {
+	if r.ProductName == "" { // an earlier version's checkpoint: its index, once
+		return r.Product, r.Cursor, ""
+	}
+	for i, p := range products {
+		if p == r.ProductName {
+			return i, r.Cursor, ""
+		}
+	}
+	return min(r.Product, len(products)), "", r.ProductName
 }
 
 // AccountKey is the document id and task-name component of an account: a

@@ -104,3 +104,24 @@ func TestTasksAreNamedOnce(t *testing.T) {
 		t.Errorf("long name %q not hashed", long)
 	}
 }
+
+// A checkpoint names its product, so a deploy that adds or removes
+// connectors resumes each account in the right place.
+func TestResumeSurvivesADeploy(t *testing.T) {
+	before := []Product{Gmail, Drive, Calendar}
+	r := At(3, before, 1, "page-7")
+	after := []Product{Gmail, Chat, Drive, Calendar} // a connector was added before Drive
+	if i, cursor, gone := r.Position(after); i != 2 || cursor != "page-7" || gone != "" {
+		t.Errorf("resumed at %d with %q (gone %q), want Drive (2) at page-7", i, cursor, gone)
+	}
+	// A checkpoint of an earlier version has only the index: read once.
+	legacy := Resume{NextPart: 3, Product: 1, Cursor: "page-7"}
+	if i, cursor, gone := legacy.Position(before); i != 1 || cursor != "page-7" || gone != "" {
+		t.Errorf("an index checkpoint resumed at %d with %q", i, cursor)
+	}
+	// A product this version no longer has is named, not skipped silently.
+	removed := []Product{Gmail, Calendar}
+	if i, cursor, gone := r.Position(removed); gone != Drive || cursor != "" || i != 1 {
+		t.Errorf("with Drive gone: at %d with %q, gone %q; want Calendar (1), no cursor, Drive named", i, cursor, gone)
+	}
+}

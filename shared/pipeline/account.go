@@ -220,17 +220,28 @@ const cursorFromPart = "\x00part"
 // A product that fails as a whole is recorded and the others go on.
 func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.Account, em *heartbeat) (*export.Resume, map[export.Product]string, []export.Unsupported, error) {
 	conns := p.connectorsFor(asConnectorAccount(e, a))
+	names := make([]export.Product, len(conns))
+	for i, c := range conns {
+		names[i] = c.Product()
+	}
 	errs := map[export.Product]string{}
 	var unsupported []export.Unsupported
-	cursor := a.Resume.Cursor
+	start, cursor, gone := a.Resume.Position(names)
+	if gone != "" {
+		// Not skipped silently: the part it was in stands, the rest is
+		// listed as failed with the reason.
+		em.Fail(connector.Failure{Product: gone, ItemID: "(remaining items)",
+			Reason: fmt.Sprintf("This version of orgexport no longer exports %s; the items of it not exported before the update are missing.", gone)})
+	}
 	next := a.Resume.NextPart + 1
-	for i := a.Resume.Product; i < len(conns); i++ {
+	for i := start; i < len(conns); i++ {
 		c := conns[i]
 		err := c.Export(ctx, asConnectorAccount(e, a), cursor, em)
 		cursor = ""
 		switch {
 		case errors.Is(err, connector.ErrCut):
-			return &export.Resume{NextPart: next, Product: i, Cursor: cursorFromPart}, errs, unsupported, nil
+			r := export.At(next, names, i, cursorFromPart)
+			return &r, errs, unsupported, nil
 		case ctx.Err() != nil:
 			return nil, nil, nil, ctx.Err()
 		case errors.Is(err, connector.ErrUnsupported):
@@ -247,7 +258,8 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 		// Between products the part may be cut too.
 		if i+1 < len(conns) {
 			if err := em.Checkpoint(ctx, ""); errors.Is(err, connector.ErrCut) {
-				return &export.Resume{NextPart: next, Product: i + 1}, errs, unsupported, nil
+				r := export.At(next, names, i+1, "")
+				return &r, errs, unsupported, nil
 			}
 		}
 	}

@@ -33,6 +33,10 @@ type Config struct {
 	// Operators are accounts outside every organisation (support staff)
 	// the OIDC issuer signs in.
 	Operators []string
+	// ClientSecrets are the OAuth clients with a secret (client id →
+	// secret): their code exchanges must present it. Other clients are
+	// public (PKCE only).
+	ClientSecrets map[string]string
 }
 
 // Server serves the emulated APIs on one listener.
@@ -56,6 +60,8 @@ type Server struct {
 	mux       http.Handler
 	// vault is the organisation's Vault state (matters, exports, files).
 	vault vaultState
+	// signin holds the sign-in codes, shared by every organisation's view.
+	signin *signins
 }
 
 // Start listens on addr (host:port; port 0 picks one) and serves until
@@ -91,6 +97,8 @@ func Start(cfg Config, addr string) (*Server, error) {
 		s.ln.Close()
 		return nil, fmt.Errorf("workspace emulator: %w", err)
 	}
+	s.issuer.SetEndpoints(s.url+AuthorizePath, s.url+CodeTokenPath)
+	s.signin = newSignins(cfg.ClientSecrets)
 	if err := s.addTenants(cfg); err != nil {
 		s.ln.Close()
 		return nil, err
@@ -147,6 +155,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /token", s.serveToken)
 	mux.HandleFunc("POST /v1/projects/{project}/serviceAccounts/{account}", s.serveSignJwt)
 	mux.Handle("/oidc/", http.StripPrefix("/oidc", s.issuer.Handler()))
+	mux.HandleFunc("GET "+AuthorizePath, s.serveAuthorize)
+	mux.HandleFunc("POST "+AuthorizePath, s.serveAuthorize)
+	mux.HandleFunc("POST "+CodeTokenPath, s.serveCodeToken)
 	api := func(name string, pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.authed(s.faulty(name, h)))
 	}

@@ -23,6 +23,10 @@ type StartExport struct {
 	// one super administrator (R3a). 48h in production; shortened only by
 	// configuration for the local demo.
 	Hold time.Duration
+	// Bucket is the archive bucket, from which the console serves reports.
+	Bucket string
+	// Console configures the admin console's sign-in and sessions.
+	Console Console
 }
 
 // LoadStartExport reads StartExport's configuration.
@@ -35,6 +39,8 @@ func LoadStartExport(get Getenv) (StartExport, error) {
 		Tasks:     r.tasks(),
 		Mail:      r.mail(),
 		Hold:      r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour),
+		Bucket:    r.str("ORGEXPORT_BUCKET"),
+		Console:   r.console(),
 	}
 	return c, r.err()
 }

@@ -26,6 +26,7 @@ type Store interface {
 	ForgetSend(ctx context.Context, cid, eid, kind string) error
 	StuckAccounts(ctx context.Context, cid, eid string, t time.Time) iter.Seq2[*export.Account, error]
 	UnfinishedAccounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
+	Accounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
 	UpdateAccount(ctx context.Context, cid, eid, key string, fn func(a *export.Account) error) (*export.Account, error)
 }
 

@@ -6,7 +6,11 @@
 // It starts every emulator and function (package devstack), signs in as the
 // organisation's super administrator, starts an export through the admin
 // API, shows its progress, and when it completes mirrors the archive into a
-// local folder. Its last line is the path of report.html.
+// local folder. Its last line is the path of report.html. It also prints
+// where the admin console of its stack is; with -keep the stack stays up
+// after the export until Ctrl-C, so the console can be opened. -faults makes
+// a few items of the organisation fail, so the report and the console show
+// failures.
 package main
 
 import (
@@ -21,6 +25,8 @@ import (
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/devstack"
+	"github.com/orgexport/orgexport/emulators/workspace"
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
 )
 
 func main() {
@@ -30,19 +36,36 @@ func main() {
 	hold := flag.Duration("hold", 5*time.Second, "the hold, instead of 48h (R3a)")
 	partSize := flag.String("part-size", "64MiB", "size at which account zips are split (R8b)")
 	timeout := flag.Duration("timeout", 30*time.Minute, "give up after this long")
+	keep := flag.Bool("keep", false, "keep the stack running after the export (until Ctrl-C), to open the admin console")
+	faults := flag.Bool("faults", false, "make a few Gmail messages and Drive files fail, so the report and the console show failures")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	runCtx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	if err := run(ctx, *dir, *preset, *seed, *hold, *partSize); err != nil {
+	o := demo{dir: *dir, preset: *preset, seed: *seed, hold: *hold, partSize: *partSize, faults: *faults}
+	if *keep {
+		o.keep = ctx // the timeout is for the export, not the time the console stays up
+	}
+	if err := run(runCtx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, dir, preset string, seed int64, hold time.Duration, partSize string) error {
+// demo is what the flags chose.
+type demo struct {
+	dir, preset, partSize string
+	seed                  int64
+	hold                  time.Duration
+	faults                bool
+	// keep, when set, keeps the stack up until it is done.
+	keep context.Context
+}
+
+func run(ctx context.Context, o demo) error {
+	dir, preset, seed, hold, partSize := o.dir, o.preset, o.seed, o.hold, o.partSize
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
@@ -59,6 +82,14 @@ func run(ctx context.Context, dir, preset string, seed int64, hold time.Duration
 	}
 	defer s.Close()
 	s.Describe(os.Stdout)
+	if o.faults {
+		if err := s.Workspace.SetFaults(failSomeItems(s.Workspace.Org())); err != nil {
+			return err
+		}
+		fmt.Println("Faults: a few Gmail messages and Drive files will fail (-faults).")
+	}
+	fmt.Printf("\nThe admin console of this stack: %s/ (sign in as %s on the emulator's page)\n",
+		s.ConsoleURL(), "admin@"+s.Workspace.Org().Customer().Domain)
 
 	d := &driver{stack: s, out: os.Stdout}
 	admin := "admin@" + s.Workspace.Org().Customer().Domain
@@ -76,6 +107,31 @@ func run(ctx context.Context, dir, preset string, seed int64, hold time.Duration
 		return err
 	}
 	d.summary(final, n, archive)
+	if o.keep != nil {
+		fmt.Printf("\nThe stack keeps running (-keep): open %s/exports/%s to see this export in the console. Ctrl-C stops everything.\n",
+			s.ConsoleURL(), e.ID)
+		fmt.Println(filepath.Join(archive, "report.html"))
+		<-o.keep.Done()
+		return nil
+	}
+	fmt.Printf("Add -keep to keep the stack up and see this export in the admin console.\n")
 	fmt.Println(filepath.Join(archive, "report.html"))
 	return nil
+}
+
+// failSomeItems makes two Gmail messages and two Drive files of the first
+// users fail, every time they are read, so the export completes with errors.
+func failSomeItems(org *synth.Org) workspace.Faults {
+	var f workspace.Faults
+	for _, u := range org.Users()[:min(2, len(org.Users()))] {
+		for k := range 2 {
+			if k < org.MessageCount(u.Index) {
+				f.FailItems = append(f.FailItems, org.MessageID(u.Index, k))
+			}
+			if k < org.FileCount(synth.Owner{Index: u.Index}) {
+				f.FailItems = append(f.FailItems, org.FileID(synth.Owner{Index: u.Index}, k+3))
+			}
+		}
+	}
+	return f
 }

@@ -18,6 +18,7 @@ type Live struct {
 	Label       string        `json:"label"`
 	Now         time.Time     `json:"now"`
 	HoldEnd     time.Time     `json:"hold_end"`
+	ExpiresAt   time.Time     `json:"expires_at"`
 	Steps       []liveStep    `json:"steps"`
 	Cancellable bool          `json:"cancellable"`
 	Final       bool          `json:"final"`
@@ -29,8 +30,8 @@ type Live struct {
 	Bytes       int64         `json:"bytes"`
 	// Rate is bytes per second since the export started; Left the
 	// estimated time to go, from the accounts' pace, in seconds.
-	Rate   float64 `json:"rate"`
-	Left   float64 `json:"left"`
+	Rate   float64     `json:"rate"`
+	Left   float64     `json:"left"`
 	Errors []liveError `json:"errors"`
 	// MoreErrors counts the accounts with errors not listed.
 	MoreErrors int `json:"more_errors"`
@@ -58,7 +59,6 @@ type productSums struct {
 	Product string `json:"product"`
 	Files   int64  `json:"files"`
 	Failed  int64  `json:"failed"`
-	Bytes   int64  `json:"bytes"`
 }
 
 type liveError struct {
@@ -78,7 +78,7 @@ func (c *Console) live(w http.ResponseWriter, r *http.Request, s session) {
 		return
 	}
 	now := c.o.Now().UTC()
-	l := Live{State: e.State, Label: stateLabel(e.State), Now: now, HoldEnd: e.HoldEnd,
+	l := Live{State: e.State, Label: stateLabel(e.State), Now: now, HoldEnd: e.HoldEnd, ExpiresAt: e.Expires,
 		Cancellable: e.State == export.OnHold || e.State == export.Running,
 		Final:       e.State.Done() || e.State == export.Cancelled || e.State == export.Expired}
 	for _, st := range timeline(e, now) {
@@ -136,7 +136,7 @@ func (l *Live) add(a *export.Account, byType map[export.AccountType]*typeCount, 
 			ps = &productSums{Product: name}
 			products[name] = ps
 		}
-		ps.Files, ps.Failed, ps.Bytes = ps.Files+pc.Files, ps.Failed+pc.Failed, ps.Bytes+pc.Bytes
+		ps.Files, ps.Failed = ps.Files+pc.Files, ps.Failed+pc.Failed
 	}
 	if a.FailedItems > 0 || a.State == export.AccountFailed {
 		l.Errors = append(l.Errors, liveError{Account: a.ID, Type: a.Type.Label(), Failed: a.FailedItems,

@@ -41,7 +41,7 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return "—"
 		}
-		return t.UTC().Format("Mon 2 Jan 2006, 15:04 MST")
+		return t.UTC().Format("Mon 2 Jan 2006, 15:04:05 MST")
 	},
 	"day": func(t time.Time) string { return t.UTC().Format("Monday 2 January 2006") },
 	"iso": func(t time.Time) string {

@@ -37,9 +37,16 @@ export function duration(seconds) {
   return out.join(" ");
 }
 
+const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const two = n => String(n).padStart(2, "0");
+
+// when writes a time as the server does: "Tue 1 Dec 2026, 08:45:48 UTC".
 export function when(iso) {
   if (!iso || iso.startsWith("0001-")) return "";
-  return new Date(iso).toUTCString().replace(":00 GMT", " UTC");
+  const d = new Date(iso);
+  return `${days[d.getUTCDay()]} ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ` +
+    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`;
 }
 
 export async function getJSON(url) {

@@ -30,8 +30,9 @@ function render(l) {
     li.classList.toggle("current", s.current);
     if (s.current) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
     const t = li.querySelector("time");
-    if (s.reached && when(s.at)) { t.textContent = when(s.at); t.dateTime = s.at; }
+    if (when(s.at)) { t.textContent = when(s.at) + (s.reached ? "" : " (expected)"); t.dateTime = s.at; }
   }
+  if (when(l.expires_at)) { $("expires").textContent = when(l.expires_at); $("expires").dateTime = l.expires_at; }
   show("hold", l.state === "ON_HOLD");
   show("cancel", l.cancellable);
   const started = l.steps.some(s => s.key === "running" && s.reached);
@@ -50,7 +51,7 @@ function progress(l) {
   $("p-rate").textContent = l.rate > 0 ? bytes(l.rate) + "/s" : "—";
   $("p-left").textContent = l.state === "RUNNING" ? (l.left > 0 ? "about " + duration(l.left) : "estimating…") : (l.final ? "none" : "—");
   fill($("by-type").tBodies[0], (l.by_type || []).map(t => [t.label, t.done, t.total]));
-  fill($("by-product").tBodies[0], (l.products || []).map(p => [p.product, p.files.toLocaleString("en"), p.failed.toLocaleString("en"), bytes(p.bytes)]));
+  fill($("by-product").tBodies[0], (l.products || []).map(p => [p.product, p.files.toLocaleString("en"), p.failed.toLocaleString("en")]));
   const errs = l.errors || [];
   fill($("errors").tBodies[0], errs.map(e => [e.account, e.type, e.failed, e.error || (e.state === "FAILED" ? "The account could not be exported." : "")]));
   show("errors", errs.length > 0);

@@ -67,7 +67,11 @@ type Options struct {
 
 // Console serves the admin console.
 type Console struct {
-	o        Options
+	o Options
+	// prefix is the path of the deployment in the public URL: "" locally,
+	// "/start-export" under cloudfunctions.net. Links and cookies use it,
+	// whether or not the platform strips it from requests.
+	prefix   string
 	secure   bool
 	sessions *sessions
 	mux      http.Handler
@@ -99,7 +103,7 @@ func New(o Options) (*Console, error) {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	o.URL = strings.TrimRight(o.URL, "/")
-	c := &Console{o: o, secure: u.Scheme == "https", log: o.Log}
+	c := &Console{o: o, prefix: strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/console"), secure: u.Scheme == "https", log: o.Log}
 	if c.sessions, err = newSessions(o.SessionKey, c.secure, o.Now); err != nil {
 		return nil, err
 	}
@@ -141,7 +145,7 @@ func (c *Console) Session(r *http.Request) (auth.Principal, bool) {
 
 type prefixKey struct{}
 
-// base is the console's path for this request: "/console" locally.
+// base is the console's public path: "/console" locally.
 func base(r *http.Request) string {
 	p, _ := r.Context().Value(prefixKey{}).(string)
 	return p + "/console"
@@ -155,12 +159,12 @@ func apiBase(r *http.Request) string {
 
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	securityHeaders(w)
-	prefix, route, ok := split(r.URL.Path)
+	_, route, ok := split(r.URL.Path)
 	if !ok {
 		http.Redirect(w, r, c.o.URL+"/", http.StatusFound)
 		return
 	}
-	r2 := r.WithContext(context.WithValue(r.Context(), prefixKey{}, prefix))
+	r2 := r.WithContext(context.WithValue(r.Context(), prefixKey{}, c.prefix))
 	u := *r.URL
 	u.Path, u.RawPath = route, ""
 	r2.URL = &u

@@ -433,3 +433,26 @@ func TestSignInReturnsOnlyToTheConsole(t *testing.T) {
 		t.Errorf("after sign-in from /console/history: %s", p.url)
 	}
 }
+
+// Under cloudfunctions.net the deployment's path is /start-export, which
+// the platform may or may not strip: links and redirects use the public
+// URL either way.
+func TestServedUnderAPrefix(t *testing.T) {
+	con, err := console.New(console.Options{Control: &fakeControl{}, Reports: blob.NewMemory(), Issuer: "https://accounts.google.com",
+		ClientID: clientID, URL: "https://us-central1-p.cloudfunctions.net/start-export/console", SessionKey: []byte(strings.Repeat("k", 32))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/console/exports/x", "/start-export/console/exports/x"} {
+		rec := httptest.NewRecorder()
+		con.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if loc := rec.Header().Get("Location"); rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/start-export/console/signin?return=%2Fstart-export%2Fconsole%2Fexports%2Fx") {
+			t.Errorf("GET %s signed out: %d to %q", path, rec.Code, loc)
+		}
+	}
+	rec := httptest.NewRecorder()
+	con.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if loc := rec.Header().Get("Location"); loc != "https://us-central1-p.cloudfunctions.net/start-export/console/" {
+		t.Errorf("the root leads to %q", loc)
+	}
+}

@@ -37,7 +37,7 @@ func main() {
 	partSize := flag.String("part-size", "64MiB", "size at which account zips are split (R8b)")
 	timeout := flag.Duration("timeout", 30*time.Minute, "give up after this long")
 	keep := flag.Bool("keep", false, "keep the stack running after the export (until Ctrl-C), to open the admin console")
-	faults := flag.Bool("faults", false, "make a few Gmail messages and Drive files fail, so the report and the console show failures")
+	faults := flag.Bool("faults", false, "make a few Drive files fail, so the report and the console show failures")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -86,7 +86,7 @@ func run(ctx context.Context, o demo) error {
 		if err := s.Workspace.SetFaults(failSomeItems(s.Workspace.Org())); err != nil {
 			return err
 		}
-		fmt.Println("Faults: a few Gmail messages and Drive files will fail (-faults).")
+		fmt.Println("Faults: a few Drive files will fail (-faults).")
 	}
 	fmt.Printf("\nThe admin console of this stack: %s/ (sign in as %s on the emulator's page)\n",
 		s.ConsoleURL(), "admin@"+s.Workspace.Org().Customer().Domain)
@@ -119,18 +119,15 @@ func run(ctx context.Context, o demo) error {
 	return nil
 }
 
-// failSomeItems makes two Gmail messages and two Drive files of the first
-// users fail, every time they are read, so the export completes with errors.
+// failSomeItems makes three Drive files of each of the first two users
+// fail every time they are downloaded (403 cannotDownloadFile, final at
+// once), so the export completes with errors without waiting for retries.
 func failSomeItems(org *synth.Org) workspace.Faults {
 	var f workspace.Faults
 	for _, u := range org.Users()[:min(2, len(org.Users()))] {
-		for k := range 2 {
-			if k < org.MessageCount(u.Index) {
-				f.FailItems = append(f.FailItems, org.MessageID(u.Index, k))
-			}
-			if k < org.FileCount(synth.Owner{Index: u.Index}) {
-				f.FailItems = append(f.FailItems, org.FileID(synth.Owner{Index: u.Index}, k+3))
-			}
+		o := synth.Owner{Index: u.Index}
+		for k := 3; k < min(6, org.FileCount(o)); k++ {
+			f.FailItems = append(f.FailItems, org.FileID(o, k))
 		}
 	}
 	return f

@@ -164,6 +164,14 @@ func TestConsoleInChromium(t *testing.T) {
 
 	var done string
 	t.Run("one super admin: start, progress to completion, report", func(t *testing.T) {
+		soloOrg, _ := s.Workspace.Tenant("solo.example")
+		failing := []string{soloOrg.Org().FileID(synth.Owner{}, 3), soloOrg.Org().FileID(synth.Owner{}, 4)}
+		// Two files fail; every Drive call takes 250 ms, so the export runs
+		// for seconds and the page polls it while it runs.
+		slow := map[string]workspace.APIFaults{"drive": {Latency: workspace.Duration(250 * time.Millisecond)}}
+		if err := soloOrg.SetFaults(workspace.Faults{FailItems: failing, APIs: slow}); err != nil {
+			t.Fatal(err)
+		}
 		b.open(t, con+"/")
 		b.do(t, "click Start", chromedp.Click(chromedp.CSS("#start")))
 		b.waitFor(t, "the confirmation", `document.getElementById("confirm-start")`, 10*time.Second)
@@ -194,6 +202,15 @@ func TestConsoleInChromium(t *testing.T) {
 		acc := b.text(t, "#p-accounts")
 		if m := regexp.MustCompile(`^(\d+) of (\d+)$`).FindStringSubmatch(acc); m == nil || m[1] != m[2] || m[1] == "0" {
 			t.Errorf("accounts done %q at completion", acc)
+		}
+		if st := b.text(t, "#state"); st != "Completed with errors" {
+			t.Errorf("state %q with two files failing", st)
+		}
+		if errs := b.text(t, "#errors tbody"); !strings.Contains(errs, solo) || !strings.Contains(errs, "\t2") {
+			t.Errorf("accounts with errors:\n%s", errs)
+		}
+		if drive := eval[string](t, b, `[...document.querySelectorAll("#by-product tbody tr")].map(r => r.innerText).find(t => t.startsWith("Drive")) || ""`); !strings.HasSuffix(drive, "\t2") {
+			t.Errorf("Drive's row %q, want 2 failed", drive)
 		}
 		for _, sel := range []string{"#by-type tbody tr", "#by-product tbody tr"} {
 			if n := eval[int](t, b, `document.querySelectorAll(`+jsonString(sel)+`).length`); n == 0 {

@@ -32,6 +32,9 @@ func timeline(e *export.Export, now time.Time) []step {
 		{Key: "running", Label: "Running", At: e.StartedAt, Reached: !e.StartedAt.IsZero(), Current: e.State == export.Running},
 		{Key: "assembling", Label: "Assembling the report", At: e.FinishedAt, Reached: !e.FinishedAt.IsZero(), Current: e.State == export.Assembling},
 	}
+	if e.State == export.OnHold {
+		steps[2].At = e.HoldEnd // expected
+	}
 	switch {
 	case e.State == export.Cancelled:
 		note := "By " + e.CancelledBy

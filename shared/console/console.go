@@ -197,6 +197,7 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("GET "+b+"/exports/{id}/live", c.signedIn(c.live))
 	mux.HandleFunc("POST "+b+"/exports/{id}/cancel", c.signedIn(c.cancel))
 	mux.HandleFunc("GET "+b+"/exports/{id}/report", c.signedIn(c.report))
+	mux.HandleFunc("GET "+b+"/exports/{id}/{file...}", c.signedIn(c.reportLink))
 	mux.HandleFunc("GET "+b+"/history", c.signedIn(c.history))
 	mux.HandleFunc("GET "+b+"/audit", c.signedIn(c.audit))
 	mux.Handle("GET "+b+"/static/", http.StripPrefix(b+"/static/", staticFiles()))

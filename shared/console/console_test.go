@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"log/slog"
@@ -36,6 +37,7 @@ type fakeControl struct {
 	starts  int
 	cancels []string
 	fail    error // every call fails with it, when set
+	history []*export.Export
 }
 
 func (f *fakeControl) check(p auth.Principal) error {
@@ -87,7 +89,12 @@ func (f *fakeControl) Get(_ context.Context, p auth.Principal, id string) (*expo
 }
 
 func (f *fakeControl) List(ctx context.Context, p auth.Principal) ([]*export.Export, error) {
-	return nil, f.check(p)
+	if err := f.check(p); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.history, nil
 }
 
 func (f *fakeControl) Cancel(ctx context.Context, p auth.Principal, id, note string) (*export.Export, error) {
@@ -394,6 +401,11 @@ func TestPagesSendAStrictContentSecurityPolicy(t *testing.T) {
 	if p := s.get("/console/exports/20261201-other/report"); p.code != http.StatusNotFound || strings.Contains(p.body, "report of") {
 		t.Errorf("another export's report: %d", p.code)
 	}
+	// The report's relative links to parts lead to the downloads.
+	if p := s.get("/console/exports/20261201-done/users/a@example.com/a-001.zip"); p.code != http.StatusNotFound ||
+		!strings.Contains(p.body, `href="/console/exports/20261201-done"`) {
+		t.Errorf("a part linked from the report: %d %s", p.code, p.body)
+	}
 }
 
 func TestSessionAuthenticatesOnlyTheAPIsReads(t *testing.T) {
@@ -454,5 +466,25 @@ func TestServedUnderAPrefix(t *testing.T) {
 	con.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	if loc := rec.Header().Get("Location"); loc != "https://us-central1-p.cloudfunctions.net/start-export/console/" {
 		t.Errorf("the root leads to %q", loc)
+	}
+}
+
+func TestHistoryIsPagedNewestFirst(t *testing.T) {
+	s := newSite(t)
+	for i := range 25 {
+		s.ctl.history = append(s.ctl.history, &export.Export{ID: fmt.Sprintf("20261201-e%02d", 25-i), State: export.Completed, RequestedBy: s.admin()})
+	}
+	s.signIn("/console/", s.admin())
+	first := s.get("/console/history")
+	if !strings.Contains(first.body, "20261201-e25") || strings.Contains(first.body, "20261201-e15") ||
+		!strings.Contains(first.body, "Page 1 of 3 (25 in all)") || !strings.Contains(first.body, `href="/console/history?page=2" rel="next"`) {
+		t.Errorf("first page:\n%s", first.body)
+	}
+	last := s.get("/console/history?page=3")
+	if !strings.Contains(last.body, "20261201-e01") || strings.Contains(last.body, "20261201-e06") || strings.Contains(last.body, `rel="next"`) {
+		t.Errorf("last page:\n%s", last.body)
+	}
+	if beyond := s.get("/console/history?page=99"); !strings.Contains(beyond.body, "Page 3 of 3") {
+		t.Error("a page beyond the last is not the last")
 	}
 }

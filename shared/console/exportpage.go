@@ -144,3 +144,17 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s session) {
 		c.log.WarnContext(r.Context(), "report not fully sent", "export", e.ID, "error", err)
 	}
 }
+
+// reportLink answers the report's relative links to archive files, which
+// resolve under the console: the files are downloaded from the export's
+// page (signed links), not through the console.
+func (c *Console) reportLink(w http.ResponseWriter, r *http.Request, s session) {
+	e, err := c.o.Control.Get(r.Context(), s.principal(), r.PathValue("id"))
+	if err != nil {
+		c.refuseAs(w, r, err, s.principal())
+		return
+	}
+	c.showRefusal(w, r, refusal{Status: http.StatusNotFound, Title: "Download the files from the export's page",
+		Message: "The report links to the archive's files; the console does not serve them. The export's page has a download link for every file, and the command that downloads them all.",
+		Link:    "exports/" + e.ID, LinkText: "Go to the export's downloads", Home: true})
+}

@@ -70,7 +70,7 @@ func newSessions(secret []byte, secure bool, now func() time.Time) (*sessions, e
 	return &sessions{codec: codec, secure: secure, now: now}, nil
 }
 
-func (s *sessions) cookie(r *http.Request, name, value string, maxAge int, path string) *http.Cookie {
+func (s *sessions) cookie(name, value string, maxAge int, path string) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
 }
@@ -101,12 +101,12 @@ func (s *sessions) start(w http.ResponseWriter, r *http.Request, p auth.Principa
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, s.cookie(r, sessionCookie, enc, int(SessionLifetime.Seconds()), cookiePath(r)))
+	http.SetCookie(w, s.cookie(sessionCookie, enc, int(SessionLifetime.Seconds()), cookiePath(r)))
 	return nil
 }
 
 func (s *sessions) end(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1, cookiePath(r)))
+	http.SetCookie(w, s.cookie(sessionCookie, "", -1, cookiePath(r)))
 }
 
 func (s *sessions) startSignIn(w http.ResponseWriter, r *http.Request, p pending) error {
@@ -114,14 +114,14 @@ func (s *sessions) startSignIn(w http.ResponseWriter, r *http.Request, p pending
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, s.cookie(r, signInCookie, enc, int(signInLife.Seconds()), base(r)+"/callback"))
+	http.SetCookie(w, s.cookie(signInCookie, enc, int(signInLife.Seconds()), base(r)+"/callback"))
 	return nil
 }
 
 // finishSignIn reads and clears the sign-in in progress.
 func (s *sessions) finishSignIn(w http.ResponseWriter, r *http.Request) (pending, bool) {
 	ck, err := r.Cookie(signInCookie)
-	http.SetCookie(w, s.cookie(r, signInCookie, "", -1, base(r)+"/callback"))
+	http.SetCookie(w, s.cookie(signInCookie, "", -1, base(r)+"/callback"))
 	if err != nil {
 		return pending{}, false
 	}

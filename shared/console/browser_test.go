@@ -32,7 +32,12 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Skip("starts the whole local stack and Chromium")
 	}
 	b := newBrowser(t)
-	axe := axeSource(t)
+	axe, noAxe := axeSource(t)
+	t.Run("axe-core is installed", func(t *testing.T) {
+		if axe == "" {
+			t.Skip(noAxe)
+		}
+	})
 	shots := os.Getenv("CONSOLE_SCREENSHOTS")
 	s := startStack(t)
 	con := s.ConsoleURL()

@@ -11,13 +11,13 @@ locals {
     StartExport = {
       name          = "start-export"
       account_id    = "oe-start-export"
-      description   = "Admins' API: start, status, cancel, audit."
+      description   = "Admins' API and console: start, status, cancel, audit."
       timeout       = 60
       memory        = "512Mi"
       cpu           = "1"
       max_instances = 20
       concurrency   = 40
-      secret_env    = ["ORGEXPORT_SMTP_PASSWORD"]
+      secret_env    = ["ORGEXPORT_SMTP_PASSWORD", "ORGEXPORT_CONSOLE_SESSION_KEY", "ORGEXPORT_CONSOLE_CLIENT_SECRET"]
     }
     BeginExport = {
       name          = "begin-export"
@@ -82,7 +82,9 @@ locals {
 
   # Environment variables that hold secrets, and the secret each comes from.
   secrets = {
-    ORGEXPORT_SMTP_PASSWORD = google_secret_manager_secret.smtp_password.secret_id
+    ORGEXPORT_SMTP_PASSWORD         = google_secret_manager_secret.smtp_password.secret_id
+    ORGEXPORT_CONSOLE_SESSION_KEY   = google_secret_manager_secret.console_session_key.secret_id
+    ORGEXPORT_CONSOLE_CLIENT_SECRET = google_secret_manager_secret.console_client_secret.secret_id
   }
 
   env_common = {
@@ -128,7 +130,7 @@ locals {
     ORGEXPORT_SMTP_TLS      = var.smtp_tls
     ORGEXPORT_SMTP_USERNAME = var.smtp_username
     ORGEXPORT_MAIL_FROM     = var.mail_from
-    ORGEXPORT_CONSOLE_URL   = var.console_url != "" ? var.console_url : local.function_urls["StartExport"]
+    ORGEXPORT_CONSOLE_URL   = var.console_url != "" ? var.console_url : "${local.function_urls["StartExport"]}/console"
     ORGEXPORT_ARCHIVE_URL   = "https://console.cloud.google.com/storage/browser/${google_storage_bucket.archive.name}"
   }
 

@@ -97,7 +97,7 @@ func TestEnvironmentPassesConfigurationValidation(t *testing.T) {
 		}
 		err := load(func(k string) string {
 			if _, secret := d.secrets[k]; secret {
-				return "from-secret-manager"
+				return "from-secret-manager-a-long-random-value-like-a-key" // as long as a session key
 			}
 			return d.env[k]
 		})

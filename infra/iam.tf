@@ -61,7 +61,10 @@ locals {
   # signJwt). Housekeeping reads no Workspace data.
   delegation_signers = ["StartExport", "BeginExport", "ExportAccount", "AssembleReport"]
   event_publishers   = [for k, v in local.reads : k if contains(v, "ORGEXPORT_EVENTS_TOPIC")]
-  secret_readers     = [for k, f in local.functions : k if length(f.secret_env) > 0]
+  # One grant per function and secret it reads, on that secret only.
+  secret_grants = { for g in flatten([
+    for fn, f in local.functions : [for v in f.secret_env : { fn = fn, variable = v }]
+  ]) : "${g.fn}/${g.variable}" => g }
 
   # The queues each function adds tasks to (each task carries the tasks
   # invoker's OIDC token, so creating one also needs actAs on it).
@@ -184,12 +187,12 @@ resource "google_pubsub_topic_iam_member" "events_publisher" {
 }
 
 resource "google_secret_manager_secret_iam_member" "runtime" {
-  for_each = toset(local.secret_readers)
+  for_each = local.secret_grants
 
   project   = var.project_id
-  secret_id = google_secret_manager_secret.smtp_password.secret_id
+  secret_id = local.secrets[each.value.variable]
   role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.runtime[each.value].member
+  member    = google_service_account.runtime[each.value.fn].member
 }
 
 resource "google_storage_bucket_iam_member" "runtime_archive" {

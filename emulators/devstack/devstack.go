@@ -2,6 +2,8 @@ package devstack
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -104,6 +106,9 @@ type Stack struct {
 	URLs    map[string]string
 	cancel  context.CancelFunc
 	closers []func() error
+	// secrets are made fresh for each stack, as Secret Manager holds them
+	// in the cloud.
+	secrets struct{ sessionKey, clientSecret string }
 }
 
 // Start brings the whole stack up, or nothing: a failure stops what started.
@@ -121,6 +126,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Stack{opts: o, log: o.Log, cancel: cancel, functions: map[string]*process{}, URLs: map[string]string{}}
+	s.secrets.sessionKey, s.secrets.clientSecret = randomSecret(), randomSecret()
 	defer func() {
 		if err != nil {
 			_ = s.Close()
@@ -176,6 +182,48 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
+// randomSecret makes a 256-bit secret, as text.
+func randomSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DescribeAccounts writes the accounts to sign in to the console as, on
+// the Workspace emulator's sign-in page.
+func (s *Stack) DescribeAccounts(w io.Writer) {
+	fmt.Fprintf(w, "Sign in to the console as (on the Workspace emulator's page, no password):\n")
+	for _, org := range s.Workspace.Orgs() {
+		users := org.Users()
+		for i, u := range users {
+			if i >= 6 {
+				fmt.Fprintf(w, "  … and %d more users of %s\n", len(users)-i, org.Options().Domain)
+				break
+			}
+			fmt.Fprintf(w, "  %-36s %s\n", u.Email, accountRole(u))
+		}
+	}
+	fmt.Fprintf(w, "  %-36s support staff (Support API, R14)\n", SupportStaff)
+	fmt.Fprintf(w, "  %-36s a personal Google account (refused)\n", workspace.ConsumerAccount)
+}
+
+func accountRole(u synth.User) string {
+	switch {
+	case u.Admin && u.Enrolled2SV && u.Enforce2SV && u.Index == 0:
+		return "super administrator, may start an export"
+	case u.Admin:
+		return "super administrator (fails a rule of R1)"
+	case u.DelegatedAdmin:
+		return "administrator, not super (refused)"
+	case u.Suspended:
+		return "user, suspended"
+	}
+	return "user (refused)"
+}
+
+// ConsoleURL is the admin console's address (served by StartExport).
+func (s *Stack) ConsoleURL() string { return s.URLs["StartExport"] + "/console" }
+
 // Dir is the stack's folder.
 func (s *Stack) Dir() string { return s.opts.Dir }
 
@@ -193,6 +241,7 @@ func (s *Stack) Describe(w io.Writer) {
 	for _, name := range functionNames {
 		fmt.Fprintf(w, "%-20s %s\n", name, s.URLs[name])
 	}
+	fmt.Fprintf(w, "Admin console        %s/\n", s.ConsoleURL())
 	fmt.Fprintf(w, "Logs                 %s\n", filepath.Join(s.opts.Dir, "logs"))
 }
 

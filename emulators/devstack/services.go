@@ -101,7 +101,8 @@ func (s *Stack) startWorkspace(ctx context.Context) error {
 			return err
 		}
 	}
-	w, err := workspace.Start(workspace.Config{Org: org, Orgs: s.opts.Orgs, Operators: []string{SupportStaff}}, "127.0.0.1:0")
+	w, err := workspace.Start(workspace.Config{Org: org, Orgs: s.opts.Orgs, Operators: []string{SupportStaff},
+		ClientSecrets: map[string]string{AdminAudience: s.secrets.clientSecret}}, "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
@@ -163,7 +164,9 @@ func (s *Stack) env(name string) []string {
 		"ORGEXPORT_SMTP_PORT":                  strings.Split(s.Mail.Addr(), ":")[1],
 		"ORGEXPORT_SMTP_TLS":                   "none",
 		"ORGEXPORT_MAIL_FROM":                  "orgexport@orgexport.example",
-		"ORGEXPORT_CONSOLE_URL":                s.URLs["StartExport"],
+		"ORGEXPORT_CONSOLE_URL":                s.ConsoleURL(),
+		"ORGEXPORT_CONSOLE_SESSION_KEY":        s.secrets.sessionKey,
+		"ORGEXPORT_CONSOLE_CLIENT_SECRET":      s.secrets.clientSecret,
 		"ORGEXPORT_ARCHIVE_URL":                "http://" + s.storage + "/" + Bucket,
 		"ORGEXPORT_SUPPORT_STAFF":              SupportStaff,
 		"ORGEXPORT_SERVICE_TOKEN_AUDIENCE":     s.URLs[name],

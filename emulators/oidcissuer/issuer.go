@@ -28,6 +28,17 @@ type Issuer struct {
 
 	mu   sync.RWMutex
 	keys []key // newest last; the newest signs
+	// authorize and token are the code flow's endpoints, when the issuer
+	// has them (SetEndpoints).
+	authorize, token string
+}
+
+// SetEndpoints adds an authorization endpoint and a token endpoint for the
+// authorization-code flow with PKCE to the discovery document.
+func (i *Issuer) SetEndpoints(authorize, token string) {
+	i.mu.Lock()
+	i.authorize, i.token = authorize, token
+	i.mu.Unlock()
 }
 
 type key struct {
@@ -125,14 +136,24 @@ func (i *Issuer) Mint(t Token) (string, error) {
 func (i *Issuer) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+DiscoveryPath, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, map[string]any{
+		doc := map[string]any{
 			"issuer":                                i.url,
 			"jwks_uri":                              i.url + JWKSPath,
 			"id_token_signing_alg_values_supported": []string{"RS256"},
 			"response_types_supported":              []string{"id_token"},
 			"subject_types_supported":               []string{"public"},
 			"claims_supported":                      []string{"aud", "email", "email_verified", "exp", "hd", "iat", "iss", "sub"},
-		})
+		}
+		i.mu.RLock()
+		if i.authorize != "" {
+			doc["authorization_endpoint"], doc["token_endpoint"] = i.authorize, i.token
+			doc["response_types_supported"] = []string{"code", "id_token"}
+			doc["code_challenge_methods_supported"] = []string{"S256"}
+			doc["grant_types_supported"] = []string{"authorization_code"}
+			doc["token_endpoint_auth_methods_supported"] = []string{"client_secret_basic", "client_secret_post", "none"}
+		}
+		i.mu.RUnlock()
+		writeJSON(w, doc)
 	})
 	mux.HandleFunc("GET "+JWKSPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")

@@ -33,6 +33,10 @@ type Config struct {
 	// Operators are accounts outside every organisation (support staff)
 	// the OIDC issuer signs in.
 	Operators []string
+	// ClientSecrets are the OAuth clients with a secret (client id →
+	// secret): their code exchanges must present it. Other clients are
+	// public (PKCE only).
+	ClientSecrets map[string]string
 }
 
 // Server serves the emulated APIs on one listener.
@@ -58,9 +62,11 @@ type Server struct {
 	vault vaultState
 	// aliases are proxies' URLs accepted as token audiences.
 	aliases aliasSet
-	// signIn is the issuer's code flow for installed apps (signin.go);
-	// only the first organisation's view holds it.
-	signIn *signIn
+	// signin holds the sign-in codes, shared by every organisation's view.
+	signin *signins
+	// urlSigner is the key of the local URL-signer service account
+	// (signblob.go), made on first use.
+	urlSigner *lazyKey
 }
 
 // Start listens on addr (host:port; port 0 picks one) and serves until
@@ -69,7 +75,7 @@ func Start(cfg Config, addr string) (*Server, error) {
 	if cfg.Org == nil {
 		return nil, errors.New("workspace emulator: no organisation")
 	}
-	s := &Server{org: cfg.Org, log: cfg.Logger, now: cfg.Now, macKey: make([]byte, 32), userSorts: sortUsers(cfg.Org.Users()), signIn: newSignIn()}
+	s := &Server{org: cfg.Org, log: cfg.Logger, now: cfg.Now, macKey: make([]byte, 32), userSorts: sortUsers(cfg.Org.Users())}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -96,6 +102,9 @@ func Start(cfg Config, addr string) (*Server, error) {
 		s.ln.Close()
 		return nil, fmt.Errorf("workspace emulator: %w", err)
 	}
+	s.issuer.SetEndpoints(s.url+AuthorizePath, s.url+CodeTokenPath)
+	s.signin = newSignins(cfg.ClientSecrets)
+	s.urlSigner = &lazyKey{}
 	if err := s.addTenants(cfg); err != nil {
 		s.ln.Close()
 		return nil, err
@@ -152,7 +161,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /token", s.serveToken)
 	mux.HandleFunc("POST /v1/projects/{project}/serviceAccounts/{account}", s.serveSignJwt)
 	mux.Handle("/oidc/", http.StripPrefix("/oidc", s.issuer.Handler()))
-	s.signInRoutes(mux)
+	mux.HandleFunc("GET "+AuthorizePath, s.serveAuthorize)
+	mux.HandleFunc("POST "+AuthorizePath, s.serveAuthorize)
+	mux.HandleFunc("POST "+CodeTokenPath, s.serveCodeToken)
 	api := func(name string, pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.authed(s.faulty(name, h)))
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"sync"
 )
 
 // urlSigner is the service account that signs download URLs locally, as
@@ -28,10 +29,18 @@ func (s *Server) URLSignerKey() (*rsa.PublicKey, error) {
 	return &k.PublicKey, nil
 }
 
+// lazyKey is a service account's key, made on first use and shared by
+// every organisation's view.
+type lazyKey struct {
+	once sync.Once
+	key  *rsa.PrivateKey
+	err  error
+}
+
 func (s *Server) signerKey() (*rsa.PrivateKey, error) {
-	st := s.state()
-	st.signerOnce.Do(func() { st.signerKey, st.signerErr = newSAKey() })
-	return st.signerKey, st.signerErr
+	k := s.urlSigner
+	k.once.Do(func() { k.key, k.err = newSAKey() })
+	return k.key, k.err
 }
 
 // serveSignBlob is IAM Credentials' projects.serviceAccounts.signBlob for

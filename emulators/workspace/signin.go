@@ -1,13 +1,12 @@
 package workspace
 
 import (
+	"cmp"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"html/template"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,243 +16,303 @@ import (
 	"github.com/orgexport/orgexport/emulators/oidcissuer"
 )
 
-// The issuer's sign-in for installed apps (the orgexport command line): the
-// OAuth 2.0 authorization-code flow with PKCE and a loopback redirect, as
-// Google serves it to a client of type "Desktop app". The emulator's
-// sign-in page asks which user to be instead of a password; everything
-// else is checked as Google checks it: S256 code challenge, loopback
-// redirect, single-use codes bound to the client, redirect and verifier,
-// refresh tokens bound to the client. Any client id is accepted (Google
-// accepts the ids of the project's clients) and a client secret is not
-// checked.
+// Sign-in as a web app does it, against the emulator's issuer: the
+// authorization-code flow with PKCE (S256). GET /oidc/authorize shows a page
+// listing every account the emulator serves to sign in as — no password, it
+// is a local stand-in for Google's sign-in page — and POST /oidc/authorize
+// redirects back with a one-time code; POST /oidc/token exchanges the code,
+// checking the PKCE verifier, the redirect URI, the client and, for a client
+// registered with a secret (Config.ClientSecrets), its secret.
 
-// signIn is the flow's state, shared by every organisation's view.
-type signIn struct {
+// ConsumerAccount is a personal Google account, outside every organisation:
+// its ID token has no "hd" claim. The sign-in page offers it so that the
+// console's refusal of consumer accounts can be seen.
+const ConsumerAccount = "someone.personal@gmail.com"
+
+// Paths of the code flow, relative to the server's URL.
+const (
+	AuthorizePath = "/oidc/authorize"
+	CodeTokenPath = "/oidc/token"
+)
+
+const codeLifetime = 5 * time.Minute
+
+// signins holds the codes issued and not yet exchanged, shared by every
+// organisation's view of the server.
+type signins struct {
 	mu      sync.Mutex
-	codes   map[string]authCode
+	codes   map[string]grant
+	secrets map[string]string // client id → secret, for confidential clients
+	// refresh holds the refresh tokens given to public clients (installed
+	// apps such as the orgexport command line), bound to the client.
 	refresh map[string]refreshGrant
-
-	signerOnce sync.Once
-	signerKey  *rsa.PrivateKey
-	signerErr  error
-}
-
-type authCode struct {
-	clientID, redirect, challenge, email string
-	expires                              time.Time
 }
 
 type refreshGrant struct{ clientID, email string }
 
-func newSignIn() *signIn {
-	return &signIn{codes: map[string]authCode{}, refresh: map[string]refreshGrant{}}
+type grant struct {
+	email, clientID, redirect, challenge, nonce string
+	expires                                     time.Time
 }
 
-// codeLife is how long an authorization code can be exchanged.
-const codeLife = 5 * time.Minute
-
-func (s *Server) signInRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /oidc"+oidcissuer.DiscoveryPath, s.serveDiscovery)
-	mux.HandleFunc("GET /oidc/auth", s.serveAuthorize)
-	mux.HandleFunc("POST /oidc/auth", s.serveApprove)
-	mux.HandleFunc("POST /oidc/token", s.serveCodeToken)
+func newSignins(secrets map[string]string) *signins {
+	return &signins{codes: map[string]grant{}, secrets: secrets, refresh: map[string]refreshGrant{}}
 }
 
-// state is the first organisation's sign-in state (requests without a
-// bearer token are routed there, but any view may be asked).
-func (s *Server) state() *signIn { return s.tenants[0].signIn }
-
-// serveDiscovery is the issuer's discovery document with the endpoints of
-// the code flow.
-func (s *Server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
-	iss := s.issuer.URL()
-	writeJSONStatus(w, http.StatusOK, obj{
-		"issuer": iss, "jwks_uri": iss + oidcissuer.JWKSPath,
-		"authorization_endpoint": iss + "/auth", "token_endpoint": iss + "/token",
-		"id_token_signing_alg_values_supported": []string{"RS256"},
-		"response_types_supported":              []string{"code", "id_token"},
-		"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
-		"code_challenge_methods_supported":      []string{"S256"},
-		"subject_types_supported":               []string{"public"},
-		"scopes_supported":                      []string{"openid", "email", "profile"},
-		"claims_supported":                      []string{"aud", "email", "email_verified", "exp", "hd", "iat", "iss", "sub"},
-	})
-}
-
-// authRequest is what the sign-in page carries from GET to POST.
+// authRequest is the authorization request's parameters, as the page
+// carries them from GET to POST.
 type authRequest struct {
-	ClientID, Redirect, State, Challenge, Hint, Error string
+	ClientID, RedirectURI, State, Nonce, Challenge, Scope string
 }
 
-func parseAuthRequest(v url.Values) (authRequest, string) {
-	a := authRequest{ClientID: v.Get("client_id"), Redirect: v.Get("redirect_uri"), State: v.Get("state"),
-		Challenge: v.Get("code_challenge"), Hint: v.Get("login_hint")}
+func readAuthRequest(v url.Values) (authRequest, string) {
+	a := authRequest{ClientID: v.Get("client_id"), RedirectURI: v.Get("redirect_uri"), State: v.Get("state"),
+		Nonce: v.Get("nonce"), Challenge: v.Get("code_challenge"), Scope: v.Get("scope")}
+	u, err := url.Parse(a.RedirectURI)
 	switch {
-	case a.ClientID == "":
-		return a, "client_id is missing"
-	case !loopback(a.Redirect):
-		return a, "redirect_uri must be a loopback address (http://127.0.0.1:PORT/) for an installed app"
 	case v.Get("response_type") != "code":
 		return a, "response_type must be code"
+	case a.ClientID == "":
+		return a, "client_id is missing"
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return a, "redirect_uri must be an absolute http(s) URL"
 	case a.Challenge == "" || v.Get("code_challenge_method") != "S256":
 		return a, "PKCE is required: code_challenge with code_challenge_method=S256"
-	case !strings.Contains(" "+v.Get("scope")+" ", " openid "):
+	case !strings.Contains(" "+a.Scope+" ", " openid "):
 		return a, "scope must include openid"
 	}
 	return a, ""
 }
 
-func loopback(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.User != nil || u.Fragment != "" {
-		return false
+// account is one entry of the sign-in page.
+type account struct{ Email, Name, Role string }
+
+type accountGroup struct {
+	Domain   string
+	Accounts []account
+}
+
+func (s *Server) signInAccounts() []accountGroup {
+	var out []accountGroup
+	for _, t := range s.tenants {
+		g := accountGroup{Domain: t.org.Options().Domain}
+		for _, u := range t.org.Users() {
+			role := "user"
+			switch {
+			case u.Admin:
+				role = "super administrator"
+			case u.DelegatedAdmin:
+				role = "administrator"
+			}
+			if u.Suspended {
+				role += ", suspended"
+			}
+			g.Accounts = append(g.Accounts, account{u.Email, u.FullName(), role})
+		}
+		out = append(out, g)
 	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
+	var others accountGroup
+	others.Domain = "Outside every organisation"
+	for _, op := range s.operators {
+		others.Accounts = append(others.Accounts, account{op, "Support staff", "operator"})
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	others.Accounts = append(others.Accounts, account{ConsumerAccount, "A personal Google account", "no organisation"})
+	return append(out, others)
 }
 
 var signInPage = template.Must(template.New("signin").Parse(`<!doctype html>
-<html lang="en"><meta charset="utf-8"><title>Sign in — Workspace emulator</title>
-<h1>Sign in to the Workspace emulator</h1>
-<p>The application <code>{{.ClientID}}</code> asks for your identity (openid, email).</p>
-{{if .Error}}<p role="alert">{{.Error}}</p>{{end}}
-<form method="post" action="auth">
-<label>Email of a user <input name="email" type="email" value="{{.Hint}}" required autofocus></label>
-<input type="hidden" name="client_id" value="{{.ClientID}}">
-<input type="hidden" name="redirect_uri" value="{{.Redirect}}">
-<input type="hidden" name="state" value="{{.State}}">
-<input type="hidden" name="code_challenge" value="{{.Challenge}}">
-<button type="submit">Sign in</button>
-</form>`))
+<html lang="en"><head><meta charset="utf-8"><title>Sign in – Workspace emulator</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1f1f1f}
+h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:1.5rem}ul{list-style:none;padding:0}li{margin:.3rem 0}
+button{font:inherit;padding:.35rem .8rem;border:1px solid #747775;border-radius:.3rem;background:#fff;cursor:pointer;text-align:left;width:100%}
+button:hover,button:focus{background:#e8f0fe;outline:2px solid #0b57d0}.role{color:#444}</style></head>
+<body><main><h1>Choose an account</h1>
+<p>to continue to <strong>{{.Req.ClientID}}</strong>. This is the Workspace emulator's sign-in page: there is no password, pick the account to sign in as.</p>
+<form method="post" action="authorize">
+<input type="hidden" name="response_type" value="code"><input type="hidden" name="client_id" value="{{.Req.ClientID}}">
+<input type="hidden" name="redirect_uri" value="{{.Req.RedirectURI}}"><input type="hidden" name="state" value="{{.Req.State}}">
+<input type="hidden" name="nonce" value="{{.Req.Nonce}}"><input type="hidden" name="code_challenge" value="{{.Req.Challenge}}">
+<input type="hidden" name="code_challenge_method" value="S256"><input type="hidden" name="scope" value="{{.Req.Scope}}">
+{{range .Groups}}<h2>{{.Domain}}</h2><ul>{{range .Accounts}}
+<li><button type="submit" name="login" value="{{.Email}}">{{.Name}} &lt;{{.Email}}&gt; <span class="role">— {{.Role}}</span></button></li>{{end}}</ul>
+{{end}}</form></main></body></html>
+`))
 
-// serveAuthorize shows the sign-in page.
+// serveAuthorize is GET and POST /oidc/authorize.
 func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
-	a, bad := parseAuthRequest(r.URL.Query())
-	if bad != "" {
-		http.Error(w, "invalid_request: "+bad, http.StatusBadRequest)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = signInPage.Execute(w, a)
-}
-
-// serveApprove signs the chosen user in and sends the browser back to the
-// app's loopback address with a code.
-func (s *Server) serveApprove(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		http.Error(w, "invalid request", http.StatusBadRequest)
 		return
 	}
-	f := r.PostForm
-	f.Set("response_type", "code")
-	f.Set("code_challenge_method", "S256")
-	f.Set("scope", "openid")
-	a, bad := parseAuthRequest(f)
-	if bad != "" {
-		http.Error(w, "invalid_request: "+bad, http.StatusBadRequest)
+	req, problem := readAuthRequest(r.Form)
+	if problem != "" {
+		http.Error(w, "invalid authorization request: "+problem, http.StatusBadRequest)
 		return
 	}
-	email := strings.ToLower(strings.TrimSpace(f.Get("email")))
-	if _, ok := s.userAnywhere(email); !ok {
-		if _, op := s.operator(email); !op {
-			a.Hint, a.Error = email, "There is no user "+email+" in the emulated organisations."
-			w.WriteHeader(http.StatusUnauthorized)
-			_ = signInPage.Execute(w, a)
-			return
+	if r.Method == http.MethodGet {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' "+originOf(req.RedirectURI))
+		_ = signInPage.Execute(w, map[string]any{"Req": req, "Groups": s.signInAccounts()})
+		return
+	}
+	email := strings.ToLower(strings.TrimSpace(cmp.Or(r.PostForm.Get("login"), r.PostForm.Get("email"))))
+	if _, ok := s.signInToken(email, req.ClientID, req.Nonce); !ok {
+		http.Error(w, "no such account: "+email, http.StatusBadRequest)
+		return
+	}
+	code := randomCode()
+	s.signin.mu.Lock()
+	now := s.now()
+	for c, g := range s.signin.codes {
+		if now.After(g.expires) {
+			delete(s.signin.codes, c)
 		}
 	}
-	code := randomToken()
-	st := s.state()
-	st.mu.Lock()
-	st.codes[code] = authCode{clientID: a.ClientID, redirect: a.Redirect, challenge: a.Challenge, email: email, expires: s.now().Add(codeLife)}
-	st.mu.Unlock()
-	back, _ := url.Parse(a.Redirect)
+	s.signin.codes[code] = grant{email: email, clientID: req.ClientID, redirect: req.RedirectURI,
+		challenge: req.Challenge, nonce: req.Nonce, expires: now.Add(codeLifetime)}
+	s.signin.mu.Unlock()
+	back, _ := url.Parse(req.RedirectURI)
 	q := back.Query()
 	q.Set("code", code)
-	q.Set("state", a.State)
+	q.Set("state", req.State)
 	back.RawQuery = q.Encode()
-	http.Redirect(w, r, back.String(), http.StatusFound)
+	http.Redirect(w, r, back.String(), http.StatusSeeOther)
 }
 
-// serveCodeToken is the token endpoint of the code flow: it exchanges a
-// code (with its PKCE verifier) or a refresh token for an ID token.
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+func randomCode() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// signInToken mints the ID token of a sign-in: a user of any organisation
+// served, an operator, or the consumer account (no "hd").
+func (s *Server) signInToken(email, clientID, nonce string) (string, bool) {
+	var t oidcissuer.Token
+	switch {
+	case email == ConsumerAccount:
+		t = oidcissuer.Token{Subject: "consumer-1", Audience: clientID, Email: email}
+	default:
+		if ten, ok := s.tenantOf(email); ok {
+			if u, ok := ten.org.UserByEmail(email); ok {
+				t = oidcToken(u, clientID, ten.org.Options().Domain)
+				break
+			}
+		}
+		op, ok := s.operator(email)
+		if !ok {
+			return "", false
+		}
+		t = oidcissuer.Token{Subject: "op-" + op, Audience: clientID, Email: op, HostedDomain: domainOf(op)}
+	}
+	if t.Extra == nil {
+		t.Extra = map[string]any{}
+	}
+	if nonce != "" {
+		t.Extra["nonce"] = nonce
+	}
+	tok, err := s.issuer.Mint(t)
+	return tok, err == nil
+}
+
+// serveCodeToken is POST /oidc/token: the code exchange.
 func (s *Server) serveCodeToken(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		oauthError(w, "invalid_request", err.Error())
 		return
 	}
+	switch r.PostForm.Get("grant_type") {
+	case "authorization_code":
+	case "refresh_token":
+		s.serveRefresh(w, r)
+		return
+	default:
+		oauthError(w, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+		return
+	}
+	clientID, secret, basic := r.BasicAuth()
+	if !basic {
+		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	} else {
+		clientID, _ = url.QueryUnescape(clientID)
+		secret, _ = url.QueryUnescape(secret)
+	}
+	code := r.PostForm.Get("code")
+	s.signin.mu.Lock()
+	g, ok := s.signin.codes[code]
+	delete(s.signin.codes, code) // one use, whatever happens next
+	want, confidential := s.signin.secrets[clientID]
+	s.signin.mu.Unlock()
+	sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
+	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
+	switch {
+	case confidential && subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1:
+		writeJSONStatus(w, http.StatusUnauthorized, obj{"error": "invalid_client", "error_description": "The OAuth client was not found or its secret is wrong."})
+		return
+	case !ok || s.now().After(g.expires):
+		oauthError(w, "invalid_grant", "Malformed auth code.")
+		return
+	case g.clientID != clientID || g.redirect != r.PostForm.Get("redirect_uri"):
+		oauthError(w, "invalid_grant", "The code was issued to another client or redirect_uri.")
+		return
+	case subtle.ConstantTimeCompare([]byte(challenge), []byte(g.challenge)) != 1:
+		oauthError(w, "invalid_grant", "Invalid code verifier.")
+		return
+	}
+	idToken, ok := s.signInToken(g.email, g.clientID, g.nonce)
+	if !ok {
+		oauthError(w, "invalid_grant", "The account no longer exists.")
+		return
+	}
+	out := obj{"id_token": idToken}
+	if !confidential {
+		// An installed app keeps a refresh token (Google gives one with
+		// access_type=offline; the emulator always does for public clients).
+		rt := randomCode()
+		s.signin.mu.Lock()
+		s.signin.refresh[rt] = refreshGrant{clientID: clientID, email: g.email}
+		s.signin.mu.Unlock()
+		out["refresh_token"] = rt
+	}
+	s.writeTokens(w, g.email, out)
+}
+
+// serveRefresh exchanges a refresh token for a new ID token, for the
+// client it was given to.
+func (s *Server) serveRefresh(w http.ResponseWriter, r *http.Request) {
 	clientID := r.PostForm.Get("client_id")
 	if id, _, ok := r.BasicAuth(); ok {
 		clientID, _ = url.QueryUnescape(id)
 	}
-	var email, refresh string
-	switch r.PostForm.Get("grant_type") {
-	case "authorization_code":
-		c, desc := s.redeem(r.PostForm, clientID)
-		if desc != "" {
-			oauthError(w, "invalid_grant", desc)
-			return
-		}
-		email, refresh = c.email, randomToken()
-		st := s.state()
-		st.mu.Lock()
-		st.refresh[refresh] = refreshGrant{clientID: clientID, email: email}
-		st.mu.Unlock()
-	case "refresh_token":
-		st := s.state()
-		st.mu.Lock()
-		g, ok := st.refresh[r.PostForm.Get("refresh_token")]
-		st.mu.Unlock()
-		if !ok || g.clientID != clientID {
-			oauthError(w, "invalid_grant", "Token has been expired or revoked.")
-			return
-		}
-		email = g.email
-	default:
-		oauthError(w, "unsupported_grant_type", "grant_type "+r.PostForm.Get("grant_type"))
+	s.signin.mu.Lock()
+	g, ok := s.signin.refresh[r.PostForm.Get("refresh_token")]
+	s.signin.mu.Unlock()
+	if !ok || g.clientID != clientID {
+		oauthError(w, "invalid_grant", "Token has been expired or revoked.")
 		return
 	}
-	id, err := s.MintIDToken(email, clientID)
-	if err != nil {
-		oauthError(w, "invalid_grant", err.Error())
+	idToken, ok := s.signInToken(g.email, clientID, "")
+	if !ok {
+		oauthError(w, "invalid_grant", "The account no longer exists.")
 		return
 	}
+	s.writeTokens(w, g.email, obj{"id_token": idToken})
+}
+
+// writeTokens answers a token request with out and an access token.
+func (s *Server) writeTokens(w http.ResponseWriter, email string, out obj) {
 	life := time.Hour
-	out := obj{"access_token": s.mintAccess(email, s.now().Add(life)), "token_type": "Bearer",
-		"expires_in": int(life.Seconds()), "id_token": id, "scope": "openid email"}
-	if refresh != "" {
-		out["refresh_token"] = refresh
-	}
+	out["access_token"], out["token_type"] = s.mintAccess(email, s.now().Add(life)), "Bearer"
+	out["expires_in"], out["scope"] = int(life.Seconds()), "openid email profile"
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSONStatus(w, http.StatusOK, out)
-}
-
-// redeem checks and spends an authorization code.
-func (s *Server) redeem(f url.Values, clientID string) (authCode, string) {
-	st := s.state()
-	st.mu.Lock()
-	c, ok := st.codes[f.Get("code")]
-	delete(st.codes, f.Get("code")) // single use, even when refused
-	st.mu.Unlock()
-	sum := sha256.Sum256([]byte(f.Get("code_verifier")))
-	switch {
-	case !ok || s.now().After(c.expires):
-		return c, "Malformed auth code."
-	case c.clientID != clientID:
-		return c, "The code was issued to another client."
-	case c.redirect != f.Get("redirect_uri"):
-		return c, "redirect_uri does not match the one the code was issued for."
-	case base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge:
-		return c, "Invalid code verifier."
-	}
-	return c, ""
-}
-
-func randomToken() string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -2,11 +2,6 @@ package workspace_test
 
 import (
 	"context"
-	"crypto"
-	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,155 +14,84 @@ import (
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 )
 
-var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-const loopbackURI = "http://127.0.0.1:9/"
-
-// signInAs runs the browser's part: the sign-in page, then the form, and
-// returns the code the issuer redirects back with.
-func signInAs(t *testing.T, authURL, email string) (string, int) {
+// code signs in as email on the sign-in page (as its form posts) and
+// returns the code the redirect carries.
+func code(t *testing.T, ws *workspace.Server, cfg *oauth2.Config, email, verifier, nonce string) string {
 	t.Helper()
-	resp, err := http.Get(authURL)
+	page, err := http.Get(cfg.AuthCodeURL("st", oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)))
+	if err != nil || page.StatusCode != http.StatusOK {
+		t.Fatalf("sign-in page: %v %v", err, page.Status)
+	}
+	page.Body.Close()
+	auth, _ := url.Parse(cfg.AuthCodeURL("st", oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)))
+	form := auth.Query()
+	form.Set("login", email)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(ws.URL()+workspace.AuthorizePath, form)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", resp.StatusCode
-	}
-	u, _ := url.Parse(authURL)
-	q := u.Query()
-	form := url.Values{"email": {email}, "client_id": {q.Get("client_id")}, "redirect_uri": {q.Get("redirect_uri")},
-		"state": {q.Get("state")}, "code_challenge": {q.Get("code_challenge")}}
-	u.RawQuery = ""
-	resp, err = noRedirect.PostForm(u.String(), form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		return "", resp.StatusCode
-	}
 	back, _ := url.Parse(resp.Header.Get("Location"))
-	if !strings.HasPrefix(back.String(), q.Get("redirect_uri")) || back.Query().Get("state") != q.Get("state") {
-		t.Fatalf("redirected to %s", back)
+	if resp.StatusCode != http.StatusSeeOther || back.Query().Get("state") != "st" || back.Query().Get("code") == "" {
+		t.Fatalf("after choosing %s: %s to %s", email, resp.Status, back)
 	}
-	return back.Query().Get("code"), resp.StatusCode
+	return back.Query().Get("code")
 }
 
-func TestInstalledAppSignInWithPKCE(t *testing.T) {
-	s := start(t, synth.Tiny(1), workspace.Faults{})
+func TestSignInCodeFlowWithPKCE(t *testing.T) {
+	org, err := synth.New(synth.Tiny(51))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := workspace.Start(workspace.Config{Org: org, ClientSecrets: map[string]string{"console": "right"}}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
 	ctx := context.Background()
-	prov, err := oidc.NewProvider(ctx, s.IssuerURL())
+	p, err := oidc.NewProvider(ctx, ws.IssuerURL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf := oauth2.Config{ClientID: "cli-client", Endpoint: prov.Endpoint(), RedirectURL: loopbackURI, Scopes: []string{"openid", "email"}}
-	verifier := oauth2.GenerateVerifier()
-	authURL := conf.AuthCodeURL("st", oauth2.S256ChallengeOption(verifier))
+	cfg := &oauth2.Config{ClientID: "console", ClientSecret: "right", Endpoint: p.Endpoint(),
+		RedirectURL: "https://console.example/console/callback", Scopes: []string{oidc.ScopeOpenID, "email"}}
+	admin := org.Users()[0].Email
+	v := oauth2.GenerateVerifier()
 
-	code, _ := signInAs(t, authURL, "admin@example.com")
-	if _, err := conf.Exchange(ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier())); err == nil {
-		t.Error("a code was exchanged with the wrong PKCE verifier")
+	c := code(t, ws, cfg, admin, v, "n-1")
+	if _, err := cfg.Exchange(ctx, c, oauth2.VerifierOption(oauth2.GenerateVerifier())); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Errorf("exchange with another verifier: %v", err)
 	}
-	if _, err := conf.Exchange(ctx, code, oauth2.VerifierOption(verifier)); err == nil {
-		t.Error("a code was exchanged twice")
+	if _, err := cfg.Exchange(ctx, c, oauth2.VerifierOption(v)); err == nil {
+		t.Error("a code was exchanged twice (the failed exchange used it up)")
 	}
-	code, _ = signInAs(t, authURL, "admin@example.com")
-	other := conf
-	other.ClientID = "another-client"
-	if _, err := other.Exchange(ctx, code, oauth2.VerifierOption(verifier)); err == nil {
-		t.Error("a code was exchanged by another client")
+	wrong := *cfg
+	wrong.ClientSecret = "wrong"
+	if _, err := wrong.Exchange(ctx, code(t, ws, cfg, admin, v, "n-2"), oauth2.VerifierOption(v)); err == nil || !strings.Contains(err.Error(), "invalid_client") {
+		t.Errorf("exchange with a wrong client secret: %v", err)
 	}
-	code, _ = signInAs(t, authURL, "admin@example.com")
-	tok, err := conf.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	tok, err := cfg.Exchange(ctx, code(t, ws, cfg, admin, v, "n-3"), oauth2.VerifierOption(v))
 	if err != nil {
 		t.Fatal(err)
 	}
-	idt, err := prov.Verifier(&oidc.Config{ClientID: "cli-client"}).Verify(ctx, tok.Extra("id_token").(string))
+	raw, _ := tok.Extra("id_token").(string)
+	idt, err := p.Verifier(&oidc.Config{ClientID: "console"}).Verify(ctx, raw)
 	if err != nil {
-		t.Fatalf("ID token for the desktop client: %v", err)
+		t.Fatal(err)
 	}
-	var c struct{ Email string }
-	if idt.Claims(&c); c.Email != "admin@example.com" || tok.RefreshToken == "" {
-		t.Fatalf("email %q, refresh token %q", c.Email, tok.RefreshToken)
+	var claims struct{ Email, HD string }
+	_ = idt.Claims(&claims)
+	if idt.Nonce != "n-3" || claims.Email != admin || claims.HD != org.Options().Domain {
+		t.Errorf("ID token: nonce %q, email %q, hd %q", idt.Nonce, claims.Email, claims.HD)
 	}
-	fresh, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
-	if err != nil || fresh.Extra("id_token") == nil {
-		t.Fatalf("refresh: %v", err)
+	// Without PKCE there is no sign-in page.
+	resp, err := http.Get(cfg.AuthCodeURL("st"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := other.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token(); err == nil {
-		t.Error("another client used the refresh token")
-	}
-	if _, status := signInAs(t, authURL, "stranger@nowhere.example"); status != http.StatusUnauthorized {
-		t.Errorf("signing in as a stranger: %d", status)
-	}
-}
-
-func TestSignInRefusesUnsafeRequests(t *testing.T) {
-	s := start(t, synth.Tiny(1), workspace.Faults{})
-	ok := url.Values{"client_id": {"c"}, "redirect_uri": {loopbackURI}, "response_type": {"code"}, "scope": {"openid email"},
-		"code_challenge": {"abc"}, "code_challenge_method": {"S256"}, "state": {"s"}}
-	for name, change := range map[string]func(url.Values){
-		"no PKCE":          func(v url.Values) { v.Del("code_challenge") },
-		"plain PKCE":       func(v url.Values) { v.Set("code_challenge_method", "plain") },
-		"remote redirect":  func(v url.Values) { v.Set("redirect_uri", "https://evil.example/") },
-		"no openid scope":  func(v url.Values) { v.Set("scope", "email") },
-		"implicit flow":    func(v url.Values) { v.Set("response_type", "token") },
-		"missing client":   func(v url.Values) { v.Del("client_id") },
-		"redirect as user": func(v url.Values) { v.Set("redirect_uri", "http://me@127.0.0.1:9/") },
-	} {
-		v := url.Values{}
-		for k, vs := range ok {
-			v[k] = append([]string(nil), vs...)
-		}
-		change(v)
-		resp, err := http.Get(s.IssuerURL() + "/auth?" + v.Encode())
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("%s: %d, want 400", name, resp.StatusCode)
-		}
-	}
-	resp, _ := http.Get(s.IssuerURL() + "/auth?" + ok.Encode())
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("a valid request: %d", resp.StatusCode)
-	}
-}
-
-// signBlob signs as the URL signer with RSA SHA-256, verifiable with its
-// public key; other accounts are refused.
-func TestSignBlob(t *testing.T) {
-	s := start(t, synth.Tiny(1), workspace.Faults{})
-	payload := []byte("GOOG4-RSA-SHA256\n20240301T000000Z\n…")
-	sign := func(account string) (*http.Response, []byte) {
-		body, _ := json.Marshal(map[string]string{"payload": base64.StdEncoding.EncodeToString(payload)})
-		resp, err := http.Post(s.URL()+"/v1/projects/-/serviceAccounts/"+account+":signBlob", "application/json", strings.NewReader(string(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out struct{ SignedBlob string }
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		sig, _ := base64.StdEncoding.DecodeString(out.SignedBlob)
-		return resp, sig
-	}
-	resp, sig := sign(s.URLSigner())
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("signBlob: %s", resp.Status)
-	}
-	key, err := s.URLSignerKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(payload)
-	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, sum[:], sig); err != nil {
-		t.Errorf("signature: %v", err)
-	}
-	if resp, _ := sign("someone-else@orgexport-local.iam.gserviceaccount.com"); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("signBlob as another account: %s", resp.Status)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("authorization request without PKCE: %s", resp.Status)
 	}
 }

@@ -68,7 +68,7 @@ func (h *Handler) downloads(w http.ResponseWriter, r *http.Request, p auth.Princ
 // downloads are not configured. Signing is keyless: IAM Credentials
 // signBlob as c.CLI.URLSigner (the Workspace emulator's locally).
 func newDownloads(ctx context.Context, c config.StartExport) (DownloadSigner, error) {
-	if c.CLI.Bucket == "" {
+	if c.CLI.URLSigner == "" {
 		return nil, nil
 	}
 	var iamOpts []option.ClientOption
@@ -83,5 +83,5 @@ func newDownloads(ctx context.Context, c config.StartExport) (DownloadSigner, er
 	if err != nil {
 		return nil, err
 	}
-	return signedurl.New(client, c.CLI.Bucket, c.CLI.URLSigner, signer, signedurl.Options{})
+	return signedurl.New(client, c.Bucket, c.CLI.URLSigner, signer, signedurl.Options{})
 }

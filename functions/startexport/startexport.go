@@ -7,9 +7,11 @@
 //	GET  /exports/{id}/downloads signed URLs of the archive's objects (R18)
 //	GET  /audit                 the organisation's audit log (R15)
 //
-// Every call carries a Google ID token (Authorization: Bearer). The caller's
+// Every call carries a Google ID token (Authorization: Bearer), or, for the
+// admin console's own reads (GET), its session cookie. The caller's
 // organisation comes from the verified token and the Directory, never from
-// the request.
+// the request. The console (package console) is served beside the API under
+// /console.
 package startexport
 
 import (
@@ -37,13 +39,32 @@ type Handler struct {
 	ArchiveURL string
 	// Downloads signs download URLs; nil: not offered (downloads.go).
 	Downloads DownloadSigner
+	// Console, when set, serves the admin console's pages and signs in
+	// the console's read-only API calls.
+	Console Console
+}
+
+// Console is the admin console served beside the API.
+type Console interface {
+	http.Handler
+	// Owns reports whether a request is for the console's pages.
+	Owns(r *http.Request) bool
+	// Session returns the signed-in admin of a GET made by the pages.
+	Session(r *http.Request) (auth.Principal, bool)
 }
 
 // ServeHTTP routes by the path's tail, so the API works under any prefix
 // (a Cloud Functions URL ends in /StartExport).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(logging.WithRequest(r.Context(), r))
+	if h.Console != nil && h.Console.Owns(r) {
+		h.Console.ServeHTTP(w, r)
+		return
+	}
 	p, err := h.Verifier.Verify(r)
+	if sp, ok := h.session(r); err != nil && ok {
+		p, err = sp, nil
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -75,6 +96,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpapi.JSON(w, http.StatusMethodNotAllowed, map[string]any{"error": map[string]any{
 			"code": 405, "status": "INVALID_ARGUMENT", "message": r.Method + " is not allowed here; use " + allow(route) + "."}})
 	}
+}
+
+// session finds the console's signed-in admin on a request without a
+// bearer token.
+func (h *Handler) session(r *http.Request) (auth.Principal, bool) {
+	if h.Console == nil || r.Header.Get("Authorization") != "" {
+		return auth.Principal{}, false
+	}
+	return h.Console.Session(r)
 }
 
 func allow(route string) string {
@@ -122,5 +152,9 @@ func New(ctx context.Context, svc *control.Service, c config.StartExport, v *aut
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Service: svc, Verifier: v, Log: log, ArchiveURL: c.Mail.ArchiveURL, Downloads: dl}, nil
+	con, _, err := wire.Console(ctx, c, svc, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Service: svc, Verifier: v, Log: log, ArchiveURL: c.Mail.ArchiveURL, Downloads: dl, Console: con}, nil
 }

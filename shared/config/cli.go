@@ -9,20 +9,16 @@ type CLI struct {
 	// signs in with; admins' ID tokens for it are accepted beside the
 	// console's. Empty: only the console's.
 	ClientID string
-	// Bucket is the archive bucket, and URLSigner the service account that
-	// signs download URLs (keyless, IAM Credentials signBlob; StartExport's
-	// own). Both empty: GET /exports/{id}/downloads is not offered.
-	Bucket, URLSigner string
+	// URLSigner is the service account that signs download URLs of the
+	// archive bucket (keyless, IAM Credentials signBlob; StartExport's
+	// own). Empty: GET /exports/{id}/downloads is not offered.
+	URLSigner string
 }
 
 func (r *reader) cli() CLI {
 	c := CLI{
 		ClientID:  r.strOr("ORGEXPORT_ADMIN_CLI_CLIENT_ID", ""),
-		Bucket:    r.strOr("ORGEXPORT_BUCKET", ""),
 		URLSigner: r.strOr("ORGEXPORT_URL_SIGNER", ""),
-	}
-	if (c.Bucket == "") != (c.URLSigner == "") {
-		r.fail("ORGEXPORT_URL_SIGNER", "and ORGEXPORT_BUCKET go together: both for signed download URLs, or neither")
 	}
 	if c.URLSigner != "" {
 		if a, err := mail.ParseAddress(c.URLSigner); err != nil || a.Address != c.URLSigner {

@@ -21,6 +21,8 @@ func validStart() map[string]string {
 		"ORGEXPORT_MAIL_FROM":                  "orgexport@example.com",
 		"ORGEXPORT_CONSOLE_URL":                "https://console.example.com",
 		"ORGEXPORT_ARCHIVE_URL":                "https://storage.example.com/b",
+		"ORGEXPORT_BUCKET":                     "demo-orgexport-archive",
+		"ORGEXPORT_CONSOLE_SESSION_KEY":        strings.Repeat("k", 32),
 	}
 }
 
@@ -104,5 +106,17 @@ func TestEmptyCallerListIsRefused(t *testing.T) {
 	m["ORGEXPORT_ALLOWED_CALLERS"] = "push@demo.iam.gserviceaccount.com"
 	if _, err := LoadAssembleReport(env(m)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestConsoleSessionKeyIsRequiredAndLong(t *testing.T) {
+	m := validStart()
+	m["ORGEXPORT_CONSOLE_SESSION_KEY"] = "short"
+	if _, err := LoadStartExport(env(m)); err == nil || !strings.Contains(err.Error(), "ORGEXPORT_CONSOLE_SESSION_KEY: must be at least 32") {
+		t.Errorf("a short session key: %v", err)
+	}
+	delete(m, "ORGEXPORT_CONSOLE_SESSION_KEY")
+	if _, err := LoadStartExport(env(m)); err == nil || !strings.Contains(err.Error(), "ORGEXPORT_CONSOLE_SESSION_KEY: is required") {
+		t.Errorf("no session key: %v", err)
 	}
 }

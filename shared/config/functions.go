@@ -25,12 +25,17 @@ type StartExport struct {
 	Hold time.Duration
 	// CLI serves the command line's sign-in and signed downloads.
 	CLI CLI
+	// Bucket is the archive bucket, from which the console serves reports.
+	Bucket string
+	// Console configures the admin console's sign-in and sessions.
+	Console Console
 }
 
 // LoadStartExport reads StartExport's configuration.
 func LoadStartExport(get Getenv) (StartExport, error) {
 	return load(get, func(r *reader) StartExport {
-		return StartExport{Common: r.common(), Admin: r.adminAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(), Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour), CLI: r.cli()}
+		return StartExport{Common: r.common(), Admin: r.adminAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(),
+			Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour), CLI: r.cli(), Bucket: r.bucket(), Console: r.console()}
 	})
 }
 

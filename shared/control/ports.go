@@ -22,6 +22,8 @@ type Records interface {
 	Audit(ctx context.Context, cid string, limit int) ([]export.AuditEntry, error)
 	AppendAudit(ctx context.Context, cid string, entries ...export.AuditEntry) error
 	SumAccounts(ctx context.Context, cid, eid string) (export.Sums, error)
+	// Accounts yields an export's accounts, for the console's progress.
+	Accounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
 }
 
 // Store is the records the control plane reads and changes.

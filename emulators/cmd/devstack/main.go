@@ -3,7 +3,9 @@
 //
 //	go run ./emulators/cmd/devstack -preset demo
 //
-// Drive it as an admin would, with an ID token from the Workspace emulator:
+// Open the admin console it prints ("Admin console") in a browser and sign
+// in on the Workspace emulator's page as one of the accounts listed. Scripts
+// can drive the API with an ID token from the Workspace emulator instead:
 //
 //	TOKEN=$(curl -s -XPOST WORKSPACE/emulator/idtoken -d email=admin@example.com -d audience=orgexport-console \
 //	        | python3 -c "import json,sys; print(json.load(sys.stdin)['id_token'])")
@@ -49,6 +51,8 @@ func main() {
 	}
 	s.Describe(os.Stdout)
 	fmt.Printf("Admin audience       %s (super administrator: admin@%s)\n", devstack.AdminAudience, s.Workspace.Org().Customer().Domain)
+	s.DescribeAccounts(os.Stdout)
+	fmt.Printf("\nOpen the admin console: %s/\n", s.ConsoleURL())
 	fmt.Println("Running; Ctrl-C stops everything.")
 	<-ctx.Done()
 	fmt.Println("Stopping…")

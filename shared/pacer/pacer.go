@@ -166,6 +166,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !retry {
 			return resp, err
 		}
+		// A 429 or a 403 rate limit refused the call; anything else retried
+		// (no answer, a server error, an answer cut off) lost the answer.
+		if resp == nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusForbidden) {
+			if err := repeatable(ctx, req); err != nil {
+				return nil, err
+			}
+		}
 		p.opts.Logger.DebugContext(ctx, "retrying Workspace API call",
 			"pacer", p.name, "attempt", attempt, "delay", delay, "url", req.URL.Path)
 		p.hold(delay)

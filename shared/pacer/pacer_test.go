@@ -223,11 +223,64 @@ func TestResendsRequestBody(t *testing.T) {
 	defer srv.Close()
 	clock := &fakeClock{}
 	c := &http.Client{Transport: newTestPacer(clock, 3).Transport(nil)}
-	resp, err := c.Post(srv.URL, "text/plain", strings.NewReader("payload"))
+	req, _ := http.NewRequest(http.MethodPut, srv.URL, strings.NewReader("payload"))
+	resp, err := c.Do(req)
 	if err != nil || resp.StatusCode != 200 || fmt.Sprint(bodies) != "[payload payload]" {
 		t.Fatalf("err %v bodies %q", err, bodies)
 	}
 	resp.Body.Close()
+}
+
+// A call that is not idempotent is sent again after a lost answer only when
+// its check says it did not take effect; a refusal (429) says it did not,
+// so it is sent again anyway.
+func TestLostAnswersOfCallsThatAreNotIdempotent(t *testing.T) {
+	var calls int
+	created := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		switch r.URL.Path {
+		case "/refused":
+			if calls == 1 {
+				w.Header().Set("Retry-After", "0")
+				w.WriteHeader(429)
+			}
+		case "/applied":
+			created = true
+			w.WriteHeader(503) // applied, but the answer says otherwise
+		case "/lost":
+			w.WriteHeader(503)
+		}
+	}))
+	defer srv.Close()
+	post := func(ctx context.Context, path string) error {
+		clock := &fakeClock{}
+		c := &http.Client{Transport: newTestPacer(clock, 4).Transport(nil)}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+path, strings.NewReader("{}"))
+		resp, err := c.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	calls = 0
+	if err := post(context.Background(), "/refused"); err != nil || calls != 2 {
+		t.Errorf("after a 429: %v, %d calls; want it sent again", err, calls)
+	}
+	calls = 0
+	if err := post(context.Background(), "/lost"); !errors.Is(err, ErrAnswerLost) || calls != 1 {
+		t.Errorf("a POST whose answer was lost, without a check: %v, %d calls; want ErrAnswerLost after one", err, calls)
+	}
+	calls = 0
+	applied := func(context.Context) (bool, error) { return created, nil }
+	if err := post(Check(context.Background(), applied), "/applied"); !errors.Is(err, ErrApplied) || calls != 1 {
+		t.Errorf("a POST that took effect: %v, %d calls; want ErrApplied after one", err, calls)
+	}
+	calls = 0
+	notYet := func(context.Context) (bool, error) { return false, nil }
+	if err := post(Check(context.Background(), notYet), "/lost"); err != nil || calls != 4 {
+		t.Errorf("a POST whose check says it did not take effect: %v, %d calls; want it retried to the limit", err, calls)
+	}
 }
 
 func TestRefetchesJSONCutOffInTransit(t *testing.T) {

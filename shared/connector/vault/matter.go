@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/vault/v1"
 
 	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/pacer"
 )
 
 // matterName is the matter made for an export, found again by name.
@@ -38,7 +40,10 @@ func (r *run) create(ctx context.Context) error {
 			continue
 		}
 		for {
-			_, err := r.svc.Matters.Exports.Create(m.MatterId, x).Context(ctx).Do()
+			err := once(ctx, r.exportExists(m.MatterId, x.Name), func(ctx context.Context) error {
+				_, err := r.svc.Matters.Exports.Create(m.MatterId, x).Context(ctx).Do()
+				return err
+			})
 			if err == nil || !busy(err) {
 				if err != nil {
 					return fmt.Errorf("create Vault export %q: %w", x.Name, err)
@@ -66,9 +71,68 @@ func (r *run) matter(ctx context.Context) (*vault.Matter, error) {
 	if err != nil || m != nil {
 		return m, err
 	}
-	return r.svc.Matters.Create(&vault.Matter{Name: matterName(r.a.ExportID),
-		Description: "Made by orgexport for the organisation's data export " + r.a.ExportID +
-			"; orgexport closes and deletes it when it has copied the export's files."}).Context(ctx).Do()
+	opened := func(ctx context.Context) (bool, error) {
+		m, err := r.findIn(ctx, "OPEN")
+		return m != nil, err
+	}
+	err = once(ctx, opened, func(ctx context.Context) error {
+		m, err = r.svc.Matters.Create(&vault.Matter{Name: matterName(r.a.ExportID),
+			Description: "Made by orgexport for the organisation's data export " + r.a.ExportID +
+				"; orgexport closes and deletes it when it has copied the export's files."}).Context(ctx).Do()
+		return err
+	})
+	if err == nil && m == nil { // made, though its answer was lost
+		m, err = r.findIn(ctx, "OPEN")
+	}
+	return m, err
+}
+
+// once makes a Vault call that is not idempotent take effect once: the
+// pacer sends it again after a lost answer only while applied says it did
+// not take effect, and when the call fails — its answer lost, or Vault
+// refusing a repeat because the first one took effect ("must be closed
+// before it is deleted") — applied, reading the resource's state, decides:
+// done is success.
+func once(ctx context.Context, applied func(context.Context) (bool, error), call func(context.Context) error) error {
+	err := call(pacer.Check(ctx, applied))
+	if err == nil {
+		return nil
+	}
+	if done, aerr := applied(ctx); aerr == nil && done {
+		return nil
+	}
+	return err
+}
+
+// exportExists says whether the matter has a Vault export of that name.
+func (r *run) exportExists(matter, name string) func(context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		have, err := listExports(ctx, r.svc, matter)
+		if err != nil {
+			return false, err
+		}
+		for _, x := range have {
+			if x.Name == name {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+}
+
+// matterIn says whether the export's matter is in one of states, or gone.
+func (r *run) matterIn(states ...string) func(context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		m, err := r.svc.Matters.Get(r.st.Matter).Context(ctx).Do()
+		var ge *googleapi.Error
+		if errors.As(err, &ge) && ge.Code == http.StatusNotFound {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return slices.Contains(states, m.State), nil
+	}
 }
 
 // find finds the export's matter, open or closed; nil if there is none.
@@ -133,12 +197,20 @@ func (r *run) discard(ctx context.Context) error {
 		return fmt.Errorf("matter %s: %w", r.st.Matter, err)
 	}
 	if m.State == "OPEN" {
-		if _, err := r.svc.Matters.Close(r.st.Matter, &vault.CloseMatterRequest{}).Context(ctx).Do(); err != nil {
+		err := once(ctx, r.matterIn("CLOSED", "DELETED"), func(ctx context.Context) error {
+			_, err := r.svc.Matters.Close(r.st.Matter, &vault.CloseMatterRequest{}).Context(ctx).Do()
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("close matter %s: %w", r.st.Matter, err)
 		}
 	}
 	if m.State != "DELETED" {
-		if _, err := r.svc.Matters.Delete(r.st.Matter).Context(ctx).Do(); err != nil {
+		err := once(ctx, r.matterIn("DELETED"), func(ctx context.Context) error {
+			_, err := r.svc.Matters.Delete(r.st.Matter).Context(ctx).Do()
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("delete matter %s: %w", r.st.Matter, err)
 		}
 	}

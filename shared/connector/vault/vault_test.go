@@ -454,3 +454,40 @@ func TestDiscardDeletesTheMatter(t *testing.T) {
 		t.Errorf("discard without Vault: %v", err)
 	}
 }
+
+// Every Vault call may lose its answer (cut off after Vault acted on it):
+// the calls that are not idempotent — making the matter and its exports,
+// closing and deleting it — are not repeated blindly; their effect is read
+// back, so the account exports everything, nothing is listed as failed,
+// and exactly one matter was made and is deleted at the end.
+func TestAnswersCutOffOnEveryVaultCall(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(11))
+	a := vaultAccount(t, env)
+	c := vault.New(env.Factory, fast)
+	env.SetFaults(t, emulator.Faults{APIs: map[string]emulator.APIFaults{"vault": {Truncate: 0.35}}})
+	r, err := connectortest.ExportAll(context.Background(), c, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.SetFaults(t, emulator.Faults{})
+	if f := r.Failures(); len(f) != 0 {
+		t.Errorf("%d items failed with every answer at risk; want none: %+v", len(f), f)
+	}
+	connectortest.Check(t, env.Truth(a, export.Vault), r, a)
+	svc, _ := env.Factory.Vault(context.Background(), a.Subject)
+	states := map[string]int{}
+	for _, state := range []string{"OPEN", "CLOSED", "DELETED"} {
+		all, err := svc.Matters.List().State(state).Do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range all.Matters {
+			if m.Name == "orgexport "+a.ExportID {
+				states[state]++
+			}
+		}
+	}
+	if states["OPEN"]+states["CLOSED"] != 0 || states["DELETED"] != 1 {
+		t.Errorf("matters of the export by state %v; want exactly one, deleted", states)
+	}
+}

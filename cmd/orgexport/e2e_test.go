@@ -51,8 +51,10 @@ func browserAs(t *testing.T, email string) func(string) error {
 			u, _ := url.Parse(authURL)
 			q := u.Query()
 			u.RawQuery = ""
-			resp, err = noRedirect.PostForm(u.String(), url.Values{"email": {email}, "client_id": {q.Get("client_id")},
-				"redirect_uri": {q.Get("redirect_uri")}, "state": {q.Get("state")}, "code_challenge": {q.Get("code_challenge")}})
+			// The sign-in page's form carries the request on and names
+			// the account chosen.
+			q.Set("login", email)
+			resp, err = noRedirect.PostForm(u.String(), q)
 			if err != nil {
 				t.Error(err)
 				return

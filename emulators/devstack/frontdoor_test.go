@@ -60,7 +60,9 @@ func TestFunctionsBehindCloudRunsFrontDoor(t *testing.T) {
 		name, fn, tok string
 		want          int
 	}{
-		{"forged admin token to StartExport (allUsers)", "StartExport", unsignedToken(s.Workspace.IssuerURL(), admin, devstack.AdminAudience), http.StatusUnauthorized},
+		// The API's path: StartExport's root is the console, which sends
+		// anyone to its sign-in page.
+		{"forged admin token to StartExport (allUsers)", "StartExport/exports", unsignedToken(s.Workspace.IssuerURL(), admin, devstack.AdminAudience), http.StatusUnauthorized},
 		{"forged support token to Support (allUsers)", "Support", unsignedToken(s.Workspace.IssuerURL(), devstack.SupportStaff, devstack.AdminAudience), http.StatusUnauthorized},
 		{"forged scheduler token to Housekeeping", "Housekeeping", unsignedToken("https://accounts.google.com", devstack.SchedulerAccount, s.URLs["Housekeeping"]), http.StatusUnauthorized},
 		{"forged tasks token to BeginExport", "BeginExport", unsignedToken("https://accounts.google.com", devstack.TasksInvoker, s.URLs["BeginExport"]), http.StatusUnauthorized},
@@ -68,7 +70,11 @@ func TestFunctionsBehindCloudRunsFrontDoor(t *testing.T) {
 		{"push token to Housekeeping", "Housekeeping", mustToken(t, s, devstack.PushAccount, "Housekeeping"), http.StatusForbidden},
 	}
 	for _, c := range cases {
-		if got := post(ctx, t, s.URLs[c.fn], "Authorization", c.tok); got != c.want {
+		fn, path, _ := strings.Cut(c.fn, "/")
+		if path != "" {
+			path = "/" + path
+		}
+		if got := post(ctx, t, s.URLs[fn]+path, "Authorization", c.tok); got != c.want {
 			t.Errorf("%s: %d, want %d", c.name, got, c.want)
 		}
 	}

@@ -150,7 +150,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /v1/projects/{project}/serviceAccounts/{account}", s.serveSignJwt)
 	mux.Handle("/oidc/", http.StripPrefix("/oidc", s.issuer.Handler()))
 	api := func(name string, pattern string, h http.HandlerFunc) {
-		mux.Handle(pattern, s.authed(s.faulty(name, h)))
+		mux.Handle(pattern, s.authed(name, s.faulty(name, h)))
 	}
 	s.directoryRoutes(api)
 	s.gmailRoutes(api)

@@ -31,6 +31,8 @@ const (
 	SubjectGrant   = "urn:orgexport:emulator:subject"
 	serviceAccount = "orgexport-delegation@orgexport-local.iam.gserviceaccount.com"
 	tokenPrefix    = "ya29.emu."
+	// delegationClientID is the delegation account's unique id.
+	delegationClientID = "100000000000000000001"
 )
 
 // ServiceAccountKey is a service account key file (JSON) whose token_uri is
@@ -41,7 +43,7 @@ func (s *Server) ServiceAccountKey() []byte {
 	b, _ := json.Marshal(map[string]string{
 		"type": "service_account", "project_id": "orgexport-local", "private_key_id": "emulator",
 		"private_key":  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
-		"client_email": serviceAccount, "client_id": "100000000000000000001",
+		"client_email": serviceAccount, "client_id": delegationClientID,
 		"token_uri": s.url + "/token", "auth_uri": s.url + "/auth",
 	})
 	return b

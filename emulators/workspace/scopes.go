@@ -147,7 +147,7 @@ var apiTitles = map[string][2]string{
 	"people": {"People API", "people.googleapis.com"}, "tasks": {"Google Tasks API", "tasks.googleapis.com"},
 	"keep": {"Google Keep API", "keep.googleapis.com"}, "groupssettings": {"Groups Settings API", "groupssettings.googleapis.com"},
 	"chat": {"Google Chat API", "chat.googleapis.com"}, "classroom": {"Google Classroom API", "classroom.googleapis.com"},
-	"vault": {"Google Vault API", "vault.googleapis.com"}, "storage": {"Cloud Storage JSON API", "storage-api.googleapis.com"},
+	"vault": {"Google Vault API", "vault.googleapis.com"}, "storage": {"Cloud Storage API", "storage.googleapis.com"},
 }
 
 // admit answers a call the token, the project or the organisation does not

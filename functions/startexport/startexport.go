@@ -5,6 +5,7 @@
 //	GET  /exports/{id}          one export: state, times, progress, links
 //	POST /exports/{id}:cancel   cancel during the hold (R3d) or while running
 //	GET  /audit                 the organisation's audit log (R15)
+//	GET  /setup                 the setup check: each product ready, or what is missing and the fix
 //
 // Every call carries a Google ID token (Authorization: Bearer). The caller's
 // organisation comes from the verified token and the Directory, never from
@@ -62,8 +63,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.cancel(w, r, p, id)
 	case route == "audit" && r.Method == http.MethodGet:
 		h.audit(w, r, p)
+	case route == "setup" && r.Method == http.MethodGet:
+		h.setup(w, r, p)
 	case route == "":
-		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel and /audit."))
+		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel, /audit and /setup."))
 	default:
 		w.Header().Set("Allow", allow(route))
 		httpapi.JSON(w, http.StatusMethodNotAllowed, map[string]any{"error": map[string]any{
@@ -90,6 +93,8 @@ func parse(path string) (route, id string) {
 		return "exports", ""
 	case n >= 1 && segs[n-1] == "audit":
 		return "audit", ""
+	case n >= 1 && segs[n-1] == "setup":
+		return "setup", ""
 	case n >= 2 && segs[n-2] == "exports":
 		if id, ok := strings.CutSuffix(segs[n-1], ":cancel"); ok {
 			return "cancel", id

@@ -199,3 +199,18 @@ func wrap[T any](svc T, err error) (T, error) {
 	}
 	return svc, nil
 }
+
+// CheckToken gets (or reuses) subject's token for api: nil when the
+// delegation grants the API's scopes, a *ScopeError when it lacks one.
+func (f *Factory) CheckToken(subject, api string) error {
+	_, err := f.tokenSource(subject, api).Token()
+	return err
+}
+
+// Uncached returns a Factory of the same configuration with no token and
+// no refusal cached: the setup check asks Google afresh, so that a scope
+// just added or removed shows at once.
+func (f *Factory) Uncached() *Factory {
+	return &Factory{ctx: f.ctx, cfg: f.cfg, opts: f.opts, pacers: f.pacers,
+		refused: &refusals{now: f.opts.Now, byScopes: map[string]refusal{}}, sources: map[string]oauth2.TokenSource{}}
+}

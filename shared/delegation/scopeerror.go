@@ -32,12 +32,17 @@ type ScopeError struct {
 }
 
 func (e *ScopeError) Error() string {
+	return e.Lacks() + " — add it in Admin console → Security → API controls"
+}
+
+// Lacks says what is missing, without the fix: "domain-wide delegation
+// lacks scope X for client id Y".
+func (e *ScopeError) Lacks() string {
 	noun := "scope"
 	if len(e.Missing) > 1 {
 		noun = "scopes"
 	}
-	return fmt.Sprintf("domain-wide delegation lacks %s %s for client id %s — add it in Admin console → Security → API controls",
-		noun, strings.Join(e.Missing, ", "), e.ClientID)
+	return fmt.Sprintf("domain-wide delegation lacks %s %s for client id %s", noun, strings.Join(e.Missing, ", "), e.ClientID)
 }
 
 // Unwrap lets errors.Is find ErrScopeNotAuthorised and pacer.ErrNoToken.

@@ -90,6 +90,11 @@ func (d *Directory) Lookup(ctx context.Context, email string) (control.Org, expo
 	}
 	u, err := svc.Users.Get(email).Context(ctx).Do()
 	if err != nil {
+		if se := (*delegation.ScopeError)(nil); errors.As(err, &se) {
+			// Not an answer about the person: the organisation has not
+			// authorised what the Directory needs, and the admin can fix it.
+			return control.Org{}, req, &control.SetupError{Reason: se.Error()}
+		}
 		if answer := roleAnswer(err); answer != nil {
 			return control.Org{}, req, answer
 		}

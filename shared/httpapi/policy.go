@@ -24,6 +24,7 @@ func Map(err error) error {
 		act *export.ActiveError
 		cd  *export.CooldownError
 		st  *control.StateError
+		su  *control.SetupError
 	)
 	switch {
 	case errors.As(err, &he):
@@ -33,6 +34,8 @@ func Map(err error) error {
 	case errors.Is(err, auth.ErrForbidden), errors.Is(err, control.ErrUnknownUser),
 		errors.Is(err, control.ErrNotSuperAdmin), errors.Is(err, control.ErrNotSupport):
 		return PermissionDenied("%s", capital(err))
+	case errors.As(err, &su):
+		return newError(http.StatusForbidden, "FAILED_PRECONDITION", "%s", capital(su))
 	case errors.As(err, &ref):
 		return PermissionDenied("%s", ref.Error()).WithDetails(map[string]any{"refusals": ref.Refusals})
 	case errors.As(err, &sel):

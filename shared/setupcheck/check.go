@@ -34,12 +34,14 @@ type Checker struct {
 var _ control.SetupChecker = (*Checker)(nil)
 
 // New checks through clients.
-func New(clients *delegation.Factory) *Checker { return &Checker{clients: clients, Timeout: 20 * time.Second} }
+func New(clients *delegation.Factory) *Checker {
+	return &Checker{clients: clients, Timeout: 20 * time.Second}
+}
 
 // probe is one product tried as one person through one API.
 type probe struct {
 	product, as, api string
-	try             func(ctx context.Context, c *delegation.Factory, subject string) error
+	try              func(ctx context.Context, c *delegation.Factory, subject string) error
 }
 
 // Check implements control.SetupChecker. The user is one active user of

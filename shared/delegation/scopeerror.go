@@ -45,6 +45,10 @@ func (e *ScopeError) Lacks() string {
 	return fmt.Sprintf("domain-wide delegation lacks %s %s for client id %s", noun, strings.Join(e.Missing, ", "), e.ClientID)
 }
 
+// NotAuthorised implements connector.NotAuthorised: the reason a product
+// of the API is unsupported, with the fix.
+func (e *ScopeError) NotAuthorised() string { return e.Error() }
+
 // Unwrap lets errors.Is find ErrScopeNotAuthorised and pacer.ErrNoToken.
 func (e *ScopeError) Unwrap() []error { return []error{ErrScopeNotAuthorised, pacer.ErrNoToken} }
 

@@ -111,6 +111,7 @@ locals {
 
   env_workspace = {
     ORGEXPORT_DELEGATION_SERVICE_ACCOUNT = google_service_account.delegation.email
+    ORGEXPORT_DELEGATION_CLIENT_ID       = google_service_account.delegation.unique_id
     ORGEXPORT_WORKSPACE_ENDPOINT         = var.workspace_endpoint
   }
 

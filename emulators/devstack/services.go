@@ -154,6 +154,7 @@ func (s *Stack) env(name string) []string {
 		"ORGEXPORT_ADMIN_TOKEN_AUDIENCE":       AdminAudience,
 		"ORGEXPORT_WORKSPACE_ENDPOINT":         ws.URL(),
 		"ORGEXPORT_DELEGATION_SERVICE_ACCOUNT": ws.DelegationAccount(),
+		"ORGEXPORT_DELEGATION_CLIENT_ID":       ws.DelegationClientID(),
 		"ORGEXPORT_CLOUDTASKS_ENDPOINT":        s.tasks.Addr(),
 		"ORGEXPORT_TASKS_LOCATION":             "us-central1",
 		"ORGEXPORT_TASKS_INVOKER":              TasksInvoker,

@@ -31,6 +31,8 @@ const (
 	SubjectGrant   = "urn:orgexport:emulator:subject"
 	serviceAccount = "orgexport-delegation@orgexport-local.iam.gserviceaccount.com"
 	tokenPrefix    = "ya29.emu."
+	// delegationClientID is the delegation account's unique id.
+	delegationClientID = "100000000000000000001"
 )
 
 // ServiceAccountKey is a service account key file (JSON) whose token_uri is
@@ -41,7 +43,7 @@ func (s *Server) ServiceAccountKey() []byte {
 	b, _ := json.Marshal(map[string]string{
 		"type": "service_account", "project_id": "orgexport-local", "private_key_id": "emulator",
 		"private_key":  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
-		"client_email": serviceAccount, "client_id": "100000000000000000001",
+		"client_email": serviceAccount, "client_id": delegationClientID,
 		"token_uri": s.url + "/token", "auth_uri": s.url + "/auth",
 	})
 	return b
@@ -67,20 +69,33 @@ func (s *Server) HTTPClient(ctx context.Context, subject string) (*http.Client, 
 	return oauth2.NewClient(ctx, ts), nil
 }
 
-// serveToken is POST /token.
+// serveToken is POST /token. A delegation assertion is granted only if the
+// organisation of its subject authorises every scope it names for the
+// client id (scopes.go); the token then carries exactly those scopes.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		oauthError(w, "invalid_request", err.Error())
 		return
 	}
 	var sub string
+	granted := allScopes
 	switch r.Form.Get("grant_type") {
 	case jwtBearerGrant:
-		var err error
-		if sub, err = s.verifyAssertion(r.Form.Get("assertion")); err != nil {
+		a, err := s.verifyAssertion(r.Form.Get("assertion"))
+		if err != nil {
 			oauthError(w, "invalid_grant", err.Error())
 			return
 		}
+		sub = a.Subject
+		if len(a.scopes) == 0 {
+			oauthError(w, "invalid_scope", "Invalid OAuth scope or ID token audience provided.")
+			return
+		}
+		if t, ok := s.tenantOf(sub); ok && len(t.unauthorisedScopes(a.scopes)) > 0 {
+			unauthorizedClient(w)
+			return
+		}
+		granted = scopeBits(a.scopes)
 	case SubjectGrant, "":
 		sub = r.Form.Get("sub")
 	default:
@@ -93,7 +108,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	life := time.Hour
-	writeJSONStatus(w, http.StatusOK, obj{"access_token": s.mintAccess(u.Email, s.now().Add(life)),
+	writeJSONStatus(w, http.StatusOK, obj{"access_token": s.mintAccess(u.Email, granted, s.now().Add(life)),
 		"token_type": "Bearer", "expires_in": int(life.Seconds())})
 }
 
@@ -101,28 +116,36 @@ func oauthError(w http.ResponseWriter, code, desc string) {
 	writeJSONStatus(w, http.StatusBadRequest, obj{"error": code, "error_description": desc})
 }
 
-func (s *Server) verifyAssertion(assertion string) (string, error) {
-	tok, err := jwt.ParseSigned(assertion, []jose.SignatureAlgorithm{jose.RS256})
+// assertion is what the token endpoint reads of a delegation assertion.
+type assertion struct {
+	Subject string
+	scopes  []string
+}
+
+func (s *Server) verifyAssertion(signed string) (assertion, error) {
+	tok, err := jwt.ParseSigned(signed, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
-		return "", fmt.Errorf("assertion: %w", err)
+		return assertion{}, fmt.Errorf("assertion: %w", err)
 	}
 	var c struct {
 		jwt.Claims
 		Scope string `json:"scope"`
 	}
 	if err := tok.Claims(&s.saKey.PublicKey, &c); err != nil {
-		return "", fmt.Errorf("assertion signature: %w", err)
+		return assertion{}, fmt.Errorf("assertion signature: %w", err)
 	}
 	err = c.ValidateWithLeeway(jwt.Expected{Issuer: serviceAccount, AnyAudience: jwt.Audience(s.tokenAudiences()), Time: s.now()}, time.Minute)
 	if err != nil {
-		return "", fmt.Errorf("assertion claims: %w", err)
+		return assertion{}, fmt.Errorf("assertion claims: %w", err)
 	}
-	return c.Subject, nil
+	return assertion{Subject: c.Subject, scopes: requestedScopes(c.Scope)}, nil
 }
 
-// mintAccess makes "ya29.emu.<subject>.<expiry>.<mac>".
-func (s *Server) mintAccess(sub string, exp time.Time) string {
-	body := base64.RawURLEncoding.EncodeToString([]byte(sub)) + "." + strconv.FormatInt(exp.Unix(), 10)
+// mintAccess makes "ya29.emu.<subject>.<expiry>.<scopes>.<mac>", scopes
+// being the granted scopes' bit set (scopes.go) in hex.
+func (s *Server) mintAccess(sub string, scopes uint64, exp time.Time) string {
+	body := base64.RawURLEncoding.EncodeToString([]byte(sub)) + "." + strconv.FormatInt(exp.Unix(), 10) + "." +
+		strconv.FormatUint(scopes, 16)
 	return tokenPrefix + body + "." + s.mac(body)
 }
 
@@ -132,52 +155,59 @@ func (s *Server) mac(body string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// subjectOf checks the bearer token and returns its user.
-func (s *Server) subjectOf(r *http.Request) (synth.User, error) {
+// subjectOf checks the bearer token and returns its user and scopes.
+func (s *Server) subjectOf(r *http.Request) (synth.User, uint64, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return synth.User{}, apiError{401, "required", "Request is missing required authentication credential."}
+		return synth.User{}, 0, apiError{401, "required", "Request is missing required authentication credential."}
 	}
 	invalid := apiError{401, "authError", "Invalid Credentials"}
-	sub, ok := s.accessSubject(h)
+	sub, scopes, ok := s.accessSubject(h)
 	if !ok {
-		return synth.User{}, invalid
+		return synth.User{}, 0, invalid
 	}
 	u, ok := s.org.UserByEmail(sub)
 	if !ok {
-		return synth.User{}, invalid
+		return synth.User{}, 0, invalid
 	}
-	return u, nil
+	return u, scopes, nil
 }
 
 // accessSubject checks an Authorization header's access token (its MAC and
-// expiry) and returns the subject it was issued for.
-func (s *Server) accessSubject(h string) (string, bool) {
+// expiry) and returns the subject and scopes it was issued for.
+func (s *Server) accessSubject(h string) (string, uint64, bool) {
 	tok, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
-		return "", false
+		return "", 0, false
 	}
 	parts := strings.Split(strings.TrimPrefix(tok, tokenPrefix), ".")
-	if !strings.HasPrefix(tok, tokenPrefix) || len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(s.mac(parts[0]+"."+parts[1]))) {
-		return "", false
+	if !strings.HasPrefix(tok, tokenPrefix) || len(parts) != 4 ||
+		!hmac.Equal([]byte(parts[3]), []byte(s.mac(parts[0]+"."+parts[1]+"."+parts[2]))) {
+		return "", 0, false
 	}
 	exp, _ := strconv.ParseInt(parts[1], 10, 64)
 	sub, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	scopes, _ := strconv.ParseUint(parts[2], 16, 64)
 	if s.now().Unix() > exp {
-		return "", false
+		return "", 0, false
 	}
-	return string(sub), true
+	return string(sub), scopes, true
 }
 
 type subjectKey struct{}
 
-// authed wraps an API handler: it needs a valid token and finds its user.
-func (s *Server) authed(h http.Handler) http.Handler {
+// authed wraps a handler of api: it needs a valid token and finds its
+// user, then lets through only what the token's scopes, the project and
+// the organisation allow (admit).
+func (s *Server) authed(api string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, err := s.subjectOf(r)
+		u, scopes, err := s.subjectOf(r)
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="https://accounts.google.com/"`)
 			writeError(w, err.(apiError))
+			return
+		}
+		if s.admit(w, api, scopes) {
 			return
 		}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), subjectKey{}, u)))

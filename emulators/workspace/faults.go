@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,24 @@ type Faults struct {
 	// CorruptObjects are Cloud Storage object names (Vault export files)
 	// served with one byte changed, so the bytes miss their md5Hash.
 	CorruptObjects []string `json:"corrupt_objects,omitempty"`
+
+	// What the organisation or the project has not set up (scopes.go):
+	//
+	// MissingScopes are scopes the organisation's domain-wide delegation
+	// entry lacks for the client id: a token request naming one is refused
+	// whole with 401 unauthorized_client. Empty authorises every scope the
+	// emulated APIs accept (Scopes).
+	MissingScopes []string `json:"missing_scopes,omitempty"`
+	// DisabledAPIs are APIs (keys of APIs) not enabled in the project: every
+	// call answers 403 accessNotConfigured.
+	DisabledAPIs []string `json:"disabled_apis,omitempty"`
+	// NoChatApp: no Chat app is configured in the project, so every Chat
+	// call answers 404 "Google Chat app not found".
+	NoChatApp bool `json:"no_chat_app,omitempty"`
+	// NoVaultPrivilege are administrators (emails) without the Vault
+	// privileges: Vault answers them 403, as it answers everyone in an
+	// organisation without Vault licences (synth Options.Vault false).
+	NoVaultPrivilege []string `json:"no_vault_privilege,omitempty"`
 }
 
 // Duration is a time.Duration written in JSON as "250ms".
@@ -71,12 +90,18 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 }
 
 func (f Faults) validate() error {
-	for name, a := range f.APIs {
-		known := false
-		for _, k := range APIs {
-			known = known || k == name
+	for _, name := range f.DisabledAPIs {
+		if !slices.Contains(APIs, name) {
+			return fmt.Errorf("workspace emulator: faults: disabled_apis: unknown API %q", name)
 		}
-		if !known {
+	}
+	for _, sc := range f.MissingScopes {
+		if _, ok := scopeIndex[sc]; !ok || sc == cloudPlatform {
+			return fmt.Errorf("workspace emulator: faults: missing_scopes: %q is no scope of the emulated APIs", sc)
+		}
+	}
+	for name, a := range f.APIs {
+		if !slices.Contains(APIs, name) {
 			return fmt.Errorf("workspace emulator: faults: unknown API %q", name)
 		}
 		if a.RateLimit+a.UserRateLimit+a.ServerError+a.Truncate > 1 || a.RateLimit < 0 || a.UserRateLimit < 0 || a.ServerError < 0 || a.Truncate < 0 {

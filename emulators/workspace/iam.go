@@ -53,3 +53,8 @@ func (s *Server) serveSignJwt(w http.ResponseWriter, r *http.Request) {
 // DelegationAccount is the service account the emulator accepts delegation
 // assertions from: set it as ORGEXPORT_DELEGATION_SERVICE_ACCOUNT.
 func (s *Server) DelegationAccount() string { return serviceAccount }
+
+// DelegationClientID is the delegation account's OAuth client id, as the
+// Admin console's domain-wide delegation names it: set it as
+// ORGEXPORT_DELEGATION_CLIENT_ID.
+func (s *Server) DelegationClientID() string { return delegationClientID }

@@ -311,7 +311,7 @@ func (s *Server) serveRefresh(w http.ResponseWriter, r *http.Request) {
 // writeTokens answers a token request with out and an access token.
 func (s *Server) writeTokens(w http.ResponseWriter, email string, out obj) {
 	life := time.Hour
-	out["access_token"], out["token_type"] = s.mintAccess(email, s.now().Add(life)), "Bearer"
+	out["access_token"], out["token_type"] = s.mintAccess(email, 0, s.now().Add(life)), "Bearer" // the sign-in grants no Workspace API
 	out["expires_in"], out["scope"] = int(life.Seconds()), "openid email profile"
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSONStatus(w, http.StatusOK, out)

@@ -49,7 +49,7 @@ func (s *Server) addTenants(cfg Config) error {
 // dispatch sends a request to the organisation of its token's subject.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	target := s
-	if sub, ok := s.accessSubject(r.Header.Get("Authorization")); ok {
+	if sub, _, ok := s.accessSubject(r.Header.Get("Authorization")); ok {
 		if t, ok := s.tenantOf(sub); ok {
 			target = t
 		}

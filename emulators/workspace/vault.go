@@ -136,10 +136,13 @@ func (s *Server) vaultRoutes(api func(string, string, http.HandlerFunc)) {
 	api("storage", "GET /storage/v1/b/{bucket}/o/{object...}", handle(s.getObject))
 }
 
-// vaultAllowed lets through super admins of an organisation with Vault.
+// vaultAllowed lets through super admins of an organisation with Vault
+// licences who hold the Vault privileges (not in the faults' NoVaultPrivilege).
 func (s *Server) vaultAllowed(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if u := subject(r); !s.org.Options().Vault || !u.Admin || u.Suspended {
+		u := subject(r)
+		if !s.org.Options().Vault || !u.Admin || u.Suspended || slices.ContainsFunc(s.faults.get().NoVaultPrivilege,
+			func(e string) bool { return strings.EqualFold(e, u.Email) }) {
 			return vaultDenied()
 		}
 		return h(w, r)

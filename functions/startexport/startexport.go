@@ -6,6 +6,7 @@
 //	POST /exports/{id}:cancel   cancel during the hold (R3d) or while running
 //	GET  /exports/{id}/downloads signed URLs of the archive's objects (R18)
 //	GET  /audit                 the organisation's audit log (R15)
+//	GET  /setup                 the setup check: each product ready, or what is missing and the fix
 //
 // Every call carries a Google ID token (Authorization: Bearer), or, for the
 // admin console's own reads (GET), its session cookie. The caller's
@@ -89,8 +90,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.audit(w, r, p)
 	case route == "downloads" && r.Method == http.MethodGet:
 		h.downloads(w, r, p, id)
+	case route == "setup" && r.Method == http.MethodGet:
+		h.setup(w, r, p)
 	case route == "":
-		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel, /exports/{id}/downloads and /audit."))
+		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel, /exports/{id}/downloads, /audit and /setup."))
 	default:
 		w.Header().Set("Allow", allow(route))
 		httpapi.JSON(w, http.StatusMethodNotAllowed, map[string]any{"error": map[string]any{
@@ -128,6 +131,8 @@ func parse(path string) (route, id string) {
 		return "exports", ""
 	case n >= 1 && segs[n-1] == "audit":
 		return "audit", ""
+	case n >= 1 && segs[n-1] == "setup":
+		return "setup", ""
 	case n >= 2 && segs[n-2] == "exports":
 		if id, ok := strings.CutSuffix(segs[n-1], ":cancel"); ok {
 			return "cancel", id

@@ -75,12 +75,17 @@ type Workspace struct {
 	// DelegationServiceAccount is the service account with domain-wide
 	// delegation that is impersonated (keyless, through IAM Credentials).
 	DelegationServiceAccount string
+	// DelegationClientID is that account's OAuth client id (its unique id),
+	// the one authorised in the Admin console; errors about a missing
+	// scope name it. Optional.
+	DelegationClientID string
 }
 
 func (r *reader) workspace() Workspace {
 	return Workspace{
 		Endpoint:                 r.optURL("ORGEXPORT_WORKSPACE_ENDPOINT"),
 		DelegationServiceAccount: r.email("ORGEXPORT_DELEGATION_SERVICE_ACCOUNT"),
+		DelegationClientID:       r.strOr("ORGEXPORT_DELEGATION_CLIENT_ID", ""),
 	}
 }
 

@@ -17,6 +17,18 @@ var ErrCut = errors.New("part cut at checkpoint")
 // organisation; its message says why (R7b). Wrap it with the reason.
 var ErrUnsupported = errors.New("unsupported")
 
+// NotAuthorised is an error saying the organisation has not authorised
+// orgexport to read a product at all: domain-wide delegation lacks a scope
+// the product's API needs. Adapters' errors implement it; a connector
+// returns it wrapped, as any other error. It concerns every account, so the
+// pipeline lists the product as unsupported for the organisation, with
+// NotAuthorised's reason (which names the fix), and exports the other
+// products (R7b).
+type NotAuthorised interface {
+	error
+	NotAuthorised() string
+}
+
 // Account is the unit being exported (R6).
 type Account struct {
 	Type export.AccountType

@@ -47,3 +47,11 @@ type StateError struct {
 func (e *StateError) Error() string {
 	return "The export is " + string(e.State) + "; it can no longer be " + e.Action + "."
 }
+
+// SetupError says orgexport is not set up in the organisation to do this
+// (domain-wide delegation lacks a scope the Directory needs); Reason says
+// what is missing and how an administrator adds it. It is no answer about
+// the person: R3c never cancels on it.
+type SetupError struct{ Reason string }
+
+func (e *SetupError) Error() string { return e.Reason }

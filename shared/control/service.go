@@ -30,6 +30,8 @@ type Service struct {
 	Hold time.Duration
 	// Work is what Housekeeping reads beyond Store; nil elsewhere.
 	Work Work
+	// Checker runs the setup check (StartExport only).
+	Checker SetupChecker
 }
 
 func (s *Service) now() time.Time {

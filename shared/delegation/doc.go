@@ -4,14 +4,25 @@
 //
 // # Production
 //
-// Keyless domain-wide delegation: for each subject the Factory builds a JWT
-// claim set (iss = the delegation service account, sub = the user, scope =
-// Scopes, aud = the token endpoint), has IAM Credentials signJwt sign it as
-// the delegation account, and exchanges it at https://oauth2.googleapis.com/token
-// with the JWT bearer grant. No key exists anywhere; the function's runtime
-// identity needs roles/iam.serviceAccountTokenCreator on the delegation
-// account, and the delegation account's client id must be granted Scopes
-// in the Admin console. Tokens are cached per subject until they expire.
+// Keyless domain-wide delegation: for each subject and API the Factory
+// builds a JWT claim set (iss = the delegation service account, sub = the
+// user, scope = the API's own scopes, ScopesFor, aud = the token endpoint),
+// has IAM Credentials signJwt sign it as the delegation account, and
+// exchanges it at https://oauth2.googleapis.com/token with the JWT bearer
+// grant. No key exists anywhere; the function's runtime identity needs
+// iam.serviceAccounts.signJwt on the delegation account, and the delegation
+// account's client id must be granted Scopes in the Admin console. Tokens
+// are cached per subject and scope set until they expire.
+//
+// # A scope missing from the delegation entry
+//
+// Google refuses a token request whole (unauthorized_client) when it names
+// one scope the client id is not authorised for, and does not say which.
+// Asking per API keeps the damage to the products of that API; on a refusal
+// the source asks for each of the API's scopes alone to name the missing
+// ones, and returns a *ScopeError (ErrScopeNotAuthorised, and fatal for the
+// pacer) whose message is the fix. The refusal is remembered for a minute
+// per scope set, since it holds for every user of the organisation.
 //
 // # Locally
 //

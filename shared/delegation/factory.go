@@ -53,13 +53,15 @@ type Options struct {
 }
 
 // Factory makes API clients that act as a given user through domain-wide
-// delegation. Tokens are cached per subject; each (subject, API) pair has
-// its own pacer. It is safe for concurrent use.
+// delegation. Each API's token asks for that API's scopes only (ScopesFor);
+// tokens are cached per subject and scope set, and each (subject, API)
+// pair has its own pacer. It is safe for concurrent use.
 type Factory struct {
-	ctx    context.Context // for minting tokens, outliving any one call
-	cfg    config.Workspace
-	opts   Options
-	pacers *pacer.Set
+	ctx     context.Context // for minting tokens, outliving any one call
+	cfg     config.Workspace
+	opts    Options
+	pacers  *pacer.Set
+	refused *refusals
 
 	mu      sync.Mutex
 	sources map[string]oauth2.TokenSource
@@ -99,30 +101,52 @@ func New(ctx context.Context, cfg config.Workspace, opts Options) (*Factory, err
 		opts.Signer = s
 	}
 	return &Factory{ctx: context.WithoutCancel(ctx), cfg: cfg, opts: opts, pacers: pacer.NewSet(opts.Pacer),
-		sources: map[string]oauth2.TokenSource{}}, nil
+		refused: &refusals{now: opts.Now, byScopes: map[string]refusal{}}, sources: map[string]oauth2.TokenSource{}}, nil
 }
 
-// tokenSource returns the subject's cached token source.
-func (f *Factory) tokenSource(subject string) oauth2.TokenSource {
+// tokenSource returns the cached token source of subject for api's scopes.
+func (f *Factory) tokenSource(subject, api string) oauth2.TokenSource {
+	scopes := ScopesFor(api)
+	if len(scopes) == 0 {
+		return failing{fmt.Errorf("%w for %s: no scopes are known for the API %q", pacer.ErrNoToken, subject, api)}
+	}
+	key := subject + " " + strings.Join(scopes, " ")
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if ts, ok := f.sources[subject]; ok {
+	if ts, ok := f.sources[key]; ok {
 		return ts
 	}
 	src := &delegatedSource{
 		ctx:      f.ctx,
 		signer:   f.opts.Signer,
 		account:  f.cfg.DelegationServiceAccount,
+		clientID: f.ClientID(),
+		api:      api,
 		subject:  subject,
-		scopes:   Scopes,
+		scopes:   scopes,
 		tokenURL: f.opts.TokenURL,
 		client:   &http.Client{Transport: f.pacers.For(subject, apiToken).Transport(f.opts.Transport)},
 		now:      f.opts.Now,
+		refused:  f.refused,
 	}
 	ts := oauth2.ReuseTokenSource(nil, src)
-	f.sources[subject] = ts
+	f.sources[key] = ts
 	return ts
 }
+
+// ClientID names the delegation service account's OAuth client id as the
+// Admin console asks for it: the configured id, or else a pointer to it.
+func (f *Factory) ClientID() string {
+	if f.cfg.DelegationClientID != "" {
+		return f.cfg.DelegationClientID
+	}
+	return "(the unique id of " + f.cfg.DelegationServiceAccount + ")"
+}
+
+// failing is a token source that always fails.
+type failing struct{ err error }
+
+func (s failing) Token() (*oauth2.Token, error) { return nil, s.err }
 
 // HTTPClient returns a client that acts as subject on api: requests carry
 // the subject's token and go through the pair's pacer. Connectors use it
@@ -130,7 +154,7 @@ func (f *Factory) tokenSource(subject string) oauth2.TokenSource {
 func (f *Factory) HTTPClient(ctx context.Context, subject, api string) *http.Client {
 	// The pacer is outermost, so a call retried after a long pause takes
 	// a fresh token.
-	authed := &oauth2.Transport{Source: f.tokenSource(subject), Base: f.opts.Transport}
+	authed := &oauth2.Transport{Source: f.tokenSource(subject, api), Base: f.opts.Transport}
 	return &http.Client{Transport: f.pacers.For(subject, api).Transport(authed)}
 }
 
@@ -174,4 +198,19 @@ func wrap[T any](svc T, err error) (T, error) {
 		return svc, fmt.Errorf("workspace client: %w", err)
 	}
 	return svc, nil
+}
+
+// CheckToken gets (or reuses) subject's token for api: nil when the
+// delegation grants the API's scopes, a *ScopeError when it lacks one.
+func (f *Factory) CheckToken(subject, api string) error {
+	_, err := f.tokenSource(subject, api).Token()
+	return err
+}
+
+// Uncached returns a Factory of the same configuration with no token and
+// no refusal cached: the setup check asks Google afresh, so that a scope
+// just added or removed shows at once.
+func (f *Factory) Uncached() *Factory {
+	return &Factory{ctx: f.ctx, cfg: f.cfg, opts: f.opts, pacers: f.pacers,
+		refused: &refusals{now: f.opts.Now, byScopes: map[string]refusal{}}, sources: map[string]oauth2.TokenSource{}}
 }

@@ -2,10 +2,16 @@ package delegation_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+
+	"google.golang.org/api/option"
 
 	emulator "github.com/orgexport/orgexport/emulators/workspace"
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
@@ -103,5 +109,111 @@ func TestUnknownSubjectIsRefused(t *testing.T) {
 	_, err := gm.Users.Messages.List("me").Do()
 	if err == nil || !strings.Contains(err.Error(), "invalid_grant") || pacer.ClassOf(err) != pacer.Fatal {
 		t.Fatalf("err = %v (%v), want the token endpoint's invalid_grant, fatal", err, pacer.ClassOf(err))
+	}
+}
+
+// recordingSigner signs with the emulator's IAM Credentials and keeps the
+// scope claim of every assertion.
+type recordingSigner struct {
+	delegation.Signer
+	mu     sync.Mutex
+	scopes []string
+}
+
+func (r *recordingSigner) SignJWT(ctx context.Context, claims string) (string, error) {
+	var c struct {
+		Scope string `json:"scope"`
+	}
+	_ = json.Unmarshal([]byte(claims), &c)
+	r.mu.Lock()
+	r.scopes = append(r.scopes, c.Scope)
+	r.mu.Unlock()
+	return r.Signer.SignJWT(ctx, claims)
+}
+
+func newFactory(t *testing.T, s *emulator.Server, ct http.RoundTripper) (*delegation.Factory, *recordingSigner) {
+	t.Helper()
+	ctx := context.Background()
+	iam, err := delegation.NewIAMSigner(ctx, s.DelegationAccount(), option.WithEndpoint(s.URL()+"/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := &recordingSigner{Signer: iam}
+	f, err := delegation.New(ctx, config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount(),
+		DelegationClientID: "100000000000000000001"}, delegation.Options{Signer: rs, Transport: ct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, rs
+}
+
+func TestEachAPIsTokenAsksForThatAPIsScopesOnly(t *testing.T) {
+	ctx := context.Background()
+	s := startEmulator(t)
+	f, rs := newFactory(t, s, nil)
+	dir, _ := f.Directory(ctx, "admin@example.com")
+	if _, err := dir.Users.Get("admin@example.com").Do(); err != nil {
+		t.Fatal(err)
+	}
+	gm, _ := f.Gmail(ctx, "admin@example.com")
+	if _, err := gm.Users.Labels.List("me").Do(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dir.Customers.Get("my_customer").Do(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{strings.Join(delegation.ScopesFor(delegation.APIDirectory), " "), delegation.ScopesFor(delegation.APIGmail)[0]}
+	if !slices.Equal(rs.scopes, want) {
+		t.Fatalf("assertions asked for\n%q\nwant one per API, cached per subject and scope set:\n%q", rs.scopes, want)
+	}
+}
+
+// The scopes each API's token asks for are the ones the API accepts (the
+// emulator refuses a token without them), and together they are Scopes.
+func TestEveryAPIsScopesAreTheAPIs(t *testing.T) {
+	var all []string
+	for _, api := range delegation.APIs {
+		if got, want := delegation.ScopesFor(api), emulator.APIScopes(api); !slices.Equal(got, want) {
+			t.Errorf("%s: asks for %q, the API accepts %q", api, got, want)
+		}
+		all = append(all, delegation.ScopesFor(api)...)
+	}
+	if !slices.Equal(all, delegation.Scopes) {
+		t.Errorf("Scopes = %q, want every API's: %q", delegation.Scopes, all)
+	}
+}
+
+func TestAMissingScopeFailsOnlyTheAPIThatNeedsIt(t *testing.T) {
+	ctx := context.Background()
+	s := startEmulator(t)
+	roles := "https://www.googleapis.com/auth/admin.directory.rolemanagement.readonly"
+	if err := s.SetFaults(emulator.Faults{MissingScopes: []string{roles}}); err != nil {
+		t.Fatal(err)
+	}
+	ct := &countingTransport{}
+	f, _ := newFactory(t, s, ct)
+	dir, _ := f.Directory(ctx, "admin@example.com")
+	_, err := dir.Users.Get("admin@example.com").Do()
+	var se *delegation.ScopeError
+	if !errors.As(err, &se) || !errors.Is(err, delegation.ErrScopeNotAuthorised) || pacer.ClassOf(err) != pacer.Fatal {
+		t.Fatalf("err = %v (%v), want a fatal ScopeError", err, pacer.ClassOf(err))
+	}
+	want := "domain-wide delegation lacks scope " + roles + " for client id 100000000000000000001 — add it in Admin console → Security → API controls"
+	if se.Error() != want || se.API != delegation.APIDirectory || !slices.Equal(se.Missing, []string{roles}) {
+		t.Fatalf("ScopeError %+v: %q, want %q", se, se.Error(), want)
+	}
+	gm, _ := f.Gmail(ctx, "admin@example.com")
+	if _, err := gm.Users.Labels.List("me").Do(); err != nil {
+		t.Fatalf("Gmail, whose scope is authorised: %v", err)
+	}
+	// The entry is the organisation's: another user's Directory token is
+	// refused at once, without asking Google again.
+	before := ct.tokens.Load()
+	other, _ := f.Directory(ctx, s.Org().Users()[1].Email)
+	if _, err := other.Users.Get("admin@example.com").Do(); !errors.As(err, &se) || se.Subject != s.Org().Users()[1].Email {
+		t.Fatalf("err = %v, want the ScopeError for the other subject", err)
+	}
+	if n := ct.tokens.Load() - before; n != 0 {
+		t.Fatalf("%d token requests for a scope set refused a moment ago, want 0", n)
 	}
 }

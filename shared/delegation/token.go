@@ -52,18 +52,22 @@ func (s *IAMSigner) SignJWT(ctx context.Context, claims string) (string, error) 
 	return resp.SignedJwt, nil
 }
 
-// delegatedSource mints access tokens for one subject: a JWT assertion
-// (iss = the delegation account, sub = the user) signed by the Signer and
-// exchanged at the token endpoint with the JWT bearer grant (RFC 7523).
+// delegatedSource mints access tokens for one subject and scope set: a JWT
+// assertion (iss = the delegation account, sub = the user, scope = the
+// API's scopes) signed by the Signer and exchanged at the token endpoint
+// with the JWT bearer grant (RFC 7523).
 type delegatedSource struct {
 	ctx      context.Context
 	signer   Signer
 	account  string
+	clientID string
+	api      string
 	subject  string
 	scopes   []string
 	tokenURL string
 	client   *http.Client
 	now      func() time.Time
+	refused  *refusals
 }
 
 // tokenTimeout bounds one signing and exchange, which cannot be cancelled
@@ -71,40 +75,68 @@ type delegatedSource struct {
 const tokenTimeout = time.Minute
 
 func (s *delegatedSource) Token() (*oauth2.Token, error) {
+	if err := s.refused.get(s.scopes, s.subject); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, tokenTimeout)
 	defer cancel()
+	tok, code, err := s.mint(ctx, s.scopes)
+	if code != "unauthorized_client" {
+		return tok, err
+	}
+	// Google refuses the request whole and does not say which scope it
+	// lacks: ask for each alone to name the missing ones.
+	var missing []string
+	if len(s.scopes) > 1 {
+		for _, sc := range s.scopes {
+			if _, code, _ := s.mint(ctx, []string{sc}); code == "unauthorized_client" {
+				missing = append(missing, sc)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		missing = s.scopes
+	}
+	se := &ScopeError{API: s.api, Missing: missing, ClientID: s.clientID, Subject: s.subject}
+	s.refused.put(s.scopes, se)
+	return nil, se
+}
+
+// mint signs an assertion for scopes and exchanges it; code is the token
+// endpoint's OAuth error code, if it answered one.
+func (s *delegatedSource) mint(ctx context.Context, scopes []string) (*oauth2.Token, string, error) {
 	now := s.now()
 	claims, err := json.Marshal(map[string]any{
 		"iss":   s.account,
 		"sub":   s.subject,
-		"scope": strings.Join(s.scopes, " "),
+		"scope": strings.Join(scopes, " "),
 		"aud":   s.tokenURL,
 		"iat":   now.Unix(),
 		"exp":   now.Add(time.Hour).Unix(),
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	assertion, err := s.signer.SignJWT(ctx, string(claims))
 	if err != nil {
-		return nil, fmt.Errorf("%w for %s: %v", pacer.ErrNoToken, s.subject, err)
+		return nil, "", fmt.Errorf("%w for %s: %v", pacer.ErrNoToken, s.subject, err)
 	}
 	return s.exchange(ctx, assertion, now)
 }
 
-func (s *delegatedSource) exchange(ctx context.Context, assertion string, now time.Time) (*oauth2.Token, error) {
+func (s *delegatedSource) exchange(ctx context.Context, assertion string, now time.Time) (*oauth2.Token, string, error) {
 	form := url.Values{
 		"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
 		"assertion":  {assertion},
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w for %s: %v", pacer.ErrNoToken, s.subject, err)
+		return nil, "", fmt.Errorf("%w for %s: %v", pacer.ErrNoToken, s.subject, err)
 	}
 	defer resp.Body.Close()
 	var body struct {
@@ -115,11 +147,11 @@ func (s *delegatedSource) exchange(ctx context.Context, assertion string, now ti
 		Description string `json:"error_description"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w for %s: HTTP %d %s %s", pacer.ErrNoToken, s.subject, resp.StatusCode, body.Error, body.Description)
+		return nil, body.Error, fmt.Errorf("%w for %s: HTTP %d %s %s", pacer.ErrNoToken, s.subject, resp.StatusCode, body.Error, body.Description)
 	}
 	return &oauth2.Token{
 		AccessToken: body.AccessToken,
 		TokenType:   body.TokenType,
 		Expiry:      now.Add(time.Duration(body.ExpiresIn) * time.Second),
-	}, nil
+	}, "", nil
 }

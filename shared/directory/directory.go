@@ -48,6 +48,9 @@ func denied(err error) bool {
 		strings.Contains(err.Error(), "access_denied")
 }
 
+// scopeMissing reports whether err is the delegation's lack of a scope.
+func scopeMissing(err error) bool { return errors.Is(err, delegation.ErrScopeNotAuthorised) }
+
 // roleAnswer reads err, of a call made as a person about themselves, as
 // the Directory's answer about that person, or as no answer at all (nil):
 // ErrNotSuperAdmin when the Directory refuses them as not authorised,
@@ -90,6 +93,11 @@ func (d *Directory) Lookup(ctx context.Context, email string) (control.Org, expo
 	}
 	u, err := svc.Users.Get(email).Context(ctx).Do()
 	if err != nil {
+		if se := (*delegation.ScopeError)(nil); errors.As(err, &se) {
+			// Not an answer about the person: the organisation has not
+			// authorised what the Directory needs, and the admin can fix it.
+			return control.Org{}, req, &control.SetupError{Reason: se.Error()}
+		}
 		if answer := roleAnswer(err); answer != nil {
 			return control.Org{}, req, answer
 		}
@@ -234,6 +242,11 @@ func (d *Directory) sharedDrives(ctx context.Context, adminEmail, cursor string)
 	}
 	page, err := svc.Drives.List().UseDomainAdminAccess(true).PageSize(100).PageToken(cursor).
 		Fields("nextPageToken", "drives(id,name)").Context(ctx).Do()
+	if err != nil && scopeMissing(err) && cursor == "" {
+		// No Drive at all: every user's Drive fails with the same reason,
+		// and the export lists Drive as unsupported with the fix.
+		return nil, "", nil
+	}
 	if err != nil {
 		return nil, "", err
 	}
@@ -272,7 +285,7 @@ func (d *Directory) chatSpaces(ctx context.Context, adminEmail, cursor string) (
 	}
 	page, err := svc.Spaces.Search().UseAdminAccess(true).PageSize(1000).PageToken(cursor).
 		Query(`customer = "customers/my_customer" AND spaceType = "SPACE"`).Context(ctx).Do()
-	if err != nil && denied(err) && cursor == "" {
+	if err != nil && (denied(err) || scopeMissing(err)) && cursor == "" {
 		// Not skipped silently: one account stands for the spaces, and the
 		// Chat connector reports it as unsupported with the reason.
 		return []pipeline.Listed{{Account: connector.Account{Type: export.Customer, ID: chat.UnlistedID,

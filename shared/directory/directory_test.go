@@ -197,3 +197,31 @@ func TestOnlyTheDirectorysAnswerSaysTheRoleIsLost(t *testing.T) {
 		})
 	}
 }
+
+// A delegation without a Directory scope is no answer about the person
+// either: Lookup says what is missing and how to add it, so the start is
+// refused with the fix instead of "not a super administrator".
+func TestAMissingDirectoryScopeSaysTheFix(t *testing.T) {
+	org, err := synth.New(synth.Tiny(75))
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := "https://www.googleapis.com/auth/admin.directory.user.readonly"
+	s, err := workspace.Start(workspace.Config{Org: org, Faults: workspace.Faults{MissingScopes: []string{users}}}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount(),
+		DelegationClientID: s.DelegationClientID()}, delegation.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = directory.New(f).Lookup(context.Background(), org.Users()[0].Email)
+	var se *control.SetupError
+	want := "domain-wide delegation lacks scope " + users + " for client id " + s.DelegationClientID() +
+		" — add it in Admin console → Security → API controls"
+	if !errors.As(err, &se) || se.Reason != want || errors.Is(err, control.ErrNotSuperAdmin) {
+		t.Fatalf("err = %v, want a SetupError %q", err, want)
+	}
+}

@@ -24,6 +24,7 @@ func Map(err error) error {
 		act *export.ActiveError
 		cd  *export.CooldownError
 		st  *control.StateError
+		su  *control.SetupError
 	)
 	switch {
 	case errors.As(err, &he):
@@ -33,6 +34,8 @@ func Map(err error) error {
 	case errors.Is(err, auth.ErrForbidden), errors.Is(err, control.ErrUnknownUser),
 		errors.Is(err, control.ErrNotSuperAdmin), errors.Is(err, control.ErrNotSupport):
 		return PermissionDenied("%s", capital(err))
+	case errors.As(err, &su):
+		return newError(http.StatusForbidden, "FAILED_PRECONDITION", "%s", capital(su))
 	case errors.As(err, &ref):
 		return PermissionDenied("%s", ref.Error()).WithDetails(map[string]any{"refusals": ref.Refusals})
 	case errors.As(err, &sel):
@@ -89,7 +92,8 @@ func DecodeTask[T Validator](r *http.Request) (T, error) {
 // the body is decoded by decode (400 when it cannot be); run's result is
 // answered 200; work for an export or account that does not exist is
 // acknowledged with 200, since a redelivery could never succeed; a task
-// that came early is 503 so it is delivered again later; any other error
+// that came early, or that the organisation's set-up stops (SetupError),
+// is 503 so it is delivered again later; any other error
 // is answered by Map, so Cloud Tasks and Pub/Sub deliver it again.
 func Task[T any](log *slog.Logger, what string, decode func(*http.Request) (T, error), run func(context.Context, T) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,6 +116,11 @@ func Task[T any](log *slog.Logger, what string, decode func(*http.Request) (T, e
 		case errors.Is(err, export.ErrNotFound):
 			log.WarnContext(r.Context(), what+" for an unknown export or account; acknowledged", "task", t, "error", err)
 			JSON(w, http.StatusOK, map[string]string{"status": "unknown export or account; nothing to do"})
+		case errors.As(err, new(*control.SetupError)):
+			// The organisation's set-up, which an administrator can fix:
+			// delivered again later, like any error that is not the task's.
+			log.WarnContext(r.Context(), what+" waits for the organisation's set-up", "task", t, "error", err)
+			Write(w, r, log, Unavailable("%s", capital(err)))
 		default:
 			Fail(w, r, log, err)
 		}

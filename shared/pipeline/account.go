@@ -244,6 +244,12 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 			return &r, errs, unsupported, nil
 		case ctx.Err() != nil:
 			return nil, nil, nil, ctx.Err()
+		case notAuthorised(err) != "":
+			// The organisation's set-up, not this account: listed once for
+			// the export, for every kind of account.
+			errs[c.Product()] = notAuthorised(err)
+			unsupported = append(unsupported, export.Unsupported{Product: c.Product(), Scope: string(c.Product()),
+				Reason: notAuthorised(err)})
 		case errors.Is(err, connector.ErrUnsupported):
 			errs[c.Product()] = err.Error()
 			if a.Type == export.Customer {
@@ -264,6 +270,16 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 		}
 	}
 	return nil, errs, unsupported, nil
+}
+
+// notAuthorised is the reason, naming the fix, when err says the
+// organisation has not authorised the product at all; else "".
+func notAuthorised(err error) string {
+	var na connector.NotAuthorised
+	if errors.As(err, &na) {
+		return na.NotAuthorised()
+	}
+	return ""
 }
 
 // heartbeat is the part writer that renews the worker's lease at its

@@ -9,6 +9,7 @@ import (
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/setupcheck"
 )
 
 // controlPlane is the control plane on the parts; Tasks and Mail are left
@@ -44,6 +45,7 @@ func StartExport(ctx context.Context, c config.StartExport, log *slog.Logger) (*
 		return nil, nil, p.fail(err)
 	}
 	svc.Hold = c.Hold
+	svc.Checker = setupcheck.New(p.ws)
 	return svc, p.closers, nil
 }
 

@@ -233,5 +233,5 @@ func (d *driver) summary(v exportView, objects int, dir string) {
 	if msgs, err := d.stack.Mail.Messages(); err == nil {
 		fmt.Fprintf(d.out, "  %d emails in %s\n", len(msgs), d.stack.Mail.Dir())
 	}
-	fmt.Fprintf(d.out, "  %d objects mirrored into %s\n\nThe report:\n", objects, dir)
+	fmt.Fprintf(d.out, "  %d objects mirrored into %s\n", objects, dir)
 }

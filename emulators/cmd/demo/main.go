@@ -115,13 +115,13 @@ func run(ctx context.Context, o demo) error {
 	}
 	d.summary(final, n, archive)
 	if o.keep != nil {
-		fmt.Printf("\nThe stack keeps running (-keep): open %s/exports/%s to see this export in the console. Ctrl-C stops everything.\n",
+		fmt.Printf("\nThe stack keeps running (-keep): open %s/exports/%s to see this export in the console. Ctrl-C stops everything.\n\nThe report:\n",
 			s.ConsoleURL(), e.ID)
 		fmt.Println(filepath.Join(archive, "report.html"))
 		<-o.keep.Done()
 		return nil
 	}
-	fmt.Printf("Add -keep to keep the stack up and see this export in the admin console.\n")
+	fmt.Printf("\nAdd -keep to keep the stack up and see this export in the admin console.\n\nThe report:\n")
 	fmt.Println(filepath.Join(archive, "report.html"))
 	return nil
 }

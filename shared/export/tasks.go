@@ -13,7 +13,7 @@ import (
 // Cloud Tasks queue and function URL each kind goes to.
 type Queue string
 
-// The queues of DESIGN.md.
+// The two queues: control work and per-account work.
 const (
 	// ControlQueue carries BeginExport's tasks: the post-hold start and
 	// the enumeration's continuations.

@@ -225,7 +225,7 @@ func TestConsoleInChromium(t *testing.T) {
 			}
 		}
 		b.waitFor(t, "the files", `!document.getElementById("paths").hidden || document.querySelectorAll("#downloads li").length > 0`, 10*time.Second)
-		if cmd := b.text(t, "#command"); !strings.HasPrefix(cmd, "gcloud storage cp --recursive gs://"+devstack.Bucket+"/") {
+		if cmd := b.text(t, "#command"); !strings.HasPrefix(cmd, "orgexport download gs://"+devstack.Bucket+"/") {
 			t.Errorf("download command %q", cmd)
 		}
 		if exp := b.text(t, "#expires"); !strings.Contains(exp, time.Now().AddDate(0, 0, 30).UTC().Format("2 Jan 2006")) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -64,7 +65,8 @@ type exportData struct {
 	E           *export.Export
 	Steps       []step
 	Cancellable bool
-	// Paths are the archive's gs:// paths; Command downloads it all.
+	// Paths are the archive's gs:// paths; Command downloads it all with
+	// the command line (cmd/orgexport), which takes gs:// paths.
 	Paths   []string
 	Command string
 	Now     time.Time
@@ -75,7 +77,7 @@ func (c *Console) exportData(e *export.Export) exportData {
 	return exportData{E: e, Steps: timeline(e, c.o.Now()), Now: c.o.Now().UTC(),
 		Cancellable: e.State == export.OnHold || e.State == export.Running,
 		Paths:       []string{root + "report.html", root + "report.json", root + "manifest.json", root + " (every account's folder)"},
-		Command:     "gcloud storage cp --recursive " + root + " ."}
+		Command:     "orgexport download " + strings.TrimSuffix(root, "/") + " " + e.ID}
 }
 
 func (c *Console) exportPage(w http.ResponseWriter, r *http.Request, s session) {

@@ -24,11 +24,31 @@ var (
 	// ErrBusy: another worker holds the part's lease; the delivery is
 	// answered so that it comes again later, when the part is written
 	// (then it changes nothing) or the lease has lapsed.
-	ErrBusy = errors.New("another delivery of this task is writing the part; retry later")
+	ErrBusy = errors.New("another delivery of this task is at work on it; retry later")
 	// ErrLeaseLost: the worker's lease was taken over (by a re-enqueued or
 	// duplicate task, or by a cancel); it must write nothing more.
 	ErrLeaseLost = errors.New("this worker no longer holds the part's lease")
 )
+
+// AssemblyLease is how long one delivery holds an export's assembly: the
+// report, the manifest and the archive's stamps are written by one
+// delivery at a time, so a second one (a duplicate event, Housekeeping's
+// nudge) can never rewrite an object after the first stamped it.
+const AssemblyLease = 10 * time.Minute
+
+// ClaimAssembly takes the export's assembly at now for one delivery, or
+// says another holds it (ErrBusy: deliver again later). It must run in a
+// transaction on the export.
+func (e *Export) ClaimAssembly(now time.Time) error {
+	if e.State != Assembling {
+		return ErrTransition
+	}
+	if now.Before(e.AssemblingUntil) {
+		return ErrBusy
+	}
+	e.AssemblingUntil = now.Add(AssemblyLease)
+	return nil
+}
 
 // Claim is what a task for a part of an account is to do.
 type Claim int

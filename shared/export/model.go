@@ -42,7 +42,10 @@ type Export struct {
 	// completion time, so that deliveries assembling at once, or again,
 	// write the same bytes and stamp the same retention time.
 	FinishedAt time.Time `firestore:"finishedAt,omitempty"`
-	Expires    time.Time `firestore:"expires,omitempty"`
+	// AssemblingUntil is when the assembly lease of the delivery writing
+	// the report lapses (see ClaimAssembly).
+	AssemblingUntil time.Time `firestore:"assemblingUntil,omitempty"`
+	Expires         time.Time `firestore:"expires,omitempty"`
 	// PurgeAt is when Firestore's TTL may delete the record: a year after
 	// the archive expired, so the record shows EXPIRED meanwhile (R12).
 	PurgeAt     time.Time `firestore:"purgeAt,omitempty"`

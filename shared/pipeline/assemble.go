@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -40,6 +41,15 @@ func (p *Pipeline) Assemble(ctx context.Context, ev events.Event) error {
 	if e.State != export.Assembling {
 		return nil
 	}
+	e, err = p.Store.Update(ctx, e.CustomerID, e.ID, func(x *export.Export) ([]export.AuditEntry, error) {
+		return nil, x.ClaimAssembly(p.now())
+	})
+	if errors.Is(err, export.ErrTransition) {
+		return nil // completed meanwhile by another delivery
+	}
+	if err != nil {
+		return err
+	}
 	return p.complete(ctx, e)
 }
 
@@ -68,9 +78,10 @@ func (p *Pipeline) toAssembling(ctx context.Context, e *export.Export) (*export.
 }
 
 // complete writes the report and the manifest, stamps the archive and
-// completes the export. Several deliveries may run it at once (an event
-// and a Housekeeping nudge): all use the one finish time, so they write
-// the same bytes, and only the first completes the record.
+// completes the export, under the assembly lease. A delivery whose process
+// died here leaves the lease to lapse; the next delivery (Pub/Sub's retry,
+// Housekeeping's nudge) does it again with the same finish time, so it
+// writes the same bytes.
 func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 	now := e.FinishedAt
 	if now.IsZero() { // ASSEMBLING before FinishedAt existed

@@ -37,9 +37,11 @@ func (m *mailCount) Deliver(context.Context, *export.Export, export.Mail) error 
 	return nil
 }
 
-// Deliveries that assemble at once (an event and a Housekeeping nudge, say)
-// agree: one finish time in the report, the record and every object's
-// Custom-Time (R12), and one completion email.
+// Deliveries that arrive at once (an event and a Housekeeping nudge, say)
+// assemble once: the second is told to come back while the first holds the
+// assembly, so nothing is rewritten after it was stamped; one finish time
+// in the report, the record and every object's Custom-Time (R12), and one
+// completion email.
 func TestConcurrentAssembliesAgree(t *testing.T) {
 	conn := &numbered{n: 5, size: 10 << 10, crashAt: -1}
 	p, rec, st, bucket, _ := setup(t, conn, 1<<20)
@@ -58,11 +60,17 @@ func TestConcurrentAssembliesAgree(t *testing.T) {
 	second := sync.OnceValue(func() error {
 		return p.Assemble(context.Background(), events.Event{CustomerID: "c1", ExportID: "e1"})
 	})
+	// It finds the first holding the assembly and is told to come back
+	// later (503): it cannot rewrite what the first has stamped.
 	p.Bucket = &stampHook{Memory: bucket, hook: func() {
-		if err := second(); err != nil {
-			t.Error(err)
+		if err := second(); !errors.Is(err, export.ErrBusy) {
+			t.Errorf("a delivery during another's assembly: %v, want ErrBusy", err)
 		}
 	}}
+	if err := p.Assemble(context.Background(), events.Event{CustomerID: "c1", ExportID: "e1"}); err != nil {
+		t.Fatal(err)
+	}
+	// Delivered again later, it finds the export complete.
 	if err := p.Assemble(context.Background(), events.Event{CustomerID: "c1", ExportID: "e1"}); err != nil {
 		t.Fatal(err)
 	}

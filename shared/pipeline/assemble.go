@@ -98,7 +98,8 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 	if err := p.writeReport(ctx, e, rep); err != nil {
 		return err
 	}
-	if err := p.writeManifest(ctx, e, now); err != nil {
+	bytes, err := p.writeManifest(ctx, e, now)
+	if err != nil {
 		return err
 	}
 	if err := p.stamp(ctx, e.Prefix, now); err != nil {
@@ -110,7 +111,7 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 			return nil, nil
 		}
 		e.State, e.CompletedAt, e.Expires, e.PurgeAt = final, now, export.Expires(now), export.PurgeAt(now)
-		e.Totals = export.Totals{Accounts: t.Accounts, AccountsFailed: t.AccountsWithErrors, Files: t.Exported, FailedItems: t.Failed}
+		e.Totals = export.Totals{Accounts: t.Accounts, AccountsFailed: t.AccountsWithErrors, Files: t.Exported, FailedItems: t.Failed, Bytes: bytes}
 		e.Queue(export.MailCompleted, []string{e.RequestedBy}, now)
 		return []export.AuditEntry{{At: now, Actor: "orgexport", Action: export.ActionComplete, ExportID: e.ID,
 			Detail: map[string]any{"state": string(final), "accounts": t.Accounts, "failedItems": t.Failed}}}, nil
@@ -263,18 +264,21 @@ type ManifestEntry struct {
 }
 
 // writeManifest lists every object of the export with its size and
-// checksums, so a download can be verified.
-func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time.Time) error {
+// checksums, so a download can be verified, and returns the bytes of the
+// accounts' parts (the export's size in its totals).
+func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time.Time) (int64, error) {
 	sha := map[string]string{}
+	var bytes int64
 	for a, err := range p.Store.Accounts(ctx, e.CustomerID, e.ID) {
 		if err != nil {
-			return err
+			return 0, err
 		}
+		bytes += a.Bytes
 		for _, part := range a.Parts {
 			sha[part.Name] = part.SHA256
 		}
 	}
-	return p.writeObject(ctx, e.Prefix+"manifest.json", "application/json", func(w io.Writer) error {
+	return bytes, p.writeObject(ctx, e.Prefix+"manifest.json", "application/json", func(w io.Writer) error {
 		fmt.Fprintf(w, "{\n  \"version\": 1,\n  \"customer_id\": %q,\n  \"export_id\": %q,\n  \"generated_at\": %q,\n  \"objects\": [", e.CustomerID, e.ID, now.Format(time.RFC3339))
 		first := true
 		for o, err := range p.Bucket.List(ctx, e.Prefix) {

@@ -81,6 +81,9 @@ func TestConcurrentAssembliesAgree(t *testing.T) {
 	if e.State != export.Completed || e.CompletedAt.IsZero() {
 		t.Fatalf("export %s, completed %v", e.State, e.CompletedAt)
 	}
+	if e.Totals.Bytes < 5*10<<10 {
+		t.Errorf("the totals say %d bytes; the account wrote at least %d", e.Totals.Bytes, 5*10<<10)
+	}
 	r, err := bucket.NewReader(context.Background(), "c1/e1/report.json")
 	if err != nil {
 		t.Fatal(err)

@@ -63,12 +63,14 @@ func (p *Pipeline) work(ctx context.Context, e *export.Export, a *export.Account
 	l := p.lease(ctx, e, a, start)
 	defer l.stop()
 	sum, next, err := p.writePart(l.ctx, e, a, l, start)
-	if err == nil {
+	lost := l.lost()
+	l.stop() // written or abandoned: no renewal may race the record of the part
+	if err == nil && !lost {
 		err = p.finishPart(ctx, e, a, l.token, sum, next)
 	}
 	// A precondition that failed means another worker wrote the object:
 	// it took the part over, as a lost lease says.
-	if l.lost() || errors.Is(err, export.ErrLeaseLost) || errors.Is(err, blob.ErrPrecondition) {
+	if lost || errors.Is(err, export.ErrLeaseLost) || errors.Is(err, blob.ErrPrecondition) {
 		p.Log.WarnContext(ctx, "part taken over by another worker; this one stops", "export", e.ID, "account", a.Key,
 			"part", a.Resume.NextPart, "token", l.token)
 		return nil

@@ -25,8 +25,9 @@ type lease struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
 
-	mu   sync.Mutex
-	last time.Time
+	mu       sync.Mutex
+	last     time.Time
+	stopOnce sync.Once
 }
 
 // lease starts the lease a claimed at start.
@@ -94,9 +95,13 @@ func (l *lease) release() {
 	}
 }
 
+// stop ends the renewals; the lease then lasts until the part is recorded
+// (which clears it) or lapses.
 func (l *lease) stop() {
-	close(l.done)
-	l.cancel(nil)
+	l.stopOnce.Do(func() {
+		close(l.done)
+		l.cancel(nil)
+	})
 }
 
 // generation is the object's generation now, 0 when there is none.

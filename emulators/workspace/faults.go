@@ -169,6 +169,17 @@ func (s *Server) faulty(api string, h http.HandlerFunc) http.HandlerFunc {
 		x := rand.New(rand.NewPCG(uint64(s.faults.seed), n^hashString(api))).Float64()
 		retry := strconv.Itoa(max(1, a.RetryAfter))
 		switch {
+		case x < a.RateLimit+a.UserRateLimit && statusShaped[api]:
+			// The status-shaped APIs answer every quota with 429
+			// RESOURCE_EXHAUSTED and an ErrorInfo naming the limit.
+			w.Header().Set("Retry-After", retry)
+			s.injected(r, api, 429)
+			limit := "ReadRequestsPerMinutePerProject"
+			if x >= a.RateLimit {
+				limit = "ReadRequestsPerMinutePerUser"
+			}
+			writeProblem(w, apiError{429, "rateLimitExceeded", "Quota exceeded for quota metric 'Read requests' and limit '" +
+				limit + "' of service '" + apiTitles[api][1] + "' (emulated)."}, "RESOURCE_EXHAUSTED", []obj{quotaInfo(api, limit)})
 		case x < a.RateLimit:
 			w.Header().Set("Retry-After", retry)
 			s.injected(r, api, 429)
@@ -193,6 +204,12 @@ func (s *Server) faulty(api string, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// quotaInfo is the ErrorInfo detail of a quota error of a status-shaped API.
+func quotaInfo(api, limit string) obj {
+	return obj{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED", "domain": "googleapis.com",
+		"metadata": obj{"service": apiTitles[api][1], "quota_limit": limit, "consumer": "projects/" + projectNumber}}
+}
+
 func (s *Server) injected(r *http.Request, api string, code int) {
 	s.log.Debug("fault injected", "api", api, "path", r.URL.Path, "status", code)
 }
@@ -204,6 +221,8 @@ type truncating struct {
 	left    int
 	started bool
 }
+
+func (t *truncating) errorAPI() string { return errorAPI(t.ResponseWriter) }
 
 func (t *truncating) WriteHeader(code int) {
 	t.left = 256

@@ -117,6 +117,7 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 	file := org.File(synth.Owner{Index: 1}, 14) // the shortcut
 	doc := org.File(synth.Owner{Index: 1}, 10)
 	drive0 := org.SharedDrives()[0].ID
+	organizer := org.Users()[org.SharedDrives()[0].Members[0]].Email
 	msgs := url.PathEscape(org.MessageID(1, 0))
 	teacher, course := org.Users()[org.Course(0).Teacher].Email, org.Course(0).ID
 	samples := []sample{
@@ -137,7 +138,8 @@ func TestResponsesMatchDiscoveryDocuments(t *testing.T) {
 		{"drive", "File", user, "drive/v3/files/" + file.ID + "?fields=*"},
 		{"drive", "File", user, "drive/v3/files/" + doc.ID + "?fields=*"},
 		{"drive", "DriveList", admin, "drive/v3/drives?useDomainAdminAccess=true"},
-		{"drive", "FileList", admin, "drive/v3/files?fields=*&corpora=drive&includeItemsFromAllDrives=true&supportsAllDrives=true&driveId=" + drive0},
+		{"drive", "FileList", organizer, "drive/v3/files?fields=*&corpora=drive&includeItemsFromAllDrives=true&supportsAllDrives=true&driveId=" + drive0},
+		{"drive", "PermissionList", admin, "drive/v3/files/" + drive0 + "/permissions?fields=*&useDomainAdminAccess=true&supportsAllDrives=true"},
 		{"calendar", "CalendarList", user, "calendar/v3/users/me/calendarList"},
 		{"calendar", "Calendar", user, "calendar/v3/calendars/primary"},
 		{"calendar", "Events", user, "calendar/v3/calendars/primary/events?showDeleted=true"},

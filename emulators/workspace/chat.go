@@ -54,7 +54,7 @@ func (s *Server) searchSpaces(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) spacePage(w http.ResponseWriter, r *http.Request, spaces []synth.Space, key string) error {
 	// spaces.list and an admin's spaces.search: 100 by default, at most
 	// 1,000 (a larger size is changed to 1,000).
-	start, size, err := page(r, "pageSize", 100, 1000)
+	start, size, err := zeroPage(r, "pageSize", 100, 1000)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Server) listSpaceMembers(w http.ResponseWriter, r *http.Request) error 
 	// who is a member of the space (the User schema's own words); an
 	// administrator's access shows the resource name and type only.
 	visible := sp.Joined(subject(r).Index)
-	start, size, err := page(r, "pageSize", 100, 1000)
+	start, size, err := zeroPage(r, "pageSize", 100, 1000)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (s *Server) listChatMessages(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	start, size, err := page(r, "pageSize", 25, 1000)
+	start, size, err := zeroPage(r, "pageSize", 25, 1000)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // obj is a JSON object as the APIs return it.
@@ -145,6 +146,24 @@ func page(r *http.Request, sizeParam string, def, max int) (start, size int, err
 		}
 	}
 	return start, size, nil
+}
+
+// zeroPage is page for the APIs where a page size of 0 means unspecified
+// (Classroom, Chat: AIP-158); a negative one is INVALID_ARGUMENT.
+func zeroPage(r *http.Request, sizeParam string, def, max int) (start, size int, err error) {
+	switch v := r.URL.Query().Get(sizeParam); {
+	case v == "0":
+		q := r.URL.Query()
+		q.Del(sizeParam)
+		r2 := *r
+		u := *r.URL
+		u.RawQuery = q.Encode()
+		r2.URL = &u
+		return page(&r2, sizeParam, def, max)
+	case strings.HasPrefix(v, "-"):
+		return 0, 0, invalidArgument(sizeParam, "page_size must not be negative")
+	}
+	return page(r, sizeParam, def, max)
 }
 
 // handle adapts a handler returning an error to http.HandlerFunc.

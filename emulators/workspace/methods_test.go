@@ -60,6 +60,8 @@ func TestUnknownAndMistypedParametersAreRefused(t *testing.T) {
 		{user, "/gmail/v1/users/me/messages/x?format=mbox", "Invalid value at 'format'"},
 		{user, "/drive/v3/files?pagesize=5", `Unknown name "pagesize"`},
 		{"admin@example.com", "/admin/directory/v1/users?customer=my_customer&maxResult=5", `Unknown name "maxResult"`},
+		{"admin@example.com", "/admin/directory/v1/users?customer=my_customer&maxResults=501", "Values must be within the range: [1, 500]"},
+		{"admin@example.com", "/admin/directory/v1/customer/my_customer/roles?maxResults=200", "Values must be within the range: [1, 100]"},
 	}
 	for _, c := range refused {
 		e := getError(t, s, c.subject, c.path)
@@ -68,12 +70,18 @@ func TestUnknownAndMistypedParametersAreRefused(t *testing.T) {
 		}
 	}
 	hc, _ := s.HTTPClient(context.Background(), user)
-	res, err := hc.Get(s.URL() + "/calendar/v3/users/me/calendarList?bogus=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Errorf("Calendar with an unknown parameter: %s, want 200 (its front end ignores it)", res.Status)
+	for _, path := range []string{
+		"/calendar/v3/users/me/calendarList?bogus=1", // Calendar's front end ignores it
+		"/drive/v3/files?pageSize=5000",              // "values above 1000 will be coerced to 1000"
+		"/v1/spaces?pageSize=5000",                   // "automatically changed to 1000"
+	} {
+		res, err := hc.Get(s.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("%s: %s, want 200", path, res.Status)
+		}
 	}
 }

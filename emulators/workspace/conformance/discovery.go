@@ -57,6 +57,13 @@ type Param struct {
 	Enum     []string `json:"enum,omitempty"`
 	Repeated bool     `json:"repeated,omitempty"`
 	Required bool     `json:"required,omitempty"`
+	// Minimum and Maximum bound an integer; a value outside is refused
+	// unless Coerced (the description says larger values are changed to
+	// the maximum, as Drive's and Chat's do).
+	Minimum     string `json:"minimum,omitempty"`
+	Maximum     string `json:"maximum,omitempty"`
+	Coerced     bool   `json:"coerced,omitempty"`
+	Description string `json:"description,omitempty"`
 }
 
 // Schema is a JSON schema of a discovery document.

@@ -47,7 +47,10 @@ func BuildTable(apis ...string) (*Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		at := &APITable{Standard: d.Parameters}
+		at := &APITable{Standard: map[string]*Param{}}
+		for name, p := range d.Parameters {
+			at.Standard[name] = compact(p)
+		}
 		_, at.OnePlatform = d.Parameters["$.xgafv"]
 		for _, dm := range d.Methods() {
 			m := &Method{ID: dm.ID, HTTPMethod: dm.HTTPMethod, Path: d.ServicePath + dm.Path, Query: map[string]*Param{}}
@@ -59,9 +62,7 @@ func BuildTable(apis ...string) (*Table, error) {
 			}
 			for name, p := range dm.Parameters {
 				if p.Location == "query" {
-					q := *p
-					q.Location = ""
-					m.Query[name] = &q
+					m.Query[name] = compact(p)
 				}
 			}
 			at.Methods = append(at.Methods, m)
@@ -69,6 +70,16 @@ func BuildTable(apis ...string) (*Table, error) {
 		t.APIs[api] = at
 	}
 	return t, nil
+}
+
+// compact is a parameter as the table keeps it: no location or
+// description, Coerced read from the description.
+func compact(p *Param) *Param {
+	q := *p
+	d := strings.ToLower(q.Description)
+	q.Coerced = strings.Contains(d, "coerced") || strings.Contains(d, "automatically changed")
+	q.Location, q.Description = "", ""
+	return &q
 }
 
 var placeholder = regexp.MustCompile(`\{\+?[^}]+\}`)
@@ -137,6 +148,8 @@ type Violation struct {
 	// or "required".
 	Param, Kind, Value string
 	Type               string
+	// Max is the range's upper end for Kind "range" (Type holds the lower).
+	Max string
 }
 
 // Message is Google's words for the violation (the API front end's).
@@ -148,6 +161,8 @@ func (v Violation) Message() string {
 		return "Required parameter: " + v.Param
 	case "repeated":
 		return fmt.Sprintf("Invalid JSON payload received. Repeated values for field %q.", v.Param)
+	case "range":
+		return fmt.Sprintf("Invalid value '%s'. Values must be within the range: [%s, %s]", v.Value, v.Type, v.Max)
 	}
 	return fmt.Sprintf("Invalid value at '%s' (%s), %q", snake(v.Param), v.Type, v.Value)
 }
@@ -178,6 +193,8 @@ func (t *Table) CheckQuery(api string, m *Method, q url.Values) []Violation {
 		for _, v := range vals {
 			if kind, typ := checkValue(p, v); kind != "" {
 				out = append(out, Violation{Param: name, Kind: kind, Value: v, Type: typ})
+			} else if outOfRange(p, v) {
+				out = append(out, Violation{Param: name, Kind: "range", Value: v, Type: p.Minimum, Max: p.Maximum})
 			}
 		}
 	}
@@ -217,6 +234,23 @@ func checkValue(p *Param, v string) (kind, typ string) {
 		return "enum", "TYPE_ENUM"
 	}
 	return "", ""
+}
+
+// outOfRange reports an integer outside the parameter's documented
+// minimum and maximum that the API does not coerce.
+func outOfRange(p *Param, v string) bool {
+	if p.Type != "integer" || p.Coerced || (p.Minimum == "" && p.Maximum == "") {
+		return false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return false
+	}
+	if lo, err := strconv.ParseInt(p.Minimum, 10, 64); err == nil && n < lo {
+		return true
+	}
+	hi, err := strconv.ParseInt(p.Maximum, 10, 64)
+	return err == nil && n > hi
 }
 
 // snake is a parameter's proto field name (pageSize → page_size).

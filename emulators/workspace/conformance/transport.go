@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Transport checks every request and answer between a client and the
@@ -19,6 +20,8 @@ type Transport struct {
 	// skip are path prefixes outside the APIs (token endpoint, IAM
 	// signJwt, export links, the emulator's own endpoints).
 	skip []string
+
+	checked atomic.Int64
 
 	mu         sync.Mutex
 	violations []string
@@ -43,6 +46,9 @@ func NewTransport(base http.RoundTripper, structs map[string]func() any, skip []
 	}
 	return &Transport{base: base, table: t, structs: structs, skip: skip, seen: map[string]bool{}}, nil
 }
+
+// Checked is how many requests were checked.
+func (t *Transport) Checked() int64 { return t.checked.Load() }
 
 // Violations are the divergences seen so far, each once.
 func (t *Transport) Violations() []string {
@@ -69,6 +75,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return t.base.RoundTrip(req)
 		}
 	}
+	t.checked.Add(1)
 	api, m := t.table.MatchAny(req.Method, path)
 	if m == nil {
 		t.report("%s /%s: no method of the discovery documents", req.Method, path)

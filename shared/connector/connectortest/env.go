@@ -64,7 +64,7 @@ func Start(t testing.TB, opts synth.Options) *Env {
 	t.Cleanup(func() { s.Close() })
 	f, err := delegation.New(context.Background(),
 		config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()},
-		delegation.Options{Pacer: FastPacer})
+		delegation.Options{Pacer: FastPacer, Transport: Strict(t, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,12 +106,13 @@ func (env *Env) SetFaults(t testing.TB, f emulator.Faults) {
 }
 
 // FactoryWith returns a Factory like env.Factory whose requests go through
-// transport, to watch what a connector asks the emulator.
+// transport (under the conformance harness), to watch what a connector
+// asks the emulator.
 func (env *Env) FactoryWith(t testing.TB, transport http.RoundTripper) *delegation.Factory {
 	t.Helper()
 	f, err := delegation.New(context.Background(),
 		config.Workspace{Endpoint: env.Server.URL(), DelegationServiceAccount: env.Server.DelegationAccount()},
-		delegation.Options{Pacer: FastPacer, Transport: transport})
+		delegation.Options{Pacer: FastPacer, Transport: Strict(t, transport)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,9 @@ var APIs = []string{"directory", "gmail", "drive", "calendar", "people", "tasks"
 type APIFaults struct {
 	// RateLimit answers 429 rateLimitExceeded with Retry-After.
 	RateLimit float64 `json:"rate_limit,omitempty"`
-	// UserRateLimit answers 403 userRateLimitExceeded with Retry-After.
+	// UserRateLimit answers 403 userRateLimitExceeded with Retry-After
+	// (the status-shaped APIs, Chat, Keep, People, Classroom and Vault,
+	// answer both limits 429 RESOURCE_EXHAUSTED with an ErrorInfo).
 	UserRateLimit float64 `json:"user_rate_limit,omitempty"`
 	// RetryAfter is the Retry-After header's seconds (default 1).
 	RetryAfter int `json:"retry_after_seconds,omitempty"`

@@ -46,6 +46,7 @@ type DocMethod struct {
 	FlatPath   string            `json:"flatPath"`
 	HTTPMethod string            `json:"httpMethod"`
 	Parameters map[string]*Param `json:"parameters"`
+	Request    *Schema           `json:"request"`
 	Response   *Schema           `json:"response"`
 }
 

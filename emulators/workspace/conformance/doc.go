@@ -16,7 +16,7 @@
 //
 // Transport is a test-side http.RoundTripper: every request must be a
 // method of a discovery document with only its parameters (the required
-// ones present), and every JSON answer must fit the method's response
+// ones present) and a JSON body fitting the request schema, and every JSON answer must fit the method's response
 // schema (field names, JSON types, enum values) and decode into the
 // google.golang.org/api client struct with unknown fields rejected; an
 // error answer must have its API's shape. Violations are collected, not

@@ -32,7 +32,8 @@ type Method struct {
 	HTTPMethod string            `json:"httpMethod"`
 	Path       string            `json:"path"`
 	Query      map[string]*Param `json:"query"`
-	// Response is the response schema's name ("" for none).
+	// Request and Response are the body schemas' names ("" for none).
+	Request  string `json:"request,omitempty"`
 	Response string `json:"response,omitempty"`
 
 	re      *regexp.Regexp
@@ -59,6 +60,9 @@ func BuildTable(apis ...string) (*Table, error) {
 			}
 			if dm.Response != nil {
 				m.Response = dm.Response.Ref
+			}
+			if dm.Request != nil {
+				m.Request = dm.Request.Ref
 			}
 			for name, p := range dm.Parameters {
 				if p.Location == "query" {

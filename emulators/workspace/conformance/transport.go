@@ -84,6 +84,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for _, v := range t.table.CheckQuery(api, m, req.URL.Query()) {
 		t.report("%s (%s): query parameter %s: %s", m.ID, req.Method, v.Param, v.Message())
 	}
+	if m.Request != "" && req.Body != nil && req.GetBody != nil {
+		t.checkRequestBody(api, m, req)
+	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || req.URL.Query().Get("alt") == "media" {
 		return resp, err
@@ -103,6 +106,33 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.checkAnswer(api, m, body)
 	}
 	return resp, nil
+}
+
+// checkRequestBody checks a JSON request body against the method's
+// request schema (a copy of the body, from GetBody; the request is sent
+// unchanged).
+func (t *Transport) checkRequestBody(api string, m *Method, req *http.Request) {
+	if !strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
+		return
+	}
+	rc, err := req.GetBody()
+	if err != nil {
+		return
+	}
+	defer rc.Close()
+	var v any
+	if err := json.NewDecoder(rc).Decode(&v); err != nil {
+		t.report("%s: the request body is not JSON: %v", m.ID, err)
+		return
+	}
+	d, err := Load(api)
+	if err != nil {
+		t.report("%s: %v", m.ID, err)
+		return
+	}
+	for _, e := range d.CheckValue(&Schema{Ref: m.Request}, v, "request "+m.Request) {
+		t.report("%s: %s", m.ID, e)
+	}
 }
 
 type errReader struct{ err error }

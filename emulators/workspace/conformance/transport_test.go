@@ -100,3 +100,34 @@ func TestErrorShapesAreChecked(t *testing.T) {
 	res.Body.Close()
 	wantViolation(t, st, "drive errors carry errors[].reason")
 }
+
+// A request body is checked against the method's request schema.
+func TestRequestBodiesAreChecked(t *testing.T) {
+	srv := fake(t, 200, `{"name":"spaces/x"}`)
+	st := strict(t)
+	req, _ := http.NewRequest("POST", srv.URL+"/v1/spaces", strings.NewReader(`{"displayName":"x","spaceType":"ROOM","colour":"red"}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := (&http.Client{Transport: st}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	wantViolation(t, st, "request Space: field colour is not in the discovery document")
+	wantViolation(t, st, `"ROOM" is not a value of the enum`)
+	// The client's own request passes.
+	st = strict(t)
+	if _, err := chatClient(t, srv, st).Spaces.Create(&chat.Space{DisplayName: "x", SpaceType: "SPACE"}).Do(); err != nil {
+		t.Fatal(err)
+	}
+	if v := st.Violations(); len(v) != 0 {
+		t.Errorf("violations %q for the client's own request", v)
+	}
+}
+
+// The client library's requests carry their body where the check sees it.
+func TestClientRequestBodiesAreSeen(t *testing.T) {
+	srv := fake(t, 200, `{"name":"spaces/x"}`)
+	st := strict(t)
+	_, _ = chatClient(t, srv, st).Spaces.Create(&chat.Space{DisplayName: "x", SpaceType: "ROOM"}).Do()
+	wantViolation(t, st, `"ROOM" is not a value of the enum`)
+}

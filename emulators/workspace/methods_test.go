@@ -62,6 +62,7 @@ func TestUnknownAndMistypedParametersAreRefused(t *testing.T) {
 		{"admin@example.com", "/admin/directory/v1/users?customer=my_customer&maxResult=5", `Unknown name "maxResult"`},
 		{"admin@example.com", "/admin/directory/v1/users?customer=my_customer&maxResults=501", "Values must be within the range: [1, 500]"},
 		{"admin@example.com", "/admin/directory/v1/customer/my_customer/roles?maxResults=200", "Values must be within the range: [1, 100]"},
+		{user, "/v1/people/me/connections?personFields=names&pageSize=1001", "between 1 and 1000"},
 	}
 	for _, c := range refused {
 		e := getError(t, s, c.subject, c.path)
@@ -74,6 +75,7 @@ func TestUnknownAndMistypedParametersAreRefused(t *testing.T) {
 		"/calendar/v3/users/me/calendarList?bogus=1", // Calendar's front end ignores it
 		"/drive/v3/files?pageSize=5000",              // "values above 1000 will be coerced to 1000"
 		"/v1/spaces?pageSize=5000",                   // "automatically changed to 1000"
+		"/v1/contactGroups?pageSize=0",               // "Defaults to 30 if not set or set to 0"
 	} {
 		res, err := hc.Get(s.URL() + path)
 		if err != nil {

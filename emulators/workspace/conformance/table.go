@@ -148,12 +148,13 @@ func (t *Table) MatchAny(httpMethod, path string) (string, *Method) {
 
 // Violation is a query parameter the real API would not take.
 type Violation struct {
-	// Param is the parameter, Kind "unknown", "type", "enum", "repeated"
-	// or "required".
+	// Param is the parameter, Kind "unknown", "type", "enum", "range",
+	// "repeated" or "required", Value the value refused.
 	Param, Kind, Value string
-	Type               string
-	// Max is the range's upper end for Kind "range" (Type holds the lower).
-	Max string
+	// Type is the proto type Google's message names (Kind "type", "enum").
+	Type string
+	// Min and Max are the documented range (Kind "range").
+	Min, Max string
 }
 
 // Message is Google's words for the violation (the API front end's).
@@ -166,7 +167,7 @@ func (v Violation) Message() string {
 	case "repeated":
 		return fmt.Sprintf("Invalid JSON payload received. Repeated values for field %q.", v.Param)
 	case "range":
-		return fmt.Sprintf("Invalid value '%s'. Values must be within the range: [%s, %s]", v.Value, v.Type, v.Max)
+		return fmt.Sprintf("Invalid value '%s'. Values must be within the range: [%s, %s]", v.Value, v.Min, v.Max)
 	}
 	return fmt.Sprintf("Invalid value at '%s' (%s), %q", snake(v.Param), v.Type, v.Value)
 }
@@ -198,7 +199,7 @@ func (t *Table) CheckQuery(api string, m *Method, q url.Values) []Violation {
 			if kind, typ := checkValue(p, v); kind != "" {
 				out = append(out, Violation{Param: name, Kind: kind, Value: v, Type: typ})
 			} else if outOfRange(p, v) {
-				out = append(out, Violation{Param: name, Kind: "range", Value: v, Type: p.Minimum, Max: p.Maximum})
+				out = append(out, Violation{Param: name, Kind: "range", Value: v, Min: p.Minimum, Max: p.Maximum})
 			}
 		}
 	}

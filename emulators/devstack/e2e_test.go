@@ -65,6 +65,7 @@ func TestExportEndToEnd(t *testing.T) {
 		t.Fatal("no zip in the archive")
 	}
 	checkTruth(t, s, root, cutOff, failing)
+	checkUnreadable(t, s, root)
 	for _, f := range []string{"report.html", "report.json", "manifest.json"} {
 		if _, err := os.Stat(filepath.Join(root, f)); err != nil {
 			t.Errorf("the archive has no %s: %v", f, err)
@@ -324,6 +325,38 @@ func checkTruth(t *testing.T, s *devstack.Stack, root string, cutOff time.Time, 
 			if !want[id] {
 				t.Errorf("%s: the archive holds item %s, which the source does not", acct.ID, id)
 			}
+		}
+	}
+}
+
+// checkUnreadable: the shared drive with no member left and the Chat
+// spaces whose members all left have no items in the truth, because
+// nobody can read them; the report must say so, with the reason, rather
+// than let them vanish.
+func checkUnreadable(t *testing.T, s *devstack.Stack, root string) {
+	b, err := os.ReadFile(filepath.Join(root, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Unsupported []struct {
+			Product export.Product `json:"product"`
+			Reason  string         `json:"reason"`
+		} `json:"unsupported"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("report.json: %v", err)
+	}
+	for _, d := range s.Workspace.Org().SharedDrives() {
+		if !d.Orphaned() {
+			continue
+		}
+		found := false
+		for _, u := range rep.Unsupported {
+			found = found || (u.Product == export.Drive && strings.Contains(u.Reason, d.ID) && strings.Contains(u.Reason, "no member left"))
+		}
+		if !found {
+			t.Errorf("the report does not say why shared drive %s (no member left) was not exported: %+v", d.ID, rep.Unsupported)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package workspace
 import (
 	"bytes"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
@@ -31,18 +30,19 @@ func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request) error {
 }
 
 // searchSpaces is spaces.search, for administrators with useAdminAccess:
-// the organisation's named spaces (the query must ask for customer
-// my_customer and spaceType SPACE, as Google requires both).
+// the organisation's named spaces. The query is checked as the reference
+// describes it (chatquery.go).
 func (s *Server) searchSpaces(w http.ResponseWriter, r *http.Request) error {
+	if !boolParam(r, "useAdminAccess") {
+		// Without admin access the search needs display_name to find
+		// anything; the connectors never search so.
+		return invalidArgument("use_admin_access", "spaces.search without useAdminAccess is not emulated")
+	}
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	q := r.URL.Query().Get("query")
-	if !boolParam(r, "useAdminAccess") {
-		return badRequest("spaces.search requires useAdminAccess=true")
-	}
-	if !strings.Contains(q, `customer = "customers/my_customer"`) || !strings.Contains(q, `spaceType = "SPACE"`) {
-		return badRequest(`query must contain customer = "customers/my_customer" AND spaceType = "SPACE"`)
+	if err := checkSearchQuery(r.URL.Query().Get("query")); err != nil {
+		return err
 	}
 	var named []synth.Space
 	for i := range s.org.SpaceCount() {
@@ -52,7 +52,9 @@ func (s *Server) searchSpaces(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) spacePage(w http.ResponseWriter, r *http.Request, spaces []synth.Space, key string) error {
-	start, size, err := page(r, "pageSize", 100, 1000)
+	// spaces.list and an admin's spaces.search: 100 by default, at most
+	// 1,000 (a larger size is changed to 1,000).
+	start, size, err := zeroPage(r, "pageSize", 100, 1000)
 	if err != nil {
 		return err
 	}
@@ -109,21 +111,39 @@ func (s *Server) listSpaceMembers(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	start, size, err := page(r, "pageSize", 100, 1000)
+	keep, err := parseMemberFilter(r.URL.Query().Get("filter"), boolParam(r, "useAdminAccess"))
 	if err != nil {
 		return err
 	}
-	members := s.members(sp)
+	// A member's email and display name are filled in only for a caller
+	// who is a member of the space (the User schema's own words); an
+	// administrator's access shows the resource name and type only.
+	visible := sp.Joined(subject(r).Index)
+	start, size, err := zeroPage(r, "pageSize", 100, 1000)
+	if err != nil {
+		return err
+	}
+	var members []int
+	var roles []string
+	for k, m := range s.members(sp) {
+		role := "ROLE_MEMBER"
+		if k == 0 && sp.Type == "SPACE" {
+			role = "ROLE_MANAGER"
+		}
+		if keep(role) {
+			members, roles = append(members, m), append(roles, role)
+		}
+	}
 	end := min(len(members), start+size)
 	items := []obj{}
 	for k, m := range members[min(start, end):end] {
 		u := s.org.Users()[m]
-		role := "ROLE_MEMBER"
-		if start+k == 0 && sp.Type == "SPACE" {
-			role = "ROLE_MANAGER"
+		member := obj{"name": "users/" + u.ID, "type": "HUMAN"}
+		if visible {
+			member = chatUser(u)
 		}
-		items = append(items, obj{"name": sp.Name + "/members/" + u.ID, "state": "JOINED", "role": role,
-			"createTime": stamp(sp.Created), "member": chatUser(u)})
+		items = append(items, obj{"name": sp.Name + "/members/" + u.ID, "state": "JOINED", "role": roles[start+k],
+			"createTime": stamp(sp.Created), "member": member})
 	}
 	res := obj{"memberships": items}
 	setNext(res, end, len(members))
@@ -151,7 +171,7 @@ func (s *Server) listChatMessages(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	start, size, err := page(r, "pageSize", 25, 1000)
+	start, size, err := zeroPage(r, "pageSize", 25, 1000)
 	if err != nil {
 		return err
 	}

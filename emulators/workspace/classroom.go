@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
@@ -13,16 +14,56 @@ func (s *Server) classroomRoutes(api func(string, string, http.HandlerFunc)) {
 	api("classroom", "GET /v1/courses/{course}/courseWork/{work}/studentSubmissions", handle(s.listSubmissions))
 }
 
-// listCourses is courses.list: the courses the caller teaches or attends.
+// listCourses is courses.list: "the courses that the requesting user is
+// permitted to view" — for a super administrator every course of the
+// domain, for anyone else those they teach or attend — restricted to
+// those with the teacher teacherId or the student studentId ("me", an
+// email or a user id; not both). The synthetic courses are all ACTIVE.
 func (s *Server) listCourses(w http.ResponseWriter, r *http.Request) error {
 	u := subject(r)
+	q := r.URL.Query()
+	teacherID, studentID := q.Get("teacherId"), q.Get("studentId")
+	if teacherID != "" && studentID != "" {
+		return invalidArgument("student_id", "Request contains an invalid argument: teacher_id and student_id cannot both be set.")
+	}
+	if err := checkCourseStates(q["courseStates"]); err != nil {
+		return err
+	}
+	active := len(q["courseStates"]) == 0 || slices.Contains(q["courseStates"], "ACTIVE")
+	keep := func(co synth.Course) bool { return u.Admin || co.Member(u.Index) }
+	if id := teacherID + studentID; id != "" {
+		who, ok := u, id == "me"
+		if !ok {
+			who, ok = s.org.UserByKey(id)
+		}
+		if !ok {
+			return notFound("Requested entity was not found.")
+		}
+		if teacherID != "" {
+			keep = func(co synth.Course) bool { return co.Teacher == who.Index && (u.Admin || co.Member(u.Index)) }
+		} else {
+			keep = func(co synth.Course) bool { return co.Student(who.Index) && (u.Admin || co.Member(u.Index)) }
+		}
+	}
 	var items []obj
 	for c := range s.org.CourseCount() {
-		if co := s.org.Course(c); co.Member(u.Index) {
+		if co := s.org.Course(c); active && keep(co) {
 			items = append(items, s.courseJSON(co))
 		}
 	}
 	return pageOf(w, r, "courses", items)
+}
+
+// checkCourseStates refuses a courseStates value outside the enum.
+func checkCourseStates(states []string) error {
+	for _, st := range states {
+		switch st {
+		case "COURSE_STATE_UNSPECIFIED", "ACTIVE", "ARCHIVED", "PROVISIONED", "DECLINED", "SUSPENDED":
+		default:
+			return invalidArgument("course_states", "Invalid value at 'course_states' (type.googleapis.com/google.classroom.v1.Course.CourseState), \""+st+"\"")
+		}
+	}
+	return nil
 }
 
 func (s *Server) courseJSON(co synth.Course) obj {
@@ -32,9 +73,11 @@ func (s *Server) courseJSON(co synth.Course) obj {
 		"alternateLink": "https://classroom.google.com/c/" + co.ID, "room": "101", "guardiansEnabled": false}
 }
 
-// pageOf writes one page of items (pageSize, pageToken) under key.
+// pageOf writes one page of items (pageSize, pageToken) under key: 30 by
+// default ("if unspecified or 0"); the reference names no maximum ("the
+// server may return fewer"), the emulator returns at most 100.
 func pageOf(w http.ResponseWriter, r *http.Request, key string, items []obj) error {
-	start, size, err := page(r, "pageSize", 30, 100)
+	start, size, err := zeroPage(r, "pageSize", 30, 100)
 	if err != nil {
 		return err
 	}

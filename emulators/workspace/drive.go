@@ -23,6 +23,7 @@ func (s *Server) driveRoutes(api func(string, string, http.HandlerFunc)) {
 	api("drive", "GET /drive/v3/files/{fileId}", handle(s.getFile))
 	api("drive", "GET /drive/v3/files/{fileId}/export", handle(s.exportFile))
 	api("drive", "GET /drive/v3/drives", handle(s.listDrives))
+	api("drive", "GET /drive/v3/files/{fileId}/permissions", handle(s.listPermissions))
 	// exportLinks point here: the Docs editors' download, without the
 	// 10 MB limit of files.export.
 	api("drive", "GET /feeds/download/export", handle(s.exportLink))
@@ -341,4 +342,75 @@ func quoted(s string) (string, error) {
 		return "", apiError{400, "invalid", "Invalid Value"}
 	}
 	return strings.NewReplacer(`\'`, `'`, `\\`, `\`).Replace(s[1 : len(s)-1]), nil
+}
+
+// listPermissions is permissions.list of a shared drive: its members, for
+// a member or (useDomainAdminAccess) an administrator of the domain; 404
+// for anyone else, and without supportsAllDrives, as Drive answers. The
+// first member is the organizer, the others writers. Of a My Drive file,
+// its owner. 100 per page at most (larger sizes are coerced to 100).
+func (s *Server) listPermissions(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("fileId")
+	u := subject(r)
+	var users []int
+	d, shared := s.sharedDrive(id)
+	if shared {
+		if !boolParam(r, "supportsAllDrives") {
+			return notFound("File not found: " + id + ".")
+		}
+		admin := boolParam(r, "useDomainAdminAccess")
+		if admin {
+			if err := requireAdmin(r); err != nil {
+				return err
+			}
+		}
+		if !admin && !slices.Contains(d.Members, u.Index) {
+			return notFound("Shared drive not found: " + id)
+		}
+		users = d.Members
+	} else {
+		f, err := s.readable(r, id)
+		if err != nil {
+			return err
+		}
+		if f.Owner.Shared {
+			return apiError{403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file."}
+		}
+		users = []int{f.Owner.Index}
+	}
+	start, size, err := page(r, "pageSize", 100, 100)
+	if err != nil {
+		return err
+	}
+	end := min(len(users), start+size)
+	items := []obj{}
+	for k, m := range users[min(start, end):end] {
+		mu := s.org.Users()[m]
+		role := "writer"
+		switch {
+		case !shared:
+			role = "owner"
+		case start+k == 0:
+			role = "organizer"
+		}
+		items = append(items, obj{"kind": "drive#permission", "id": mu.ID, "type": "user", "role": role,
+			"emailAddress": mu.Email, "displayName": mu.FullName(), "deleted": false})
+	}
+	res := obj{"kind": "drive#permissionList", "permissions": items}
+	setNext(res, end, len(users))
+	reply(w, r, res, permissionListDefaultFields)
+	return nil
+}
+
+// permissionListDefaultFields are what permissions.list returns without
+// fields: kind, id, type and role of each permission (no email).
+const permissionListDefaultFields = "kind,nextPageToken,permissions(kind,id,type,role)"
+
+func (s *Server) sharedDrive(id string) (synth.SharedDrive, bool) {
+	for _, d := range s.org.SharedDrives() {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return synth.SharedDrive{}, false
 }

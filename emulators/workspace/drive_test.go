@@ -168,7 +168,13 @@ func TestSharedDrives(t *testing.T) {
 	}
 	_, err = svc.Files.List().Corpora("drive").DriveId(ds.Drives[0].Id).Do()
 	wantAPIError(t, err, 403, "teamDriveIncludeItemsRequired")
-	fl, err := svc.Files.List().Corpora("drive").DriveId(ds.Drives[0].Id).IncludeItemsFromAllDrives(true).
+	// Drive 0 is without the admin: Drive answers the admin 404, and a
+	// member reads it.
+	_, err = svc.Files.List().Corpora("drive").DriveId(ds.Drives[0].Id).IncludeItemsFromAllDrives(true).SupportsAllDrives(true).Do()
+	wantAPIError(t, err, 404, "notFound")
+	organizer := s.Org().Users()[s.Org().SharedDrives()[0].Members[0]].Email
+	msvc, _ := drive.NewService(ctx, clientOpts(t, s, "drive", organizer)...)
+	fl, err := msvc.Files.List().Corpora("drive").DriveId(ds.Drives[0].Id).IncludeItemsFromAllDrives(true).
 		SupportsAllDrives(true).Q("trashed = false").Fields("files(id,driveId,mimeType)").PageSize(1000).Do()
 	if err != nil {
 		t.Fatal(err)
@@ -203,6 +209,37 @@ func TestSharedDrives(t *testing.T) {
 	wantAPIError(t, err, 403, "forbidden")
 	_, err = osvc.Files.List().Corpora("drive").DriveId(ds.Drives[0].Id).IncludeItemsFromAllDrives(true).SupportsAllDrives(true).Do()
 	wantAPIError(t, err, 404, "notFound")
+}
+
+// permissions.list of a shared drive: its members for the administrator
+// with useDomainAdminAccess (or a member), 404 otherwise or without
+// supportsAllDrives; the email only when fields asks for it.
+func TestSharedDrivePermissions(t *testing.T) {
+	t.Parallel()
+	s := start(t, synth.Tiny(5), workspace.Faults{})
+	ctx := context.Background()
+	svc, _ := drive.NewService(ctx, clientOpts(t, s, "drive", "admin@example.com")...)
+	d := s.Org().SharedDrives()[0]
+	_, err := svc.Permissions.List(d.ID).SupportsAllDrives(true).Do()
+	wantAPIError(t, err, 404, "notFound")
+	_, err = svc.Permissions.List(d.ID).UseDomainAdminAccess(true).Do()
+	wantAPIError(t, err, 404, "notFound")
+	pl, err := svc.Permissions.List(d.ID).UseDomainAdminAccess(true).SupportsAllDrives(true).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pl.Permissions) != len(d.Members) || pl.Permissions[0].Role != "organizer" || pl.Permissions[0].EmailAddress != "" {
+		t.Fatalf("permissions %+v, want %d with the organizer first and no email by default", pl.Permissions, len(d.Members))
+	}
+	pl, err = svc.Permissions.List(d.ID).UseDomainAdminAccess(true).SupportsAllDrives(true).Fields("permissions(emailAddress,role,type)").Do()
+	if err != nil || pl.Permissions[0].EmailAddress != s.Org().Users()[d.Members[0]].Email {
+		t.Fatalf("permissions with emails: %v %+v", err, pl)
+	}
+	last := s.Org().SharedDrives()[1]
+	pl, err = svc.Permissions.List(last.ID).UseDomainAdminAccess(true).SupportsAllDrives(true).Do()
+	if err != nil || len(pl.Permissions) != 0 || !last.Orphaned() {
+		t.Fatalf("drive without members: %v %+v", err, pl)
+	}
 }
 
 func contains(xs []int, x int) bool {

@@ -19,7 +19,9 @@ var APIs = []string{"directory", "gmail", "drive", "calendar", "people", "tasks"
 type APIFaults struct {
 	// RateLimit answers 429 rateLimitExceeded with Retry-After.
 	RateLimit float64 `json:"rate_limit,omitempty"`
-	// UserRateLimit answers 403 userRateLimitExceeded with Retry-After.
+	// UserRateLimit answers 403 userRateLimitExceeded with Retry-After
+	// (the status-shaped APIs, Chat, Keep, People, Classroom and Vault,
+	// answer both limits 429 RESOURCE_EXHAUSTED with an ErrorInfo).
 	UserRateLimit float64 `json:"user_rate_limit,omitempty"`
 	// RetryAfter is the Retry-After header's seconds (default 1).
 	RetryAfter int `json:"retry_after_seconds,omitempty"`
@@ -169,6 +171,17 @@ func (s *Server) faulty(api string, h http.HandlerFunc) http.HandlerFunc {
 		x := rand.New(rand.NewPCG(uint64(s.faults.seed), n^hashString(api))).Float64()
 		retry := strconv.Itoa(max(1, a.RetryAfter))
 		switch {
+		case x < a.RateLimit+a.UserRateLimit && statusShaped[api]:
+			// The status-shaped APIs answer every quota with 429
+			// RESOURCE_EXHAUSTED and an ErrorInfo naming the limit.
+			w.Header().Set("Retry-After", retry)
+			s.injected(r, api, 429)
+			limit := "ReadRequestsPerMinutePerProject"
+			if x >= a.RateLimit {
+				limit = "ReadRequestsPerMinutePerUser"
+			}
+			writeProblem(w, apiError{429, "rateLimitExceeded", "Quota exceeded for quota metric 'Read requests' and limit '" +
+				limit + "' of service '" + apiTitles[api][1] + "' (emulated)."}, "RESOURCE_EXHAUSTED", []obj{quotaInfo(api, limit)})
 		case x < a.RateLimit:
 			w.Header().Set("Retry-After", retry)
 			s.injected(r, api, 429)
@@ -193,6 +206,12 @@ func (s *Server) faulty(api string, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// quotaInfo is the ErrorInfo detail of a quota error of a status-shaped API.
+func quotaInfo(api, limit string) obj {
+	return obj{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED", "domain": "googleapis.com",
+		"metadata": obj{"service": apiTitles[api][1], "quota_limit": limit, "consumer": "projects/" + projectNumber}}
+}
+
 func (s *Server) injected(r *http.Request, api string, code int) {
 	s.log.Debug("fault injected", "api", api, "path", r.URL.Path, "status", code)
 }
@@ -204,6 +223,8 @@ type truncating struct {
 	left    int
 	started bool
 }
+
+func (t *truncating) errorAPI() string { return errorAPI(t.ResponseWriter) }
 
 func (t *truncating) WriteHeader(code int) {
 	t.left = 256

@@ -65,7 +65,7 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	start, size, err := page(r, "pageSize", 100, 1000)
+	start, size, err := peoplePage(r, 100)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *Server) listOtherContacts(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	start, size, err := page(r, "pageSize", 100, 1000)
+	start, size, err := peoplePage(r, 100)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (s *Server) listContactGroups(w http.ResponseWriter, r *http.Request) error
 	if !s.org.HasData() {
 		gs = nil
 	}
-	start, size, err := page(r, "pageSize", 30, 1000)
+	start, size, err := peoplePage(r, 30)
 	if err != nil {
 		return err
 	}
@@ -159,4 +159,15 @@ func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "image/png")
 	_, _ = w.Write(s.org.Photo(u, n))
+}
+
+// peoplePage reads People's page size: "Valid values are between 1 and
+// 1000, inclusive. Defaults to … if not set or set to 0" (the reference's
+// words for connections, contact groups and other contacts): above 1000
+// is 400 INVALID_ARGUMENT, not capped.
+func peoplePage(r *http.Request, def int) (start, size int, err error) {
+	if v, e := strconv.Atoi(r.URL.Query().Get("pageSize")); e == nil && v > 1000 {
+		return 0, 0, invalidArgument("page_size", "Page size must be between 1 and 1000, inclusive.")
+	}
+	return zeroPage(r, "pageSize", def, 1000)
 }

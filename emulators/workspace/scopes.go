@@ -178,14 +178,13 @@ func (s *Server) admit(w http.ResponseWriter, api string, granted uint64) bool {
 	return false
 }
 
-// writeGoogleError is writeError with a status and, if any, one detail.
+// writeGoogleError is writeProblem with one detail, if any.
 func writeGoogleError(w http.ResponseWriter, e apiError, status string, detail obj) {
-	body := obj{"code": e.code, "message": e.message, "status": status,
-		"errors": []obj{{"message": e.message, "domain": "global", "reason": e.reason}}}
+	var details []obj
 	if detail != nil {
-		body["details"] = []obj{detail}
+		details = []obj{detail}
 	}
-	writeJSONStatus(w, e.code, obj{"error": body})
+	writeProblem(w, e, status, details)
 }
 
 // requestedScopes splits an assertion's space-separated scope claim.

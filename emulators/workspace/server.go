@@ -165,7 +165,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+AuthorizePath, s.serveAuthorize)
 	mux.HandleFunc("POST "+CodeTokenPath, s.serveCodeToken)
 	api := func(name string, pattern string, h http.HandlerFunc) {
-		mux.Handle(pattern, s.authed(name, s.faulty(name, h)))
+		inner := s.authed(name, checkParams(name, s.faulty(name, h)))
+		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			inner.ServeHTTP(&shapedWriter{ResponseWriter: w, api: name}, r)
+		}))
 	}
 	s.directoryRoutes(api)
 	s.gmailRoutes(api)

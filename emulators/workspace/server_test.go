@@ -2,6 +2,7 @@ package workspace_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -44,10 +45,23 @@ func wantAPIError(t *testing.T, err error, code int, reason string) {
 	if !errors.As(err, &ge) {
 		t.Fatalf("err = %v, want googleapi error %d %s", err, code, reason)
 	}
-	if ge.Code != code || len(ge.Errors) == 0 || ge.Errors[0].Reason != reason {
+	if len(ge.Errors) == 0 { // a status-shaped API: the status stands for the reason
+		var b errorBody
+		_ = json.Unmarshal([]byte(ge.Body), &b)
+		if ge.Code != code || b.Error.Status != statusOf[reason] {
+			t.Fatalf("err = %d %s, want %d %s", ge.Code, b.Error.Status, code, statusOf[reason])
+		}
+		return
+	}
+	if ge.Code != code || ge.Errors[0].Reason != reason {
 		t.Fatalf("err = %d %+v, want %d %s", ge.Code, ge.Errors, code, reason)
 	}
 }
+
+// statusOf is the google.rpc status a status-shaped API sends where the
+// others send the reason.
+var statusOf = map[string]string{"notFound": "NOT_FOUND", "forbidden": "PERMISSION_DENIED",
+	"badRequest": "INVALID_ARGUMENT", "rateLimitExceeded": "RESOURCE_EXHAUSTED"}
 
 func TestUnauthenticatedRequestsGet401(t *testing.T) {
 	t.Parallel()

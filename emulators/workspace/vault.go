@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
@@ -90,38 +89,17 @@ type vaultQuery struct {
 	EndTime   string `json:"endTime"`
 }
 
-// statusError is an error whose status is not the code's usual one.
-type statusError struct {
-	apiError
-	status string
-}
-
-func failedPrecondition(msg string) statusError {
-	return statusError{apiError{400, "failedPrecondition", msg}, "FAILED_PRECONDITION"}
+func failedPrecondition(msg string) problemError {
+	return problemError{apiError: apiError{400, "failedPrecondition", msg}, status: "FAILED_PRECONDITION"}
 }
 
 func vaultDenied() apiError {
 	return apiError{403, "forbidden", "The caller does not have permission"}
 }
 
-// vaultHandle adapts a handler like handle, writing statusErrors with
-// their own status.
-func vaultHandle(f func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
-	return handle(func(w http.ResponseWriter, r *http.Request) error {
-		err := f(w, r)
-		var se statusError
-		if !errors.As(err, &se) {
-			return err
-		}
-		writeJSONStatus(w, se.code, obj{"error": obj{"code": se.code, "message": se.message, "status": se.status,
-			"errors": []obj{{"message": se.message, "domain": "global", "reason": se.reason}}}})
-		return nil
-	})
-}
-
 func (s *Server) vaultRoutes(api func(string, string, http.HandlerFunc)) {
 	v := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
-		api("vault", pattern, vaultHandle(s.vaultAllowed(h)))
+		api("vault", pattern, handle(s.vaultAllowed(h)))
 	}
 	v("GET /v1/matters", s.listMatters)
 	v("POST /v1/matters", s.createMatter)
@@ -355,7 +333,7 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, x := range m.exports {
 		if x.name == e.name {
-			return statusError{apiError{409, "alreadyExists", "An export named " + strconv.Quote(e.name) + " already exists in the matter."}, "ALREADY_EXISTS"}
+			return problemError{apiError: apiError{409, "alreadyExists", "An export named " + strconv.Quote(e.name) + " already exists in the matter."}, status: "ALREADY_EXISTS"}
 		}
 	}
 	if s.exportsRunning(v) >= maxVaultExportsInProgress {

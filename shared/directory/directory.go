@@ -284,7 +284,7 @@ func (d *Directory) chatSpaces(ctx context.Context, adminEmail, cursor string) (
 		return nil, "", err
 	}
 	page, err := svc.Spaces.Search().UseAdminAccess(true).PageSize(1000).PageToken(cursor).
-		Query(`customer = "customers/my_customer" AND spaceType = "SPACE"`).Context(ctx).Do()
+		Query(`customer = "customers/my_customer" AND space_type = "SPACE"`).Context(ctx).Do()
 	if err != nil && (denied(err) || scopeMissing(err)) && cursor == "" {
 		// Not skipped silently: one account stands for the spaces, and the
 		// Chat connector reports it as unsupported with the reason.

@@ -14,6 +14,7 @@ import (
 	"github.com/orgexport/orgexport/emulators/workspace"
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/config"
+	"github.com/orgexport/orgexport/shared/connector/connectortest"
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/delegation"
 	"github.com/orgexport/orgexport/shared/directory"
@@ -37,7 +38,8 @@ func openVia(t *testing.T, opts synth.Options, transport http.RoundTripper) (*di
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()}, delegation.Options{Transport: transport})
+	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()},
+		delegation.Options{Transport: connectortest.Strict(t, transport)})
 	if err != nil {
 		t.Fatal(err)
 	}

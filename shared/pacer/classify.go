@@ -56,57 +56,86 @@ var quotaReasons = map[string]bool{
 	"dailyLimitExceeded": true,
 }
 
-// classify decides from an HTTP status and the error body's reasons.
-func classify(status int, reasons []string) Class {
+// problem is what a Google error body says, in either of its shapes:
+// errors[].reason (Gmail, Drive, Calendar, Directory) or google.rpc's
+// status with details (Chat, Keep, People, Classroom, Vault), whose
+// ErrorInfo reasons join the reasons.
+type problem struct {
+	status  string
+	reasons []string
+	// daily: an ErrorInfo names a per-day quota limit, which waiting
+	// seconds does not lift.
+	daily bool
+}
+
+// classify decides from an HTTP status and the error body.
+func classify(code int, p problem) Class {
 	switch {
-	case status == http.StatusTooManyRequests, status >= 500:
-		return Retry
-	case status == http.StatusUnauthorized:
+	case code == http.StatusUnauthorized || p.status == "UNAUTHENTICATED":
 		return Fatal
-	case status == http.StatusForbidden:
-		for _, r := range reasons {
-			if quotaReasons[r] {
-				return FinalForItem
-			}
-		}
-		for _, r := range reasons {
-			if rateReasons[r] {
-				return Retry
-			}
-		}
+	case p.daily || (code == http.StatusForbidden && p.has(quotaReasons)):
+		return FinalForItem
+	case code == http.StatusTooManyRequests, code >= 500, p.status == "RESOURCE_EXHAUSTED", p.status == "UNAVAILABLE":
+		return Retry
+	case code == http.StatusForbidden && p.has(rateReasons):
+		return Retry
 	}
 	return FinalForItem
 }
 
-// bodyReasons extracts the "reason" fields of a Google API error body.
-func bodyReasons(body []byte) []string {
+func (p problem) has(set map[string]bool) bool {
+	for _, r := range p.reasons {
+		if set[r] {
+			return true
+		}
+	}
+	return false
+}
+
+// parseProblem reads a Google API error body of either shape.
+func parseProblem(body []byte) problem {
 	var reply struct {
 		Error struct {
 			Errors []struct {
 				Reason string `json:"reason"`
 			} `json:"errors"`
-			Status string `json:"status"`
+			Status  string `json:"status"`
+			Details []struct {
+				Type     string            `json:"@type"`
+				Reason   string            `json:"reason"`
+				Metadata map[string]string `json:"metadata"`
+			} `json:"details"`
 		} `json:"error"`
 	}
 	if json.Unmarshal(body, &reply) != nil {
-		return nil
+		return problem{}
 	}
-	var out []string
+	p := problem{status: reply.Error.Status}
 	for _, e := range reply.Error.Errors {
-		out = append(out, e.Reason)
+		p.reasons = append(p.reasons, e.Reason)
 	}
-	return out
+	for _, d := range reply.Error.Details {
+		if d.Type != "type.googleapis.com/google.rpc.ErrorInfo" {
+			continue
+		}
+		if d.Reason != "" {
+			p.reasons = append(p.reasons, d.Reason)
+		}
+		if l := strings.ToLower(d.Metadata["quota_limit"]); strings.Contains(l, "perday") {
+			p.daily = true
+		}
+	}
+	return p
 }
 
-func apiReasons(e *googleapi.Error) []string {
-	out := make([]string, 0, len(e.Errors))
-	for _, it := range e.Errors {
-		out = append(out, it.Reason)
+func apiProblem(e *googleapi.Error) problem {
+	p := parseProblem([]byte(e.Body))
+	if len(p.reasons) == 0 {
+		for _, it := range e.Errors {
+			p.reasons = append(p.reasons, it.Reason)
+		}
 	}
-	if len(out) == 0 {
-		out = bodyReasons([]byte(e.Body))
-	}
-	return out
+	return p
 }
 
 // ClassOf says what to do about err, returned by a client call that already
@@ -121,7 +150,7 @@ func ClassOf(err error) Class {
 	}
 	var ge *googleapi.Error
 	if errors.As(err, &ge) {
-		if c := classify(ge.Code, apiReasons(ge)); c == Fatal {
+		if c := classify(ge.Code, apiProblem(ge)); c == Fatal {
 			return Fatal
 		}
 		return FinalForItem
@@ -152,35 +181,32 @@ func Reason(err error) string {
 	if !errors.As(err, &ge) {
 		return err.Error()
 	}
-	return describe(ge.Code, apiReasons(ge), ge.Message)
+	return describe(ge.Code, apiProblem(ge), ge.Message)
 }
 
-func describe(code int, reasons []string, msg string) string {
+func describe(code int, p problem, msg string) string {
 	detail := ""
 	if msg != "" {
 		detail = ": " + msg
 	}
-	has := func(set map[string]bool) bool {
-		for _, r := range reasons {
-			if set[r] {
-				return true
-			}
-		}
-		return false
+	has := p.has
+	why := p.reasons
+	if len(why) == 0 && p.status != "" {
+		why = []string{p.status}
 	}
 	switch {
 	case code == http.StatusNotFound || code == http.StatusGone:
 		return "not found; it may have been deleted during the export" + detail
-	case code == http.StatusForbidden && has(quotaReasons):
+	case p.daily || (code == http.StatusForbidden && has(quotaReasons)):
 		return "the Google API quota for this user is used up for today; export it again later" + detail
-	case code == http.StatusTooManyRequests || (code == http.StatusForbidden && has(rateReasons)):
+	case code == http.StatusTooManyRequests || p.status == "RESOURCE_EXHAUSTED" || (code == http.StatusForbidden && has(rateReasons)):
 		return "Google kept rate-limiting the requests, and retries with backoff ran out" + detail
 	case code >= 500:
 		return fmt.Sprintf("Google's service kept failing (HTTP %d) after retries", code) + detail
 	case code == http.StatusUnauthorized:
 		return "the export is not authorised to read this account; check domain-wide delegation" + detail
 	case code == http.StatusForbidden:
-		return "access denied (" + strings.Join(reasons, ", ") + ")" + detail
+		return "access denied (" + strings.Join(why, ", ") + ")" + detail
 	}
 	return fmt.Sprintf("the Google API refused the request (HTTP %d)", code) + detail
 }

@@ -198,7 +198,7 @@ func (t *transport) judge(ctx context.Context, resp *http.Response, err error, a
 		return 0, false, nil
 	}
 	head, rerr := io.ReadAll(io.LimitReader(resp.Body, errBodyLimit))
-	if classify(s, bodyReasons(head)) != Retry || last || rerr != nil {
+	if classify(s, parseProblem(head)) != Retry || last || rerr != nil {
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
 		return 0, false, nil
 	}

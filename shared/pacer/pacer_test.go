@@ -335,3 +335,66 @@ func TestConnectionFailuresAreRetried(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Both shapes of Google's error bodies are classified: errors[].reason
+// (Gmail, Drive, Calendar, Directory) and google.rpc's status with
+// details and no errors[] (Chat, Keep, People, Classroom, Vault).
+func TestClassifiesBothErrorShapes(t *testing.T) {
+	reasons := func(code int, reason string) string {
+		return fmt.Sprintf(`{"error":{"code":%d,"message":"m","status":"X","errors":[{"reason":%q,"domain":"usageLimits","message":"m"}]}}`, code, reason)
+	}
+	status := func(code int, st, details string) string {
+		return fmt.Sprintf(`{"error":{"code":%d,"message":"m","status":%q,"details":[%s]}}`, code, st, details)
+	}
+	info := func(reason, limit string) string {
+		return fmt.Sprintf(`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":%q,"domain":"googleapis.com","metadata":{"quota_limit":%q,"service":"chat.googleapis.com"}}`, reason, limit)
+	}
+	cases := []struct {
+		name string
+		code int
+		body string
+		want Class
+		says string
+	}{
+		{"rateLimitExceeded 403", 403, reasons(403, "rateLimitExceeded"), Retry, "rate-limiting"},
+		{"rateLimitExceeded 429", 429, reasons(429, "rateLimitExceeded"), Retry, "rate-limiting"},
+		{"userRateLimitExceeded", 403, reasons(403, "userRateLimitExceeded"), Retry, "rate-limiting"},
+		{"quotaExceeded", 403, reasons(403, "quotaExceeded"), FinalForItem, "quota"},
+		{"dailyLimitExceeded", 403, reasons(403, "dailyLimitExceeded"), FinalForItem, "quota"},
+		{"backendError", 500, reasons(500, "backendError"), Retry, "kept failing"},
+		{"backendError 503", 503, reasons(503, "backendError"), Retry, "kept failing"},
+		{"forbidden", 403, reasons(403, "forbidden"), FinalForItem, "access denied (forbidden)"},
+		{"RESOURCE_EXHAUSTED per minute", 429, status(429, "RESOURCE_EXHAUSTED", info("RATE_LIMIT_EXCEEDED", "ReadRequestsPerMinutePerUser")), Retry, "rate-limiting"},
+		{"RESOURCE_EXHAUSTED per day", 429, status(429, "RESOURCE_EXHAUSTED", info("RATE_LIMIT_EXCEEDED", "ReadRequestsPerDayPerProject")), FinalForItem, "quota"},
+		{"UNAVAILABLE", 503, status(503, "UNAVAILABLE", ""), Retry, "kept failing"},
+		{"PERMISSION_DENIED", 403, status(403, "PERMISSION_DENIED", ""), FinalForItem, "access denied (PERMISSION_DENIED)"},
+		{"SERVICE_DISABLED", 403, status(403, "PERMISSION_DENIED", info("SERVICE_DISABLED", "")), FinalForItem, "access denied (SERVICE_DISABLED)"},
+		{"UNAUTHENTICATED", 401, status(401, "UNAUTHENTICATED", ""), Fatal, "not authorised"},
+	}
+	for _, c := range cases {
+		if got := classify(c.code, parseProblem([]byte(c.body))); got != c.want {
+			t.Errorf("%s: classify = %v, want %v", c.name, got, c.want)
+		}
+		err := &googleapi.Error{Code: c.code, Body: c.body}
+		if got := Reason(err); !strings.Contains(got, c.says) {
+			t.Errorf("%s: Reason = %q, want it to say %q", c.name, got, c.says)
+		}
+	}
+}
+
+// A per-day quota of a status-shaped API is not retried: waiting does not
+// lift it.
+func TestDailyQuotaOfStatusShapedAPIIsNotRetried(t *testing.T) {
+	var calls int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.WriteHeader(429)
+		io.WriteString(w, `{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED","metadata":{"quota_limit":"ReadRequestsPerDayPerUser"}}]}}`)
+	}))
+	defer srv.Close()
+	clock := &fakeClock{}
+	resp, _ := get(t, newTestPacer(clock, 5), srv.URL)
+	if resp.StatusCode != 429 || calls != 1 {
+		t.Fatalf("status %d after %d calls, want 429 after 1", resp.StatusCode, calls)
+	}
+}

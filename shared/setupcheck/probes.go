@@ -84,7 +84,7 @@ var probes = []probe{
 		svc, err := c.Chat(ctx, s)
 		if err == nil {
 			_, err = svc.Spaces.Search().UseAdminAccess(true).PageSize(1).
-				Query(`customer = "customers/my_customer" AND spaceType = "SPACE"`).Context(ctx).Do()
+				Query(`customer = "customers/my_customer" AND space_type = "SPACE"`).Context(ctx).Do()
 		}
 		return err
 	}},

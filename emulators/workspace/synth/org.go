@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -75,8 +76,15 @@ type SharedDrive struct {
 	ID      string
 	Name    string
 	Created time.Time
-	Members []int // user indexes; the admin is always one
+	// Members are user indexes, the first the drive's organizer (manager),
+	// the rest writers. Drive 0 is without the admin (user 0), who is a
+	// member of the others; the last (of two or more) has no member left,
+	// so nobody can read its files (see Orphaned).
+	Members []int
 }
+
+// Orphaned reports whether the drive has no member left.
+func (d SharedDrive) Orphaned() bool { return len(d.Members) == 0 }
 
 // Resource is a calendar resource (a room).
 type Resource struct {
@@ -195,12 +203,17 @@ func (g *Org) makeGroup(i int) Group {
 func (g *Org) makeDrive(i int) SharedDrive {
 	r := g.rng(kDrive, uint64(i))
 	d := SharedDrive{Index: i, ID: fmt.Sprintf("0AD%05dx%06x", i, r.Uint32()&0xffffff),
-		Name: fmt.Sprintf("Shared drive %d", i+1), Created: g.opt.Now.Add(-time.Duration(30+r.IntN(500)) * 24 * time.Hour),
-		Members: []int{0}}
+		Name: fmt.Sprintf("Shared drive %d", i+1), Created: g.opt.Now.Add(-time.Duration(30+r.IntN(500)) * 24 * time.Hour)}
+	if i > 0 {
+		d.Members = []int{0}
+	}
 	for range min(3, g.opt.Users-1) {
-		if u := 1 + r.IntN(g.opt.Users-1); u != 0 {
+		if u := 1 + r.IntN(g.opt.Users-1); !slices.Contains(d.Members, u) {
 			d.Members = append(d.Members, u)
 		}
+	}
+	if i > 0 && i == g.opt.SharedDrives-1 {
+		d.Members = nil // everyone left
 	}
 	if g.opt.Hostile && i == 0 {
 		d.Name = "../../etc/passwd"

@@ -84,7 +84,11 @@ func (g *Org) Truth(accountID string) iter.Seq[TruthItem] {
 		}
 		for _, d := range g.drives {
 			if d.ID == accountID {
-				_ = g.driveTruth(Owner{Shared: true, Index: d.Index}, yield)
+				// Nobody can read a drive without members: its export is
+				// unsupported, with the reason, and it has no items.
+				if !d.Orphaned() {
+					_ = g.driveTruth(Owner{Shared: true, Index: d.Index}, yield)
+				}
 				return
 			}
 		}

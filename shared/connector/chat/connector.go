@@ -8,15 +8,19 @@ import (
 	"strings"
 	"time"
 
+	admin "google.golang.org/api/admin/directory/v1"
 	"google.golang.org/api/chat/v1"
 
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/pacer"
 )
 
-// Clients makes Chat clients that act as a user.
+// Clients makes Chat clients that act as a user, and Directory clients
+// (as the administrator) to resolve a space's members.
 type Clients interface {
 	Chat(ctx context.Context, subject string) (*chat.Service, error)
+	Directory(ctx context.Context, subject string) (*admin.Service, error)
 }
 
 // Options tune the connector. The zero value means the defaults.
@@ -138,6 +142,9 @@ func (c *Connector) exportSpace(ctx context.Context, a connector.Account, e conn
 	if err != nil {
 		return fmt.Errorf("members of %s: %w", name, err)
 	}
+	if err := c.resolve(ctx, a.Subject, members); err != nil {
+		return fmt.Errorf("members of %s: %w", name, err)
+	}
 	svc, err := c.reader(ctx, name, members)
 	if err != nil {
 		return err
@@ -205,7 +212,8 @@ func listMembers(ctx context.Context, svc *chat.Service, space string, asAdmin b
 	for {
 		call := svc.Spaces.Members.List(space).PageSize(1000).PageToken(token).Context(ctx)
 		if asAdmin {
-			call = call.UseAdminAccess(true)
+			// Required with admin access; the API lists no apps then.
+			call = call.UseAdminAccess(true).Filter(`member.type = "HUMAN"`)
 		}
 		page, err := call.Do()
 		if err != nil {
@@ -216,6 +224,41 @@ func listMembers(ctx context.Context, svc *chat.Service, space string, asAdmin b
 			return out, nil
 		}
 	}
+}
+
+// resolve fills in the email and display name of the members the Chat API
+// shows only by resource name (an administrator who is not a member sees
+// no emails): "users/{id}" is the Directory's user id. A member the
+// Directory does not know (external, deleted) keeps its resource name.
+func (c *Connector) resolve(ctx context.Context, adminEmail string, members []*chat.Membership) error {
+	var dir *admin.Service
+	for _, m := range members {
+		u := m.Member
+		if u == nil || u.Type != "HUMAN" || u.Email != "" || !strings.HasPrefix(u.Name, "users/") {
+			continue
+		}
+		if dir == nil {
+			var err error
+			if dir, err = c.clients.Directory(ctx, adminEmail); err != nil {
+				return err
+			}
+		}
+		du, err := dir.Users.Get(strings.TrimPrefix(u.Name, "users/")).Fields("primaryEmail", "name(fullName)").Context(ctx).Do()
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if pacer.ClassOf(err) == pacer.Fatal {
+				return err
+			}
+			continue
+		}
+		u.Email = du.PrimaryEmail
+		if u.DisplayName == "" && du.Name != nil {
+			u.DisplayName = du.Name.FullName
+		}
+	}
+	return nil
 }
 
 // messages yields the space's messages, oldest first.

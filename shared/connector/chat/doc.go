@@ -11,7 +11,11 @@
 // A user's account holds their direct messages and group chats (spaces.list
 // as the user). Named spaces created by the organisation's users are
 // customer-owned accounts (R6, Kind "chat-space"), found by the admin's
-// spaces.search with useAdminAccess. The Chat API gives administrators no
+// spaces.search with useAdminAccess (the query names customer and
+// space_type, as the reference does). The admin lists a space's members
+// with useAdminAccess and the filter it requires (member.type = "HUMAN");
+// the Chat API then names members only by "users/{id}", which the
+// connector resolves through the Directory. The Chat API gives administrators no
 // access to messages, so a space's messages and attachments are read as one
 // of its members from the organisation (domain-wide delegation); a space
 // with no such member is reported as unsupported, with that reason.

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -86,11 +87,7 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err != nil {
 		return err
 	}
-	var courses []*classroom.Course
-	err = svc.Courses.List().PageSize(100).Pages(ctx, func(p *classroom.ListCoursesResponse) error {
-		courses = append(courses, p.Courses...)
-		return nil
-	})
+	courses, err := ownCourses(ctx, svc)
 	if err != nil {
 		return fmt.Errorf("courses of %s: %w", a.ID, err)
 	}
@@ -118,6 +115,37 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 		}
 	}
 	return nil
+}
+
+// ownCourses lists the courses the user teaches and those they attend,
+// merged, in id order. courses.list alone is "the courses the requesting
+// user is permitted to view": for an administrator, every course of the
+// domain, which are not the administrator's data.
+func ownCourses(ctx context.Context, svc *classroom.Service) ([]*classroom.Course, error) {
+	seen := map[string]bool{}
+	var out []*classroom.Course
+	for _, role := range []string{"teacherId", "studentId"} {
+		call := svc.Courses.List().PageSize(100)
+		if role == "teacherId" {
+			call = call.TeacherId("me")
+		} else {
+			call = call.StudentId("me")
+		}
+		err := call.Pages(ctx, func(p *classroom.ListCoursesResponse) error {
+			for _, co := range p.Courses {
+				if !seen[co.Id] {
+					seen[co.Id] = true
+					out = append(out, co)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Id < out[j].Id })
+	return out, nil
 }
 
 func modified(co *classroom.Course) time.Time {

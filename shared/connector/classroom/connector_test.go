@@ -12,6 +12,7 @@ import (
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/connector/classroom"
 	"github.com/orgexport/orgexport/shared/connector/connectortest"
+	"github.com/orgexport/orgexport/shared/export"
 )
 
 func TestConformance(t *testing.T) {
@@ -84,5 +85,29 @@ func TestCourseFiles(t *testing.T) {
 	}
 	if got := submissions(co.Students[0]); got != co.CourseWork {
 		t.Errorf("student sees %d submissions, want their own %d", got, co.CourseWork)
+	}
+}
+
+// An administrator's courses.list returns every course of the domain; the
+// admin's export holds only the courses the admin teaches or attends.
+func TestAdminExportHoldsOnlyTheAdminsCourses(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(1))
+	org := env.Server.Org()
+	admin := env.Accounts()[0]
+	if admin.ID != env.Admin {
+		t.Fatalf("first account %s, want the admin", admin.ID)
+	}
+	if org.Course(0).Teacher != 0 || org.Course(1).Member(0) {
+		t.Fatal("the organisation lacks a course the admin teaches and one the admin is not in")
+	}
+	r, err := connectortest.ExportAll(context.Background(), classroom.New(env.Factory), admin, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	connectortest.Check(t, env.Truth(admin, export.Classroom), r, admin)
+	for id := range r.Items() {
+		if id == org.Course(1).ID {
+			t.Errorf("the admin's export holds course %s, which the admin neither teaches nor attends", id)
+		}
 	}
 }

@@ -12,8 +12,14 @@
 // (materials' driveFile.alternateLink), not copied: the files themselves
 // are in their owners' Drive exports. The file follows classroom.schema.json.
 //
+// # Which courses
+//
+// courses.list alone returns "the courses the requesting user is
+// permitted to view" — for an administrator every course of the domain —
+// so the connector lists teacherId=me and studentId=me and merges them.
+//
 // # Resuming
 //
-// Courses are listed in the API's order; the cursor is the number of
-// courses written. Equal course names get a suffix from the course id.
+// Courses are written in id order; the cursor is the number of courses
+// written. Equal course names get a suffix from the course id.
 package classroom

@@ -49,7 +49,9 @@ var FastPacer = pacer.Options{MinBackoff: time.Millisecond, MaxBackoff: 5 * time
 
 // Start runs an emulator of the organisation for the test's duration and
 // builds a Factory that reaches it through the production code path: the
-// emulator serves IAM Credentials signJwt and the token endpoint.
+// emulator serves IAM Credentials signJwt and the token endpoint. The
+// Factory's traffic goes through the conformance harness (Strict), so the
+// test fails on any request or answer the real APIs would not have.
 func Start(t testing.TB, opts synth.Options) *Env {
 	t.Helper()
 	org, err := synth.New(opts)
@@ -62,9 +64,14 @@ func Start(t testing.TB, opts synth.Options) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	// Benchmarks measure the connector, not the harness: they go without.
+	var transport http.RoundTripper
+	if _, bench := t.(*testing.B); !bench {
+		transport = Strict(t, nil)
+	}
 	f, err := delegation.New(context.Background(),
 		config.Workspace{Endpoint: s.URL(), DelegationServiceAccount: s.DelegationAccount()},
-		delegation.Options{Pacer: FastPacer})
+		delegation.Options{Pacer: FastPacer, Transport: transport})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,12 +113,13 @@ func (env *Env) SetFaults(t testing.TB, f emulator.Faults) {
 }
 
 // FactoryWith returns a Factory like env.Factory whose requests go through
-// transport, to watch what a connector asks the emulator.
+// transport (under the conformance harness), to watch what a connector
+// asks the emulator.
 func (env *Env) FactoryWith(t testing.TB, transport http.RoundTripper) *delegation.Factory {
 	t.Helper()
 	f, err := delegation.New(context.Background(),
 		config.Workspace{Endpoint: env.Server.URL(), DelegationServiceAccount: env.Server.DelegationAccount()},
-		delegation.Options{Pacer: FastPacer, Transport: transport})
+		delegation.Options{Pacer: FastPacer, Transport: Strict(t, transport)})
 	if err != nil {
 		t.Fatal(err)
 	}

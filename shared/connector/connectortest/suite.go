@@ -76,6 +76,13 @@ func Run(t *testing.T, env *Env, newConnector func() connector.Connector, s Suit
 func exportAll(t *testing.T, c connector.Connector, a connector.Account, cut func(int, string) bool) *Result {
 	t.Helper()
 	r, err := ExportAll(context.Background(), c, a, cut)
+	if errors.Is(err, connector.ErrUnsupported) && len(r.Entries()) == 0 {
+		// Reported with its reason (an orphaned shared drive or space):
+		// Check then finds every item of the truth missing, so this
+		// passes only for an account the truth says nobody can read.
+		t.Logf("%s of %s is unsupported: %v", c.Product(), a.ID, err)
+		return r
+	}
 	if err != nil {
 		t.Fatalf("export %s of %s: %v", c.Product(), a.ID, err)
 	}

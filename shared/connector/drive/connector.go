@@ -66,9 +66,17 @@ func (c *Connector) Handles(a connector.Account) bool {
 }
 
 // Export implements connector.Connector. The cursor is the id of the last
-// file written.
+// file written. A shared drive is read as one of its members
+// (sharedReader).
 func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
-	svc, err := c.clients.Drive(ctx, a.Subject)
+	subject := a.Subject
+	var svc *drive.Service
+	var err error
+	if a.Type == export.Customer {
+		subject, svc, err = c.sharedReader(ctx, a)
+	} else {
+		svc, err = c.clients.Drive(ctx, subject)
+	}
 	if err != nil {
 		return err
 	}
@@ -76,7 +84,7 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err != nil {
 		return fmt.Errorf("drive %s: %w", a.ID, err)
 	}
-	r := &run{c: c, svc: svc, e: e, http: c.clients.HTTPClient(ctx, a.Subject, "drive")}
+	r := &run{c: c, svc: svc, e: e, http: c.clients.HTTPClient(ctx, subject, "drive")}
 	for _, it := range plan(files) {
 		if it.f.Id <= cursor {
 			continue

@@ -14,6 +14,15 @@
 // Sites, Maps and other Google types that Drive cannot export are recorded
 // as failures saying so.
 //
+// # Whose access reads a shared drive
+//
+// Drive answers 404 to anyone not a member of a shared drive,
+// administrators included: useDomainAdminAccess opens only a drive's
+// metadata and permissions. The administrator lists the drive's members
+// (permissions.list with useDomainAdminAccess) and the drive is read as
+// one of them, organizers first; a drive with no member left is reported
+// as unsupported, with that reason.
+//
 // # Names
 //
 // Every segment is sanitised with package zipname; names equal in a folder

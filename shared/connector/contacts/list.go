@@ -17,10 +17,10 @@ const (
 	// personFields are every person field a vCard can hold.
 	personFields = "names,nicknames,emailAddresses,phoneNumbers,addresses,birthdays,events,urls,relations," +
 		"organizations,biographies,photos,memberships"
-	otherFields  = "names,emailAddresses,phoneNumbers,photos"
-	myContacts   = "contactGroups/myContacts"
-	allGroup     = "allContacts"
-	otherGroup   = "otherContacts"
+	otherFields = "names,emailAddresses,phoneNumbers,photos"
+	myContacts  = "contactGroups/myContacts"
+	allGroup    = "allContacts"
+	otherGroup  = "otherContacts"
 )
 
 // group is one file to write: a contact group, or the other contacts.

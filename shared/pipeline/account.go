@@ -254,8 +254,9 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 			errs[c.Product()] = err.Error()
 			if a.Type == export.Customer {
 				unsupported = append(unsupported, export.Unsupported{Product: c.Product(),
-					Scope:  fmt.Sprintf("%s (%s)", c.Product(), cmp.Or(a.Name, a.ID)),
-					Reason: strings.TrimPrefix(err.Error(), connector.ErrUnsupported.Error()+": ")})
+					Scope:   fmt.Sprintf("%s (%s)", c.Product(), cmp.Or(a.Name, a.ID)),
+					Reason:  strings.TrimPrefix(err.Error(), connector.ErrUnsupported.Error()+": "),
+					Account: a.ID, AccountName: a.Name})
 			}
 		case err != nil:
 			errs[c.Product()] = err.Error()

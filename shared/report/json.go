@@ -47,7 +47,7 @@ type (
 		ByType             []jsonType  `json:"by_account_type"`
 	}
 	jsonUnsupported struct {
-		Product  export.Product `json:"product"`
+		Product     export.Product `json:"product"`
 		DataType    string         `json:"data_type,omitempty"`
 		Reason      string         `json:"reason"`
 		Account     string         `json:"account,omitempty"`

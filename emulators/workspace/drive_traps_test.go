@@ -59,7 +59,9 @@ func TestDriveTraps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var project struct{ Files []struct{ Name, Type, Source string } }
+	var project struct {
+		Files []struct{ Name, Type, Source string }
+	}
 	b := sha(t, res.Body)
 	res.Body.Close()
 	res, _ = svc.Files.Export(script.ID, synth.MimeScriptJSON).Download()

@@ -165,7 +165,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+AuthorizePath, s.serveAuthorize)
 	mux.HandleFunc("POST "+CodeTokenPath, s.serveCodeToken)
 	api := func(name string, pattern string, h http.HandlerFunc) {
-		mux.Handle(pattern, s.authed(name, s.faulty(name, h)))
+		mux.Handle(pattern, s.authed(name, s.productsOff(name, s.faulty(name, h))))
 	}
 	s.directoryRoutes(api)
 	s.gmailRoutes(api)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+
+	"github.com/orgexport/orgexport/shared/export"
 )
 
 // offAnswers are what Google answers a user for whom a product is turned
@@ -44,4 +46,17 @@ func (f Faults) validateProductsOff() error {
 		}
 	}
 	return nil
+}
+
+// offProducts are the products of the APIs ProductsOff can turn off.
+var offProducts = map[string]export.Product{"gmail": export.Gmail, "calendar": export.Calendar, "chat": export.Chat}
+
+// turnedOff reports whether the APIs off include the product's.
+func turnedOff(off []string, p export.Product) bool {
+	for _, api := range off {
+		if offProducts[api] == p {
+			return true
+		}
+	}
+	return false
 }

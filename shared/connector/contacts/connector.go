@@ -178,6 +178,8 @@ func (w *writer) person(ctx context.Context, p *people.Person, in []string, reco
 		if pacer.ClassOf(err) == pacer.Fatal {
 			return err
 		}
+	}
+	if err != nil && record { // once, where the contact's item is
 		w.e.Fail(connector.Failure{Product: export.Contacts, ItemID: p.ResourceName, Path: w.path,
 			Reason: "the contact was exported without its photo, which could not be downloaded: " + pacer.Reason(err)})
 	}

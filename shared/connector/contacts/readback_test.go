@@ -2,6 +2,8 @@ package contacts_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -150,5 +152,47 @@ func TestEveryPersonFieldReachesAllContacts(t *testing.T) {
 		if !strings.Contains(out, want+"\n") {
 			t.Errorf("vobject did not read %q in the full contact:\n%s", want, out)
 		}
+	}
+}
+
+// failingPhotos answers every photo download with a server error.
+type failingPhotos struct{}
+
+func (failingPhotos) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable", Request: r,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(`{"error":{"code":503,"message":"backend"}}`))}, nil
+}
+
+// A photo that cannot be downloaded is one failure of its contact, however
+// many files the contact is in; the card is written without it.
+func TestAPhotoThatFailsIsReportedOnce(t *testing.T) {
+	env := connectortest.Start(t, synth.Tiny(5))
+	a := env.Accounts()[1]
+	c := contacts.New(env.Factory, contacts.Options{PhotoClient: &http.Client{Transport: failingPhotos{}}})
+	r, err := connectortest.ExportAll(context.Background(), c, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := map[string]int{}
+	for _, f := range r.Failures() {
+		per[f.ItemID]++
+		if !strings.Contains(f.Reason, "without its photo") {
+			t.Errorf("reason %q", f.Reason)
+		}
+	}
+	withPhoto := 0
+	for n := range env.Server.Org().ContactCount(1) {
+		if p := env.Server.Org().Contact(1, n); p.Photo {
+			withPhoto++
+			if per[p.ResourceName] != 1 {
+				t.Errorf("contact %s: %d failures, want 1", p.ResourceName, per[p.ResourceName])
+			}
+		}
+	}
+	if withPhoto == 0 || len(per) != withPhoto {
+		t.Errorf("failures %v, want one for each of %d contacts with a photo", per, withPhoto)
+	}
+	if r.Items()[env.Server.Org().Contact(1, 0).ResourceName] != 1 {
+		t.Error("the contact whose photo failed is not exported once")
 	}
 }

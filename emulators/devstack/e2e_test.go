@@ -45,9 +45,12 @@ func TestExportEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 
 	failing := failingItems(t, s)
+	// The last user's organisational unit has Gmail turned off: the truth
+	// has none of their mail, and the report says Gmail is not available.
+	noGmail := org.Users()[len(org.Users())-1].Email
 	if err := s.Workspace.SetFaults(workspace.Faults{FailItems: failing, APIs: map[string]workspace.APIFaults{
 		"gmail": {RateLimit: 0.05}, "drive": {ServerError: 0.05}, "directory": {UserRateLimit: 0.05},
-	}}); err != nil {
+	}, ProductsOff: map[string][]string{noGmail: {"gmail"}}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -66,6 +69,7 @@ func TestExportEndToEnd(t *testing.T) {
 	}
 	checkTruth(t, s, root, cutOff, failing)
 	checkUnreadable(t, s, root)
+	checkNotAvailable(t, root, "Mail service not enabled")
 	for _, f := range []string{"report.html", "report.json", "manifest.json"} {
 		if _, err := os.Stat(filepath.Join(root, f)); err != nil {
 			t.Errorf("the archive has no %s: %v", f, err)
@@ -382,4 +386,28 @@ func checkEmails(t *testing.T, s *devstack.Stack, admin, id string) {
 		}
 	}
 	t.Errorf("no completion email to %s among %d messages", admin, len(msgs))
+}
+
+// checkNotAvailable wants report.json to list, once, a product not
+// available with the given reason (R7b).
+func checkNotAvailable(t *testing.T, root, reason string) {
+	b, err := os.ReadFile(filepath.Join(root, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Unsupported []struct{ Product, Reason string } `json:"unsupported"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, u := range r.Unsupported {
+		if strings.Contains(u.Reason, reason) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("report.json lists %q %d times among %+v, want once", reason, n, r.Unsupported)
+	}
 }

@@ -55,7 +55,10 @@ func (s *Server) fileJSON(r *http.Request, f synth.File) obj {
 	if f.ShortcutTarget != "" {
 		o["shortcutDetails"] = obj{"targetId": f.ShortcutTarget, "targetMimeType": f.ShortcutTargetMime}
 	}
-	if formats := synth.ExportFormats(f.MimeType); len(formats) > 0 {
+	if len(f.SharedWith) > 0 {
+		o["shared"] = true
+	}
+	if formats := synth.ExportFormats(f.MimeType); len(formats) > 0 && !f.NoExportLinks {
 		links := obj{}
 		for _, m := range formats {
 			links[m] = "http://" + r.Host + "/feeds/download/export?" + url.Values{"id": {f.ID}, "exportFormat": {m}}.Encode()
@@ -69,7 +72,7 @@ func (s *Server) fileJSON(r *http.Request, f synth.File) obj {
 // as Drive answers.
 func (s *Server) readable(r *http.Request, id string) (synth.File, error) {
 	f, ok := s.org.FileByID(id)
-	if !ok || !s.canRead(subject(r), f.Owner) {
+	if !ok || !s.canRead(subject(r), f.Owner) && !slices.Contains(f.SharedWith, subject(r).Index) {
 		return f, notFound("File not found: " + id + ".")
 	}
 	return f, nil
@@ -95,6 +98,9 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s.faults.failing(f.ID) {
 		return apiError{403, "cannotDownloadFile", "This file cannot be downloaded."}
+	}
+	if err := abuse(r, f); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", f.MimeType)
 	http.ServeContent(w, r, "", f.Modified, f.Content.Reader())
@@ -205,6 +211,17 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		base += n
+	}
+	// Files other users share with the caller come last (corpora user and
+	// allDrives), as Drive lists them beside the caller's own.
+	if corpora := r.URL.Query().Get("corpora"); corpora == "" || corpora == "user" || corpora == "allDrives" {
+		shared := s.org.SharedWithMe(subject(r).Index)
+		total += len(shared)
+		for ; row < base+len(shared) && len(items) < size; row++ {
+			if f := shared[row-base]; match(f) {
+				items = append(items, s.fileJSON(r, f))
+			}
+		}
 	}
 	res := obj{"kind": "drive#fileList", "incompleteSearch": false, "files": items}
 	setNext(res, row, total)

@@ -14,11 +14,17 @@ import (
 func (s *Server) Accounts() []synth.TruthAccount { return s.org.Accounts() }
 
 // Truth yields what a complete export of the account must contain; items
-// named in the faults' FailItems are marked AlwaysFails.
+// named in the faults' FailItems are marked AlwaysFails, beside those the
+// organisation cannot serve at all (a Doc without any way to export it);
+// a product the faults' ProductsOff turn off for the user has no items.
 func (s *Server) Truth(accountID string) iter.Seq[synth.TruthItem] {
 	return func(yield func(synth.TruthItem) bool) {
+		off := s.faults.get().ProductsOff[accountID]
 		for it := range s.org.Truth(accountID) {
-			it.AlwaysFails = s.faults.failing(it.ItemID)
+			if turnedOff(off, it.Product) {
+				continue
+			}
+			it.AlwaysFails = it.AlwaysFails || s.faults.failing(it.ItemID)
 			if !yield(it) {
 				return
 			}

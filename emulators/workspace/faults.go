@@ -67,6 +67,11 @@ type Faults struct {
 	// privileges: Vault answers them 403, as it answers everyone in an
 	// organisation without Vault licences (synth Options.Vault false).
 	NoVaultPrivilege []string `json:"no_vault_privilege,omitempty"`
+	// ProductsOff turns products off for users (email → "gmail",
+	// "calendar", "chat"), as an Admin console setting for their
+	// organisational unit does: every call of that API by the user gets
+	// Google's answer for it (products_off.go).
+	ProductsOff map[string][]string `json:"products_off,omitempty"`
 }
 
 // Duration is a time.Duration written in JSON as "250ms".
@@ -92,6 +97,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 }
 
 func (f Faults) validate() error {
+	if err := f.validateProductsOff(); err != nil {
+		return err
+	}
 	for _, name := range f.DisabledAPIs {
 		if !slices.Contains(APIs, name) {
 			return fmt.Errorf("workspace emulator: faults: disabled_apis: unknown API %q", name)

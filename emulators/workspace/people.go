@@ -25,10 +25,9 @@ func personMask(r *http.Request, param string) (map[string]bool, error) {
 	}
 	m := map[string]bool{}
 	for _, f := range strings.Split(v, ",") {
-		// Fields the emulator does not fill (birthdays, …) are accepted and empty.
 		m[strings.TrimSpace(f)] = true
 	}
-	return m, nil
+	return m, checkMask(param, m)
 }
 
 func (s *Server) personJSON(r *http.Request, p synth.Person, user, n int, mask map[string]bool) obj {
@@ -45,6 +44,9 @@ func (s *Server) personJSON(r *http.Request, p synth.Person, user, n int, mask m
 	}
 	if mask["photos"] && p.Photo {
 		o["photos"] = []obj{{"metadata": src, "url": fmt.Sprintf("http://%s/emulator/photos/%d/%d", r.Host, user, n)}}
+	}
+	if d, ok := s.org.ContactDetails(user, n); ok && strings.HasPrefix(p.ResourceName, "people/") {
+		addDetails(o, d, src, mask)
 	}
 	if mask["memberships"] {
 		var ms []obj

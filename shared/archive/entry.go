@@ -66,7 +66,7 @@ func (p *PartWriter) finishEntry() error {
 		return p.fail(fmt.Errorf("finish %q: %w", w.e.name, err))
 	}
 	p.counts.files[productOf(w.e.name)]++
-	rec := IndexRecord{Kind: KindEntry, Path: w.e.name, ItemID: w.e.itemID, Size: w.e.size, CRC32: w.e.crc}
+	rec := IndexRecord{Kind: KindEntry, Path: w.e.name, ItemID: w.e.itemID, Size: w.e.size, CRC32: w.e.crc, Note: w.e.note}
 	if w.e.itemID != "" {
 		p.counts.items[productOf(w.e.name)]++
 	}

@@ -27,6 +27,8 @@ type IndexRecord struct {
 	// the one in the zip, so an extracted file can be checked against it.
 	Size  uint64 `json:"size,omitempty"`
 	CRC32 uint32 `json:"crc32,omitempty"`
+	// Note is the entry's connector.Entry.Note.
+	Note string `json:"note,omitempty"`
 }
 
 // IndexLog writes IndexRecords as NDJSON.

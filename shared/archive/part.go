@@ -158,7 +158,7 @@ func (p *PartWriter) Create(en connector.Entry) (io.Writer, error) {
 	if err := p.claim(path); err != nil {
 		return nil, err
 	}
-	e := &entry{name: path, method: methodDeflate, modified: en.Modified, itemID: en.ItemID}
+	e := &entry{name: path, method: methodDeflate, modified: en.Modified, itemID: en.ItemID, note: en.Note}
 	if en.Content == connector.Compressed {
 		e.method, e.zip64 = methodStore, true
 	}

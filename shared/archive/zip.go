@@ -47,6 +47,7 @@ var errClosed = errors.New("zip entry already closed")
 type entry struct {
 	name   string
 	itemID string
+	note   string
 	method uint16
 	// zip64 declares zip64 in the local header, so that the data descriptor
 	// has 8-byte sizes and readers that stream through local headers read

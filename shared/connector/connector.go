@@ -86,6 +86,9 @@ type Entry struct {
 	// holds exactly one. Entries holding many items (an mbox, a calendar's
 	// .ics) leave it empty and record each item with Emitter.Item.
 	ItemID string
+	// Note says, in the item index, how the item was fetched when that is
+	// worth knowing ("downloaded with acknowledgeAbuse=true").
+	Note string
 }
 
 // Emitter is what a connector writes into. Besides the zip entries it keeps

@@ -38,6 +38,8 @@ type fakeControl struct {
 	cancels []string
 	fail    error // every call fails with it, when set
 	history []*export.Export
+	// accounts are every export's account records.
+	accounts []*export.Account
 }
 
 func (f *fakeControl) check(p auth.Principal) error {
@@ -115,7 +117,13 @@ func (f *fakeControl) AuditLog(_ context.Context, p auth.Principal) ([]export.Au
 
 func (f *fakeControl) Accounts(ctx context.Context, p auth.Principal, id string) (*export.Export, iter.Seq2[*export.Account, error], error) {
 	e, err := f.Get(ctx, p, id)
-	return e, func(func(*export.Account, error) bool) {}, err
+	return e, func(yield func(*export.Account, error) bool) {
+		for _, a := range f.accounts {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}, err
 }
 
 // clock is a settable clock.

@@ -63,10 +63,13 @@ type productSums struct {
 
 type liveError struct {
 	Account string `json:"account"`
-	Type    string `json:"type"`
-	Failed  int64  `json:"failed"`
-	State   string `json:"state"`
-	Error   string `json:"error,omitempty"`
+	// Name is the account's display name (a shared drive's, space's or
+	// resource's) when it differs from the id.
+	Name   string `json:"name,omitempty"`
+	Type   string `json:"type"`
+	Failed int64  `json:"failed"`
+	State  string `json:"state"`
+	Error  string `json:"error,omitempty"`
 }
 
 const maxListedErrors = 50
@@ -139,7 +142,11 @@ func (l *Live) add(a *export.Account, byType map[export.AccountType]*typeCount, 
 		ps.Files, ps.Failed = ps.Files+pc.Files, ps.Failed+pc.Failed
 	}
 	if a.FailedItems > 0 || a.State == export.AccountFailed {
-		l.Errors = append(l.Errors, liveError{Account: a.ID, Type: a.Type.Label(), Failed: a.FailedItems,
+		name := a.Name
+		if name == a.ID {
+			name = ""
+		}
+		l.Errors = append(l.Errors, liveError{Account: a.ID, Name: name, Type: a.Type.Label(), Failed: a.FailedItems,
 			State: string(a.State), Error: a.LastError})
 	}
 }

@@ -93,6 +93,10 @@ type Unsupported struct {
 	Product Product `firestore:"product" json:"product"`
 	Scope   string  `firestore:"scope" json:"scope"` // what it covers, e.g. "Voice organisation data"
 	Reason  string  `firestore:"reason" json:"reason"`
+	// Account and AccountName name the one customer-owned account it
+	// concerns, if any, by its stable id and its display name.
+	Account     string `firestore:"account,omitempty" json:"account,omitempty"`
+	AccountName string `firestore:"accountName,omitempty" json:"account_name,omitempty"`
 }
 
 // Account is one exported unit of an export (R6).

@@ -252,12 +252,21 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 			errs[c.Product()] = notAuthorised(err)
 			unsupported = append(unsupported, export.Unsupported{Product: c.Product(), Scope: string(c.Product()),
 				Reason: notAuthorised(err)})
+		case connector.NotAvailable(err) != "":
+			// Turned off for the user: the product is not available for the
+			// account (R7b), listed once for the export and noted on the
+			// account, not a failure per item and not retried.
+			why := connector.NotAvailable(err)
+			errs[c.Product()] = "not available: " + why
+			unsupported = append(unsupported, export.Unsupported{Product: c.Product(),
+				Scope: string(c.Product()) + " (accounts it is turned off for)", Reason: why})
 		case errors.Is(err, connector.ErrUnsupported):
 			errs[c.Product()] = err.Error()
 			if a.Type == export.Customer {
 				unsupported = append(unsupported, export.Unsupported{Product: c.Product(),
-					Scope:  fmt.Sprintf("%s (%s)", c.Product(), cmp.Or(a.Name, a.ID)),
-					Reason: strings.TrimPrefix(err.Error(), connector.ErrUnsupported.Error()+": ")})
+					Scope:   fmt.Sprintf("%s (%s)", c.Product(), cmp.Or(a.Name, a.ID)),
+					Reason:  strings.TrimPrefix(err.Error(), connector.ErrUnsupported.Error()+": "),
+					Account: a.ID, AccountName: a.Name})
 			}
 		case err != nil:
 			errs[c.Product()] = err.Error()

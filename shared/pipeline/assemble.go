@@ -155,7 +155,8 @@ func (p *Pipeline) buildReport(ctx context.Context, e *export.Export, final expo
 		if dt == string(u.Product) {
 			dt = ""
 		}
-		in.Unsupported = append(in.Unsupported, report.Unsupported{Product: u.Product, DataType: dt, Reason: u.Reason})
+		in.Unsupported = append(in.Unsupported, report.Unsupported{Product: u.Product, DataType: dt, Reason: u.Reason,
+			Account: u.Account, AccountName: u.AccountName})
 	}
 	return report.Build(in)
 }
@@ -177,7 +178,7 @@ func (p *Pipeline) reportAccounts(ctx context.Context, e *export.Export) iter.Se
 }
 
 func (p *Pipeline) reportAccount(ctx context.Context, e *export.Export, a *export.Account) report.Account {
-	ra := report.Account{Type: a.Type, ID: a.ID}
+	ra := report.Account{Type: a.Type, ID: a.ID, Name: a.Name}
 	for _, part := range a.Parts {
 		ra.Parts = append(ra.Parts, part.Name)
 	}

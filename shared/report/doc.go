@@ -26,6 +26,14 @@
 // accounts are sorted by id case-insensitively (Unicode simple lower case,
 // the same on every machine), then by the exact id, then by type.
 //
+// # Names
+//
+// An account is shown by its display name when it has one that differs
+// from its id (a shared drive's, a space's, a resource's, a group's name),
+// with the id beside it; the id, which names the account's folder, stays
+// what the lists are sorted by. An unsupported entry about one account
+// names it the same way.
+//
 // # Safety
 //
 // Every value in report.html goes through html/template, and part links are

@@ -54,6 +54,8 @@ func sampleInput() Input {
 		Unsupported: []Unsupported{
 			{Product: export.Voice, DataType: "Number porting orders", Reason: "no public API"},
 			{Product: export.CloudSearch, Reason: "admin-only product without an export API"},
+			{Product: export.Chat, DataType: "Chat (Old project)", Reason: "the space has no member in the organisation",
+				Account: "AAAAorph4n", AccountName: "Old project"},
 		},
 		Accounts: accounts(
 			Account{Type: export.User, ID: "zoe@example.com",
@@ -71,7 +73,7 @@ func sampleInput() Input {
 				Parts:    []string{"groups/Alice-team@example.com/Alice-team@example.com-001.zip"},
 				Products: []ProductCount{{export.Groups, 12, 0, false}},
 				Errors:   []string{"Groups: settings could not be read: 503 backend error"}},
-			Account{Type: export.Customer, ID: "Shared drive #1 ?q=a&b",
+			Account{Type: export.Customer, ID: "Shared drive #1 ?q=a&b", Name: "Finance & <Legal>",
 				Parts:    []string{"customer/Shared drive #1 ?q=a&b/Shared drive #1 ?q=a&b-001.zip"},
 				Products: []ProductCount{{export.Drive, 7, 1, false}},
 				Failures: failures(connector.Failure{Product: export.Drive, ItemID: "9xY", Path: "Drive/Budget 2026.xlsx", Reason: "file is larger than the export limit"})},

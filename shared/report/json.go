@@ -47,14 +47,17 @@ type (
 		ByType             []jsonType  `json:"by_account_type"`
 	}
 	jsonUnsupported struct {
-		Product  export.Product `json:"product"`
-		DataType string         `json:"data_type,omitempty"`
-		Reason   string         `json:"reason"`
+		Product     export.Product `json:"product"`
+		DataType    string         `json:"data_type,omitempty"`
+		Reason      string         `json:"reason"`
+		Account     string         `json:"account,omitempty"`
+		AccountName string         `json:"account_name,omitempty"`
 	}
 	jsonAccount struct {
 		Type     export.AccountType `json:"type"`
 		Label    string             `json:"label"`
 		ID       string             `json:"id"`
+		Name     string             `json:"name,omitempty"`
 		Parts    []string           `json:"parts"`
 		Exported int64              `json:"exported"`
 		Failed   int64              `json:"failed"`
@@ -182,6 +185,7 @@ func totalsJSON(t Totals) jsonTotals {
 func unsupportedJSON(us []Unsupported) []jsonUnsupported {
 	out := make([]jsonUnsupported, 0, len(us))
 	for _, u := range us {
+		u.AccountName = shownName(u.AccountName, u.Account)
 		out = append(out, jsonUnsupported(u))
 	}
 	return out
@@ -195,6 +199,14 @@ func accountJSON(a *Account) jsonAccount {
 	if errs == nil {
 		errs = []string{}
 	}
-	return jsonAccount{Type: a.Type, Label: a.Type.Label(), ID: a.ID, Parts: parts,
+	return jsonAccount{Type: a.Type, Label: a.Type.Label(), ID: a.ID, Name: shownName(a.Name, a.ID), Parts: parts,
 		Exported: a.Exported(), Failed: a.Failed(), Products: countsJSON(a.Products), Errors: errs}
+}
+
+// shownName is the display name when it says more than the id.
+func shownName(name, id string) string {
+	if name == id {
+		return ""
+	}
+	return name
 }

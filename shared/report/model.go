@@ -47,7 +47,12 @@ type ProductCount struct {
 type Account struct {
 	Type export.AccountType
 	// ID is the user name, group name, resource id or service account id.
+	// It names the account's folder and orders the report.
 	ID string
+	// Name is the display name people know the account by (a shared
+	// drive's, a space's or a resource's name), shown beside the id; empty
+	// when it is the id.
+	Name string
 	// Parts are the account's zip parts, as object names relative to the
 	// export's root ("users/alice@example.com/alice@example.com-001.zip").
 	Parts []string
@@ -100,6 +105,9 @@ type Unsupported struct {
 	Product  export.Product
 	DataType string // empty when the whole product is unsupported
 	Reason   string
+	// Account and AccountName name the one account it concerns, if any (a
+	// chat space nobody can read), by id and display name.
+	Account, AccountName string
 }
 
 // Input is everything a report shows.

@@ -70,7 +70,7 @@ func TestAccountsWithErrorsSortedAlphabetically(t *testing.T) {
 		t.Errorf("accounts without errors = %q, want %q", got, want)
 	}
 	html, _ := render(t, sampleInput())
-	a, b, s := bytes.Index(html, []byte("Alice-team@")), bytes.Index(html, []byte("<h3>bob@example.com<span")), bytes.Index(html, []byte("Shared drive #1 ?q=a&amp;b<span"))
+	a, b, s := bytes.Index(html, []byte("Alice-team@")), bytes.Index(html, []byte("<h3>bob@example.com<span")), bytes.Index(html, []byte("Shared drive #1 ?q=a&amp;b</span><span"))
 	if a < 0 || b < 0 || s < 0 || a > b || b > s {
 		t.Errorf("page order wrong: Alice-team at %d, bob at %d, shared drive at %d", a, b, s)
 	}
@@ -277,5 +277,55 @@ func TestGroupDigits(t *testing.T) {
 	}
 	if got := groupDigits(12345); got != "12,345" {
 		t.Errorf("groupDigits(int 12345) = %q", got)
+	}
+}
+
+// Customer-owned accounts are shown by the name people know, beside the
+// id that names their folder (report.html and report.json); a name that
+// is the id is not repeated.
+func TestDisplayNamesBesideIDs(t *testing.T) {
+	in := sampleInput()
+	more := Account{Type: export.Customer, ID: "room-1@resource.example.com", Name: "room-1@resource.example.com",
+		Parts:    []string{"customer/room-1@resource.example.com/room-1@resource.example.com-001.zip"},
+		Products: []ProductCount{{export.Calendar, 2, 0, false}}}
+	in.Accounts = func(yield func(Account, error) bool) {
+		for a, err := range sampleInput().Accounts {
+			if !yield(a, err) {
+				return
+			}
+		}
+		yield(more, nil)
+	}
+	html, js := render(t, in)
+	for _, want := range []string{
+		`<h3>Finance &amp; &lt;Legal&gt; <span class="id">Shared drive #1 ?q=a&amp;b</span><span class="type">`,
+		`<td>room-1@resource.example.com</td>`,
+		`Chat (Old project)<br><span class="id">AAAAorph4n</span>`,
+	} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("report.html lacks %s", want)
+		}
+	}
+	var doc struct {
+		Unsupported []map[string]any `json:"unsupported"`
+		With        []map[string]any `json:"accounts_with_errors"`
+		Without     []map[string]any `json:"accounts_without_errors"`
+	}
+	if err := json.Unmarshal(js, &doc); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]any{}
+	for _, a := range append(doc.With, doc.Without...) {
+		names[a["id"].(string)] = a["name"]
+	}
+	if names["Shared drive #1 ?q=a&b"] != "Finance & <Legal>" || names["room-1@resource.example.com"] != nil {
+		t.Errorf("report.json names %v, want the drive's name and none for the resource", names)
+	}
+	found := false
+	for _, u := range doc.Unsupported {
+		found = found || u["account"] == "AAAAorph4n" && u["account_name"] == "Old project"
+	}
+	if !found {
+		t.Errorf("unsupported %v, want the space's id and name", doc.Unsupported)
 	}
 }

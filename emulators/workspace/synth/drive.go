@@ -43,6 +43,12 @@ type File struct {
 	ShortcutTargetMime string
 	Content            Blob
 	big                bool
+	// Abusive, NoExportLinks and SharedWith are set on Drive's traps (see
+	// TrapFile): a file flagged as malware or spam, a Google file without
+	// exportLinks, and the users a file is shared with.
+	Abusive       bool
+	NoExportLinks bool
+	SharedWith    []int
 }
 
 // Binary reports whether the file has bytes of its own (not a Google file,
@@ -71,6 +77,9 @@ func (g *Org) FileCount(o Owner) int {
 	n := fixedFiles + g.opt.FilesPerUser
 	if g.opt.Hostile {
 		n += len(hostileNames)
+	}
+	if !o.Shared {
+		n += trapFiles
 	}
 	return n
 }
@@ -107,6 +116,10 @@ func (g *Org) File(o Owner, k int) File {
 		f.Content = Blob{key: g.hash(kBlob, kFile, uint64(o.char()), uint64(o.Index), uint64(k)), Size: size}
 	}
 	small := 100 + r.Int64N(4000)
+	if t := k - g.TrapFile(0); !o.Shared && t >= 0 {
+		g.trapFile(&f, t, bin, folder)
+		return f
+	}
 	switch k {
 	case 0, 1, 2:
 		f.Name, f.MimeType = []string{"Projects", "Archive", "Deep"}[k], MimeFolder

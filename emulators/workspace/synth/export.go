@@ -33,6 +33,8 @@ func ExportFormats(mimeType string) []string {
 		return []string{MimePptx, "text/plain"}
 	case MimeDrawing:
 		return []string{MimeSVG}
+	case MimeScript:
+		return []string{MimeScriptJSON}
 	}
 	return nil
 }
@@ -53,6 +55,8 @@ func (g *Org) WriteExport(w io.Writer, f File, mimeType string) (int64, error) {
 	switch mimeType {
 	case "text/plain", "text/csv":
 		_, err = fmt.Fprintf(cw, "%s\r\nGenerated content of %s.\r\n", f.Name, f.ID)
+	case MimeScriptJSON:
+		err = writeScript(cw, f)
 	case MimeSVG:
 		_, err = fmt.Fprintf(cw, `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="%d" height="50" fill="#36c"/><text x="10" y="80">%s</text></svg>`+"\n", 20+f.Index, f.ID)
 	default:

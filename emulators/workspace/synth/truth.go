@@ -140,9 +140,15 @@ func (g *Org) driveTruth(o Owner, yield func(TruthItem) bool) bool {
 			continue
 		}
 		it := TruthItem{Product: export.Drive, ItemID: f.ID, Name: f.Name}
-		if f.Binary() {
+		switch {
+		case f.NoExport():
+			it.AlwaysFails, it.Note = true, "export over Drive's 10 MB limit and no export link"
+		case f.Binary():
 			it.SHA256, it.Size = f.Content.SHA256(), f.Size
-		} else {
+			if f.Abusive {
+				it.Note = "flagged as malware or spam: downloaded with acknowledgeAbuse=true"
+			}
+		default:
 			format := ExportFormats(f.MimeType)[0]
 			sha, n, err := g.ExportSHA256(f, format)
 			if err != nil {

@@ -6,6 +6,12 @@
 //	Google Chat/Groups/<space>/<file>           each uploaded attachment
 //	Google Chat/Users/<user>/user_info.json     the user and their memberships
 //
+// The JSON files carry Takeout's field names (chat.schema.json): dates as
+// "Thursday, November 3, 2016 at 11:59:50 AM UTC", message ids as
+// "<space>/<topic>/<message>", Drive files as annotations; Google publishes
+// no schema, so the emulator's README names where each was taken from. The
+// item index keeps the API's message names.
+//
 // # Whose account holds what
 //
 // A user's account holds their direct messages and group chats (spaces.list

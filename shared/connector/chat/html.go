@@ -14,7 +14,7 @@ var (
 <style>body{font-family:sans-serif;max-width:50em;margin:2em auto}.m{margin:.6em 0}.who{font-weight:bold}.when{color:#666;font-size:85%}</style>
 </head><body><h1>{{.}}</h1>
 `))
-	row = template.Must(template.New("row").Parse(`<div class="m"><span class="who">{{.Creator.Name}}</span> <span class="when">{{.CreatedDate}}</span><div>{{.Text}}</div>{{range .AttachedFiles}}<div><a href="{{.ExportName}}">{{.OriginalName}}</a></div>{{end}}{{range .DriveFiles}}<div><a href="{{.}}">Drive file</a></div>{{end}}</div>
+	row = template.Must(template.New("row").Parse(`<div class="m"><span class="who">{{.Creator.Name}}</span> <span class="when">{{.CreatedDate}}</span><div>{{.Text}}</div>{{range .AttachedFiles}}<div><a href="{{.ExportName}}">{{.OriginalName}}</a></div>{{end}}{{range .Annotations}}<div><a href="{{.DriveMetadata.DriveURL}}">{{with .DriveMetadata.Title}}{{.}}{{else}}Drive file{{end}}</a></div>{{end}}</div>
 `))
 )
 

@@ -74,10 +74,9 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err != nil {
 		return fmt.Errorf("contacts %s: %w", a.ID, err)
 	}
-	w := &writer{e: e, http: c.opts.PhotoClient, names: map[string]string{}, pos: map[string]int{}}
+	w := &writer{e: e, http: c.opts.PhotoClient, names: map[string]string{}}
 	exported := map[string]bool{}
-	for i, g := range gs {
-		w.pos[g.resource] = i
+	for _, g := range gs {
 		exported[g.resource] = true
 		w.names[g.resource] = g.name
 	}
@@ -131,10 +130,13 @@ func (c *Connector) group(ctx context.Context, svc *people.Service, w *writer, g
 	}
 	for _, p := range conns {
 		in := memberOf(p, exported)
-		if !contains(in, g.resource) {
+		all := g.resource == allGroup
+		if !all && !contains(in, g.resource) {
 			continue
 		}
-		if err := w.person(ctx, p, in, w.first(in) == g.resource); err != nil {
+		// The contact's item is recorded in All Contacts, which holds every
+		// contact once.
+		if err := w.person(ctx, p, in, all); err != nil {
 			return err
 		}
 	}
@@ -157,18 +159,6 @@ type writer struct {
 	enc   *vcard.Encoder
 	path  string
 	names map[string]string // group resource → name, for CATEGORIES
-	pos   map[string]int    // group resource → place in export order
-}
-
-// first is the group, of in, whose file comes first.
-func (w *writer) first(in []string) string {
-	best := in[0]
-	for _, g := range in[1:] {
-		if w.pos[g] < w.pos[best] {
-			best = g
-		}
-	}
-	return best
 }
 
 func (w *writer) open(path string) error {
@@ -188,6 +178,8 @@ func (w *writer) person(ctx context.Context, p *people.Person, in []string, reco
 		if pacer.ClassOf(err) == pacer.Fatal {
 			return err
 		}
+	}
+	if err != nil && record { // once, where the contact's item is
 		w.e.Fail(connector.Failure{Product: export.Contacts, ItemID: p.ResourceName, Path: w.path,
 			Reason: "the contact was exported without its photo, which could not be downloaded: " + pacer.Reason(err)})
 	}

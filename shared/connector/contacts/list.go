@@ -14,10 +14,13 @@ import (
 )
 
 const (
-	personFields = "names,emailAddresses,phoneNumbers,organizations,biographies,photos,memberships"
-	otherFields  = "names,emailAddresses,phoneNumbers,photos"
-	myContacts   = "contactGroups/myContacts"
-	otherGroup   = "otherContacts"
+	// personFields are every person field a vCard can hold.
+	personFields = "names,nicknames,emailAddresses,phoneNumbers,addresses,birthdays,events,urls,relations," +
+		"organizations,biographies,photos,memberships"
+	otherFields = "names,emailAddresses,phoneNumbers,photos"
+	myContacts  = "contactGroups/myContacts"
+	allGroup    = "allContacts"
+	otherGroup  = "otherContacts"
 )
 
 // group is one file to write: a contact group, or the other contacts.
@@ -28,8 +31,8 @@ type group struct {
 // systemNames are the system groups Takeout exports, with their names.
 var systemNames = map[string]string{myContacts: "My Contacts", "contactGroups/starred": "Starred"}
 
-// groups lists the groups to export: My Contacts, Starred, the user's own
-// groups by name, then Other Contacts.
+// groups lists the files to write: All Contacts, My Contacts, Starred, the
+// user's own groups by name, then Other Contacts.
 func groups(ctx context.Context, svc *people.Service, pageSize int64) ([]group, error) {
 	var own []group
 	err := svc.ContactGroups.List().PageSize(pageSize).GroupFields("name,groupType").Context(ctx).
@@ -53,7 +56,7 @@ func groups(ctx context.Context, svc *people.Service, pageSize int64) ([]group, 
 		}
 		return own[i].resource < own[j].resource
 	})
-	out := []group{{myContacts, systemNames[myContacts]}, {"contactGroups/starred", "Starred"}}
+	out := []group{{allGroup, "All Contacts"}, {myContacts, systemNames[myContacts]}, {"contactGroups/starred", "Starred"}}
 	out = append(out, own...)
 	return append(out, group{otherGroup, "Other Contacts"}), nil
 }

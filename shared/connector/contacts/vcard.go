@@ -35,11 +35,12 @@ func card(p *people.Person, categories []string, photo []byte, photoType string)
 		c.Add(vcard.FieldTelephone, typed(t.Value, t.Type))
 	}
 	for _, o := range p.Organizations {
-		c.AddValue(vcard.FieldOrganization, part(o.Name))
+		c.AddValue(vcard.FieldOrganization, organization(o))
 		if o.Title != "" {
 			c.AddValue(vcard.FieldTitle, clean(o.Title))
 		}
 	}
+	details(c, p)
 	for _, b := range p.Biographies {
 		c.AddValue(vcard.FieldNote, clean(b.Value))
 	}

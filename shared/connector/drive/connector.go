@@ -129,7 +129,14 @@ func (r *run) one(ctx context.Context, it item) error {
 	return r.e.Checkpoint(ctx, it.f.Id)
 }
 
+// errNoExportLink is a Google file over the export limit that Drive gives no
+// exportLinks for: nothing else can fetch it.
+var errNoExportLink = errors.New("export is over Drive's 10 MB limit and Drive offers no export link for it")
+
 func reason(err error) string {
+	if errors.Is(err, errNoExportLink) {
+		return err.Error()
+	}
 	var ue unsupportedError
 	if errors.As(err, &ue) {
 		return string(ue)
@@ -169,13 +176,7 @@ func (r *run) write(ctx context.Context, it item) (int64, error) {
 	case strings.HasPrefix(f.MimeType, googlePrefix):
 		return 0, unsupportedError(unexportable(f.MimeType))
 	}
-	w, err := r.e.Create(entry)
-	if err != nil {
-		return 0, &connector.WriteError{Err: err}
-	}
-	cw := &counter{w: w}
-	err = download(ctx, r.svc, f, cw)
-	return cw.n, err
+	return r.binary(ctx, entry, f)
 }
 
 // shortcut writes an Internet shortcut to the target; it is not followed.
@@ -215,7 +216,13 @@ func (r *run) exported(ctx context.Context, entry connector.Entry, f *drive.File
 		return int64(len(b)), nil
 	}
 	link := f.ExportLinks[format.mime]
-	if link == "" || pacer.ClassOf(err) == pacer.Fatal {
+	if pacer.ClassOf(err) == pacer.Fatal {
+		return 0, err
+	}
+	if link == "" {
+		if tooLarge(err) {
+			return 0, errNoExportLink
+		}
 		return 0, err
 	}
 	tmp, lerr := exportLink(ctx, r.http, link)

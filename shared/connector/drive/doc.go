@@ -4,15 +4,21 @@
 // # What is exported
 //
 // Files the account owns (for a user) or holds (for a shared drive), not
-// trashed. Binary files are downloaded as they are, resuming a broken
-// download with a Range request and checking the MD5 when Drive gives one.
-// Google Docs, Sheets, Slides and Drawings are exported as docx, xlsx, pptx
-// and svg; when files.export fails (above all over Drive's 10 MB limit),
-// the file's exportLinks URL is fetched instead, and only if both fail is
-// the file recorded as a failure, with both reasons. Shortcuts are listed as a small
-// ".url" file pointing at their target; they are not followed. Forms,
-// Sites, Maps and other Google types that Drive cannot export are recorded
-// as failures saying so.
+// trashed: a file shared with the user but owned elsewhere is exported once,
+// in its owner's folder. Binary files are downloaded as they are, resuming
+// a broken download with a Range request and checking the MD5 when Drive
+// gives one; a file Drive flags as malware or spam (403
+// cannotDownloadAbusiveFile) is downloaded again with acknowledgeAbuse=true,
+// and its entry's record in the item index says so. Google Docs, Sheets,
+// Slides and Drawings are exported as docx, xlsx, pptx and svg, Apps Script
+// projects as their sources in JSON (application/vnd.google-apps.script+json);
+// when files.export fails (above all over Drive's 10 MB limit), the file's
+// exportLinks URL is fetched instead, and only if both fail is the file
+// recorded as a failure, with both reasons (or, when Drive gives no export
+// link, with that reason). Shortcuts are listed as a small ".url" file
+// pointing at their target; they are not followed, so the target of a
+// shortcut to a trashed file is not exported. Forms, Sites, Maps and other
+// Google types that Drive cannot export are recorded as failures saying so.
 //
 // # Whose access reads a shared drive
 //

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,16 +18,92 @@ import (
 	"github.com/orgexport/orgexport/shared/connector"
 )
 
-// download copies a binary file into w, resuming where the body broke off
-// and checking its size and MD5.
-func download(ctx context.Context, svc *drive.Service, f *drive.File, w io.Writer) error {
+// abuseNote is what the item index says of a file Drive flags as abusive.
+const abuseNote = "Drive flags this file as malware or spam; it was downloaded with acknowledgeAbuse=true"
+
+// binary downloads a file's content into its entry. The download starts
+// before the entry is made, so a file Drive flags as malware or spam (403
+// cannotDownloadAbusiveFile) is asked for again with acknowledgeAbuse=true
+// and its entry says so in the item index.
+func (r *run) binary(ctx context.Context, entry connector.Entry, f *drive.File) (int64, error) {
+	ack := false
+	first, err := start(ctx, r.svc, f.Id, false)
+	if abusive(err) {
+		ack, entry.Note = true, abuseNote
+		first, err = start(ctx, r.svc, f.Id, true)
+	}
+	if err != nil {
+		return 0, err
+	}
+	w, err := r.e.Create(entry)
+	if err != nil {
+		first.Body.Close()
+		return 0, &connector.WriteError{Err: err}
+	}
+	cw := &counter{w: w}
+	err = download(ctx, r.svc, f, ack, first, cw)
+	return cw.n, err
+}
+
+// start starts the download of a file's content; an error answer cut off
+// in transit, whose reason cannot be read, is asked for again.
+func start(ctx context.Context, svc *drive.Service, id string, ack bool) (*http.Response, error) {
+	var resp *http.Response
+	var err error
+	for try := 0; try <= connector.Resumes; try++ {
+		if resp, err = get(ctx, svc, id, ack, 0); !cutAnswer(err) || ctx.Err() != nil {
+			break
+		}
+	}
+	return resp, err
+}
+
+// cutAnswer reports whether err is an error answer whose body is not
+// whole JSON: one cut off in transit.
+func cutAnswer(err error) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && len(ge.Errors) == 0 && !json.Valid([]byte(ge.Body))
+}
+
+// get starts the download of a file's content at offset.
+func get(ctx context.Context, svc *drive.Service, id string, ack bool, offset int64) (*http.Response, error) {
+	call := svc.Files.Get(id).SupportsAllDrives(true).Context(ctx)
+	if ack {
+		call = call.AcknowledgeAbuse(true)
+	}
+	if offset > 0 {
+		call.Header().Set("Range", fmt.Sprintf("bytes=%d-", offset))
+	}
+	return call.Download()
+}
+
+// abusive reports whether err is Drive's refusal to serve a file flagged as
+// malware or spam without acknowledgeAbuse.
+func abusive(err error) bool {
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) || ge.Code != http.StatusForbidden {
+		return false
+	}
+	for _, e := range ge.Errors {
+		if e.Reason == "cannotDownloadAbusiveFile" {
+			return true
+		}
+	}
+	return bytes.Contains([]byte(ge.Body), []byte("cannotDownloadAbusiveFile"))
+}
+
+// download copies a binary file into w from the response first (the start
+// of the content), resuming where the body broke off and checking its size
+// and MD5.
+func download(ctx context.Context, svc *drive.Service, f *drive.File, ack bool, first *http.Response, w io.Writer) error {
 	h := md5.New()
 	n, err := connector.Download(ctx, "Drive", func(offset int64) (*http.Response, error) {
-		call := svc.Files.Get(f.Id).SupportsAllDrives(true).Context(ctx)
-		if offset > 0 {
-			call.Header().Set("Range", fmt.Sprintf("bytes=%d-", offset))
+		if offset == 0 && first != nil {
+			resp := first
+			first = nil
+			return resp, nil
 		}
-		return call.Download()
+		return get(ctx, svc, f.Id, ack, offset)
 	}, io.MultiWriter(connector.Sink(w), h))
 	if err != nil {
 		return err

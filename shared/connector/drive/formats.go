@@ -16,6 +16,8 @@ var exportFormats = map[string]exportFormat{
 	googlePrefix + "spreadsheet":  {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"},
 	googlePrefix + "presentation": {"application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"},
 	googlePrefix + "drawing":      {"image/svg+xml", ".svg"},
+	// An Apps Script project exports as its files' sources in JSON.
+	googlePrefix + "script": {"application/vnd.google-apps.script+json", ".json"},
 }
 
 // exportExt is the extension of an exported Google file, or "".
@@ -24,7 +26,7 @@ func exportExt(mimeType string) string { return exportFormats[mimeType].ext }
 // typeNames name the Google types Drive cannot export, for failure reasons.
 var typeNames = map[string]string{
 	"form": "Google Forms", "site": "Google Sites", "map": "Google My Maps",
-	"jam": "Jamboard", "script": "Apps Script", "fusiontable": "Fusion Tables",
+	"jam": "Jamboard", "fusiontable": "Fusion Tables",
 }
 
 // unexportable says why a Google type cannot be exported.

@@ -53,7 +53,7 @@ function progress(l) {
   fill($("by-type").tBodies[0], (l.by_type || []).map(t => [t.label, t.done, t.total]));
   fill($("by-product").tBodies[0], (l.products || []).map(p => [p.product, p.files.toLocaleString("en"), p.failed.toLocaleString("en")]));
   const errs = l.errors || [];
-  fill($("errors").tBodies[0], errs.map(e => [e.account, e.type, e.failed, e.error || (e.state === "FAILED" ? "The account could not be exported." : "Items failed; the report lists each with its reason.")]));
+  fill($("errors").tBodies[0], errs.map(e => [e.name ? `${e.name} (${e.account})` : e.account, e.type, e.failed, e.error || (e.state === "FAILED" ? "The account could not be exported." : "Items failed; the report lists each with its reason.")]));
   show("errors", errs.length > 0);
   $("no-errors").textContent = errs.length ? (l.more_errors ? `${errs.length} listed, ${l.more_errors} more in the report.` : "") : "None.";
   $("no-errors").hidden = errs.length > 0 && !l.more_errors;

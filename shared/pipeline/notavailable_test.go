@@ -1,0 +1,80 @@
+package pipeline_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"google.golang.org/api/googleapi"
+
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/pipeline"
+)
+
+// mailOff is Gmail for users whose Gmail is turned off: every call answers
+// Google's "Mail service not enabled".
+type mailOff struct{ calls int }
+
+func (m *mailOff) Product() export.Product          { return export.Gmail }
+func (m *mailOff) Handles(a connector.Account) bool { return a.Type == export.User }
+func (m *mailOff) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	m.calls++
+	return &googleapi.Error{Code: 400, Message: "Mail service not enabled",
+		Errors: []googleapi.ErrorItem{{Reason: "failedPrecondition", Message: "Mail service not enabled"}}}
+}
+
+// A product turned off for users is one "not available" entry for the
+// product with the reason (R7b), a note on each account, no failure per
+// item, and no retry.
+func TestProductTurnedOffIsNotAvailableOnce(t *testing.T) {
+	p, rec, st, _, _ := setup(t, &numbered{crashAt: -1}, 1<<20)
+	ctx := context.Background()
+	bob := export.AccountKey(export.User, "bob@example.com")
+	if _, err := st.AddAccounts(ctx, "c1", "e1", []export.Account{{Key: bob, Type: export.User, ID: "bob@example.com",
+		Subject: "bob@example.com", State: export.AccountPending, Resume: export.Resume{NextPart: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	_ = rec.Enqueue(ctx, export.Task{Body: export.AccountTask{CustomerID: "c1", ExportID: "e1", AccountKey: bob, Part: 1}})
+	off := &mailOff{}
+	p.Connectors = []pipeline.Connector{off}
+	for i := 0; i < 10; i++ {
+		task, ok := rec.next()
+		if !ok {
+			break
+		}
+		if err := p.Account(ctx, task); err != nil {
+			t.Fatalf("the account task failed (it would be retried): %v", err)
+		}
+	}
+	if off.calls != 2 {
+		t.Errorf("Gmail was asked %d times for 2 accounts, want 2 (no retry)", off.calls)
+	}
+	for _, key := range []string{export.AccountKey(export.User, "alice@example.com"), bob} {
+		a, err := st.Account(ctx, "c1", "e1", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc := a.Products[string(export.Gmail)]
+		if a.State != export.AccountDone || a.FailedItems != 0 || pc.Failed != 0 || !strings.Contains(pc.Note, "not available") ||
+			!strings.Contains(pc.Note, "Mail service not enabled") {
+			t.Errorf("%s: %s, %d failed, Gmail %+v; want done, no failure, noted not available with the reason", a.ID, a.State, a.FailedItems, pc)
+		}
+	}
+	e, err := st.Export(ctx, "c1", "e1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, u := range e.Unsupported {
+		if u.Product == export.Gmail {
+			n++
+			if !strings.Contains(u.Reason, "Mail service not enabled") || !strings.Contains(u.Reason, "Admin console") {
+				t.Errorf("unsupported %+v: want Google's reason and the fix", u)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("Gmail listed %d times among %+v, want once", n, e.Unsupported)
+	}
+}

@@ -28,6 +28,12 @@ type lease struct {
 	mu       sync.Mutex
 	last     time.Time
 	stopOnce sync.Once
+	// renewing is held while a renewal's transaction runs: stop waits for
+	// it, so no transaction is abandoned half-way (Firestore would keep the
+	// account's lock until it timed out, and the record of the part would
+	// wait on it).
+	renewing sync.Mutex
+	stopped  bool
 }
 
 // lease starts the lease a claimed at start.
@@ -67,11 +73,18 @@ func (l *lease) renewIfDue() {
 }
 
 func (l *lease) renew() {
+	l.renewing.Lock()
+	defer l.renewing.Unlock()
+	if l.stopped || l.ctx.Err() != nil {
+		return
+	}
 	now := l.p.now()
 	l.mu.Lock()
 	l.last = now
 	l.mu.Unlock()
-	_, err := l.p.Store.UpdateAccount(l.ctx, l.cid, l.eid, l.key, func(a *export.Account) error { return a.Renew(l.token, now) })
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(l.ctx), 30*time.Second)
+	defer cancel()
+	_, err := l.p.Store.UpdateAccount(ctx, l.cid, l.eid, l.key, func(a *export.Account) error { return a.Renew(l.token, now) })
 	switch {
 	case errors.Is(err, export.ErrLeaseLost):
 		l.cancel(export.ErrLeaseLost)
@@ -100,6 +113,9 @@ func (l *lease) release() {
 func (l *lease) stop() {
 	l.stopOnce.Do(func() {
 		close(l.done)
+		l.renewing.Lock() // let a renewal under way finish
+		l.stopped = true
+		l.renewing.Unlock()
 		l.cancel(nil)
 	})
 }

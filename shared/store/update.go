@@ -60,7 +60,7 @@ func (s *Store) Update(ctx context.Context, cid, eid string, fn func(e *export.E
 // the lock document when e held it. Reads come first, as Firestore
 // transactions require.
 func (s *Store) releaseLock(tx *firestore.Transaction, e *export.Export, from export.State) error {
-	if !from.Releases(e.State) {
+	if !e.Releases(from) {
 		return nil
 	}
 	ref := s.org(e.CustomerID)

@@ -63,7 +63,7 @@ type Totals struct {
 	AccountsWithErrors int
 	Exported           int64
 	Failed             int64
-	Unsupported        int // products and data types that could not be exported
+	Unsupported        int   // products and data types that could not be exported
 	Deleted            int64 // a retry's items deleted since the export (R16)
 }
 

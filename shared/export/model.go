@@ -150,6 +150,9 @@ type ProductCount struct {
 	Note   string `firestore:"note,omitempty" json:"note,omitempty"`
 	// Deleted counts items asked for again by a retry that no longer exist.
 	Deleted int64 `firestore:"deleted,omitempty" json:"deleted,omitempty"`
+	// Retried says, in a retry, how the product was exported again: one
+	// of the Retried… constants.
+	Retried string `firestore:"retried,omitempty" json:"retried,omitempty"`
 }
 
 // Part is one finished zip part of an account.

@@ -182,3 +182,15 @@ func Retried(a *Account, sourcePrefix string) *RetryPlan {
 	}
 	return plan
 }
+
+// How a retry exports a product of an account again (ProductCount.Retried).
+const (
+	// RetriedItems: the failed items, fetched again by id.
+	RetriedItems = "items"
+	// RetriedWhole: the product failed as a whole (or the account did),
+	// and was run again whole.
+	RetriedWhole = "whole"
+	// RetriedWholeNoItems: items of the product failed, but its connector
+	// cannot fetch single items, so the product was run again whole.
+	RetriedWholeNoItems = "whole-no-items"
+)

@@ -8,6 +8,7 @@ import (
 	"github.com/orgexport/orgexport/shared/archive"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/report"
 )
 
 // A retry (R16) runs through the same machinery as a full export: the same
@@ -154,4 +155,54 @@ func (p *Pipeline) failedItems(ctx context.Context, objects []string) (map[expor
 		items[prod] = slices.Compact(ids)
 	}
 	return items, whole, nil
+}
+
+// recordRetry adds the completed retry r to its original: the original's
+// report.html and report.json are written again with a section linking
+// each retry and what it recovered, and its manifest.json again with the
+// retry's objects and the new reports, so a downloaded copy verifies;
+// then the original's record notes the retry. That order makes a
+// redelivery redo what a crash left undone: the record changes last.
+func (p *Pipeline) recordRetry(ctx context.Context, r *export.Export) error {
+	orig, err := p.Store.Export(ctx, r.CustomerID, r.Parent)
+	if err != nil {
+		return fmt.Errorf("retry %s: its original %s: %w", r.ID, r.Parent, err)
+	}
+	if !orig.Recorded(r) {
+		return nil // recorded already
+	}
+	if orig.State.Done() { // an expired original's objects are gone
+		finished := orig.FinishedAt
+		if finished.IsZero() { // completed before FinishedAt existed
+			finished = orig.CompletedAt
+		}
+		rep, err := p.buildReport(ctx, orig, orig.State, finished)
+		if err != nil {
+			return err
+		}
+		if err := p.writeReport(ctx, orig, rep); err != nil {
+			return err
+		}
+		if err := p.writeManifest(ctx, orig, finished); err != nil {
+			return err
+		}
+		if err := p.stamp(ctx, orig.Prefix, orig.RetentionFrom()); err != nil {
+			return err
+		}
+	}
+	_, err = p.Store.Update(ctx, orig.CustomerID, orig.ID, func(x *export.Export) ([]export.AuditEntry, error) {
+		x.Recorded(r)
+		return nil, nil
+	})
+	return err
+}
+
+// reportRetries are an original's retries as its report shows them.
+func reportRetries(refs []export.RetryRef) []report.Retry {
+	var out []report.Retry
+	for _, r := range refs {
+		out = append(out, report.Retry{N: r.N, ExportID: r.ID, RequestedBy: r.RequestedBy, RequestedAt: r.RequestedAt,
+			CompletedAt: r.CompletedAt, State: r.State, Recovered: r.Recovered, Failed: r.Failed, Deleted: r.Deleted})
+	}
+	return out
 }

@@ -54,3 +54,19 @@ func (s *Service) RetryFailed(ctx context.Context, p auth.Principal, eid string)
 	s.flush(ctx, r)
 	return r, nil
 }
+
+// noteRetry updates, when e is a retry, its original's list of retries
+// with e's state. It is for display only (the retry's own record is what
+// the rule reads), so a failure is logged, not returned.
+func (s *Service) noteRetry(ctx context.Context, e *export.Export) {
+	if !e.IsRetry() {
+		return
+	}
+	_, err := s.Store.Update(ctx, e.CustomerID, e.Parent, func(x *export.Export) ([]export.AuditEntry, error) {
+		x.Recorded(e)
+		return nil, nil
+	})
+	if err != nil {
+		s.Log.WarnContext(ctx, "the original's list of retries not updated", "export", e.Parent, "retry", e.ID, "error", err)
+	}
+}

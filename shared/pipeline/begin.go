@@ -52,6 +52,7 @@ func (p *Pipeline) Begin(ctx context.Context, t export.BeginTask) error {
 		if e, err = p.endHold(ctx, e, started); err != nil || e == nil {
 			return err
 		}
+		p.noteRunning(ctx, e)
 	case e.State != export.Running || e.Enumeration.Done:
 		return nil // cancelled, or a duplicate of finished work
 	}

@@ -206,3 +206,18 @@ func reportRetries(refs []export.RetryRef) []report.Retry {
 	}
 	return out
 }
+
+// noteRunning shows a retry as running in its original's list of retries.
+// For display only: the retry's own record is what the rule reads.
+func (p *Pipeline) noteRunning(ctx context.Context, r *export.Export) {
+	if !r.IsRetry() {
+		return
+	}
+	_, err := p.Store.Update(ctx, r.CustomerID, r.Parent, func(x *export.Export) ([]export.AuditEntry, error) {
+		x.Recorded(r)
+		return nil, nil
+	})
+	if err != nil {
+		p.Log.WarnContext(ctx, "the original's list of retries not updated", "export", r.Parent, "retry", r.ID, "error", err)
+	}
+}

@@ -112,7 +112,9 @@ type Emitter interface {
 	// Item records that the current entry holds the source item id (a mail
 	// message, a calendar event, a contact).
 	Item(id string)
-	// Fail records an item that could not be exported. When the open file
+	// Fail records an item that could not be exported (or, with
+	// Failure.Deleted, an item asked for by id that no longer exists:
+	// listed, not counted as failed). When the open file
 	// holds exactly that item (its Entry.ItemID is f.ItemID), the file is
 	// left out, so a connector streaming an item calls Create first and
 	// Fail if the copy breaks off.

@@ -3,6 +3,7 @@ package devstack_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +12,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"cloud.google.com/go/storage"
+	"google.golang.org/api/iterator"
+	"google.golang.org/api/option"
 
 	"github.com/orgexport/orgexport/emulators/devstack"
 	"github.com/orgexport/orgexport/emulators/workspace"
@@ -80,6 +85,69 @@ func TestRetryFailedItems(t *testing.T) {
 	checkRetriesInReport(t, root)
 	verifyCopy(ctx, t, root)
 	checkRetryEmails(t, s, admin, r1)
+	checkRetryExpiry(ctx, t, s, admin, cid, id, []string{r1, r2, r3})
+	checkRetryAudit(ctx, t, s, admin, r1)
+}
+
+// checkRetryExpiry (R12): every retry expires with the original, and every
+// object of the original and its retries counts its retention from the
+// original's completion.
+func checkRetryExpiry(ctx context.Context, t *testing.T, s *devstack.Stack, admin, cid, id string, retries []string) {
+	var orig struct {
+		CompletedAt time.Time `json:"completed_at"`
+		ExpiresAt   time.Time `json:"expires_at"`
+	}
+	call(ctx, t, s, admin, http.MethodGet, "/exports/"+id, &orig)
+	for _, rid := range retries {
+		var r struct {
+			ExpiresAt time.Time `json:"expires_at"`
+			RetryOf   string    `json:"retry_of"`
+		}
+		call(ctx, t, s, admin, http.MethodGet, "/exports/"+rid, &r)
+		if !r.ExpiresAt.Equal(orig.ExpiresAt) || r.RetryOf != id {
+			t.Errorf("retry %s expires %v (retry of %q), want with the original %v", rid, r.ExpiresAt, r.RetryOf, orig.ExpiresAt)
+		}
+	}
+	c, err := storage.NewClient(ctx, option.WithEndpoint("http://"+s.StorageHost()+"/storage/v1/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	it := c.Bucket(devstack.Bucket).Objects(ctx, &storage.Query{Prefix: cid + "/" + id + "/"})
+	for {
+		a, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Custom-Time is kept to the second.
+		if !a.CustomTime.Equal(orig.CompletedAt.Truncate(time.Second)) {
+			t.Errorf("%s: Custom-Time %v, want the original's completion %v", a.Name, a.CustomTime, orig.CompletedAt)
+		}
+	}
+}
+
+// checkRetryAudit (R15): requests and refusals of retries are audited.
+func checkRetryAudit(ctx context.Context, t *testing.T, s *devstack.Stack, admin, r1 string) {
+	var log struct {
+		Entries []export.AuditEntry `json:"entries"`
+	}
+	call(ctx, t, s, admin, http.MethodGet, "/audit", &log)
+	made, refused := 0, map[string]bool{}
+	for _, e := range log.Entries {
+		switch e.Action {
+		case export.ActionRemediate:
+			made++
+		case export.ActionRetryRefused:
+			reason, _ := e.Detail["reason"].(string)
+			refused[reason] = true
+		}
+	}
+	if made != 3 || !refused[export.RetryNotFinished] || !refused[export.RetryLimit] || !refused[export.RetryRunning] {
+		t.Errorf("audit: %d retries recorded, refusals %v; want 3 and NOT_FINISHED, RETRY_RUNNING, LIMIT_REACHED", made, refused)
+	}
 }
 
 // retryVictims picks two messages and two binary Drive files of the first

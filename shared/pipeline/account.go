@@ -234,7 +234,7 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 	if gone != "" {
 		// Not skipped silently: the part it was in stands, the rest is
 		// listed as failed with the reason.
-		em.Fail(connector.Failure{Product: gone, ItemID: "(remaining items)",
+		em.Fail(connector.Failure{Product: gone, ItemID: export.RetryItems,
 			Reason: fmt.Sprintf("This version of orgexport no longer exports %s; the items of it not exported before the update are missing.", gone)})
 	}
 	next := a.Resume.NextPart + 1
@@ -263,7 +263,7 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 			}
 		case err != nil:
 			errs[c.Product()] = err.Error()
-			em.Fail(connector.Failure{Product: c.Product(), ItemID: "(remaining items)", Reason: err.Error()})
+			em.Fail(connector.Failure{Product: c.Product(), ItemID: export.RetryItems, Reason: err.Error()})
 		}
 		// Between products the part may be cut too.
 		if i+1 < len(jobs) {

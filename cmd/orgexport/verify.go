@@ -91,23 +91,28 @@ func (v *verifier) run(ctx context.Context) {
 	if len(roots) == 0 {
 		return
 	}
+	// The root's manifest lists the retry-N/ folders' objects too (their
+	// manifests included), so each file is checked once, against the
+	// first manifest that lists it.
 	expected := map[string]manifest.Entry{}
+	var jobs []string
 	for _, r := range roots {
-		expected[r.folder+manifest.Name] = manifest.Entry{} // not listed in itself
+		if _, ok := expected[r.folder+manifest.Name]; !ok {
+			expected[r.folder+manifest.Name] = manifest.Entry{} // not listed in itself
+		}
 		for _, o := range r.m.Objects {
-			expected[r.folder+o.Name] = o
+			name := r.folder + o.Name
+			if _, ok := expected[name]; ok {
+				continue
+			}
+			expected[name] = o
+			if v.wanted(name) {
+				jobs = append(jobs, name)
+			}
 		}
 	}
 	v.expected = expected
 	v.findStray(expected)
-	var jobs []string
-	for _, r := range roots {
-		for _, o := range r.m.Objects {
-			if v.wanted(r.folder + o.Name) {
-				jobs = append(jobs, r.folder+o.Name)
-			}
-		}
-	}
 	v.checkFiles(ctx, jobs, expected)
 	for _, r := range roots {
 		v.checkReport(r)

@@ -37,15 +37,24 @@ type reportTotals struct {
 	ByProduct          []reportCount `json:"by_product"`
 }
 
-// elementCount decodes a JSON array into its length.
+// elementCount decodes a list of failures into the number of failed
+// items: those a retry found deleted since the export (R16) are listed,
+// but are no failure.
 type elementCount int64
 
 func (c *elementCount) UnmarshalJSON(b []byte) error {
-	var items []json.RawMessage
+	var items []struct {
+		Deleted bool `json:"deleted"`
+	}
 	if err := json.Unmarshal(b, &items); err != nil {
 		return err
 	}
-	*c = elementCount(len(items))
+	*c = 0
+	for _, it := range items {
+		if !it.Deleted {
+			*c++
+		}
+	}
 	return nil
 }
 

@@ -36,6 +36,8 @@ var endpoints = []endpoint{
 	{"cancel own", "StartExport", "POST", func(o, _ *tenant) string { return "/exports/" + o.exportID + ":cancel" }, fixed("{}")},
 	{"cancel foreign", "StartExport", "POST", func(_, f *tenant) string { return "/exports/" + f.exportID + ":cancel" }, fixed("{}")},
 	{"cancel unknown", "StartExport", "POST", fixed("/exports/" + unknownID + ":cancel"), fixed("{}")},
+	{"retry foreign", "StartExport", "POST", func(_, f *tenant) string { return "/exports/" + f.exportID + ":retryFailed" }, fixed("{}")},
+	{"retry unknown", "StartExport", "POST", fixed("/exports/" + unknownID + ":retryFailed"), fixed("{}")},
 	{"audit", "StartExport", "GET", fixed("/audit"), fixed("")},
 	{"reset own", "Support", "POST", func(o, _ *tenant) string { return "/organisations/" + o.customerID + ":resetCooldown" },
 		fixed(`{"ticket":"T-1"}`)},
@@ -61,7 +63,7 @@ func expect(kind string, e endpoint) int {
 		switch e.name {
 		case "start", "cancel own": // the export completed: cool-down, not cancellable
 			return http.StatusConflict
-		case "get foreign", "get unknown", "cancel foreign", "cancel unknown":
+		case "get foreign", "get unknown", "cancel foreign", "cancel unknown", "retry foreign", "retry unknown":
 			return http.StatusNotFound
 		}
 		return http.StatusOK

@@ -39,6 +39,11 @@ type Faults struct {
 	// FailItems are item ids (Gmail message ids, Drive file ids) whose
 	// content always fails: Drive answers 403 cannotDownloadFile, Gmail 500.
 	FailItems []string `json:"fail_items,omitempty"`
+	// DeletedItems are Gmail message ids that were deleted since an export:
+	// messages.get answers 404 for them, as Gmail does for a deleted
+	// message (a retry of what failed must list them as deleted, R16).
+	// The list and the ground truth still hold them.
+	DeletedItems []string `json:"deleted_items,omitempty"`
 	// VaultExportDelay is how long a Vault export stays IN_PROGRESS after
 	// its creation (by the emulator's clock, Config.Now); 0 completes it on
 	// the first read.
@@ -128,6 +133,7 @@ type faultState struct {
 	mu    sync.RWMutex
 	cfg   Faults
 	fail  map[string]bool
+	gone  map[string]bool
 	count map[string]*atomic.Uint64
 }
 
@@ -141,12 +147,15 @@ func newFaultState(cfg Faults, seed int64) *faultState {
 }
 
 func (f *faultState) set(cfg Faults) {
-	fail := map[string]bool{}
+	fail, gone := map[string]bool{}, map[string]bool{}
 	for _, id := range cfg.FailItems {
 		fail[id] = true
 	}
+	for _, id := range cfg.DeletedItems {
+		gone[id] = true
+	}
 	f.mu.Lock()
-	f.cfg, f.fail = cfg, fail
+	f.cfg, f.fail, f.gone = cfg, fail, gone
 	f.mu.Unlock()
 }
 
@@ -160,6 +169,13 @@ func (f *faultState) failing(id string) bool {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	return f.fail[id]
+}
+
+// deleted reports whether the item was deleted since an export.
+func (f *faultState) deleted(id string) bool {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.gone[id]
 }
 
 // faulty wraps an API handler with its faults.

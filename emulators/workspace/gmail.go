@@ -98,6 +98,9 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
 		return notFound("Requested entity was not found.")
 	}
 	m := s.org.Message(u.Index, j)
+	if s.faults.deleted(m.ID) {
+		return notFound("Requested entity was not found.")
+	}
 	if s.faults.failing(m.ID) {
 		return apiError{500, "backendError", "Backend Error"}
 	}

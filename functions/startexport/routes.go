@@ -68,6 +68,23 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request, p auth.Principa
 	httpapi.JSON(w, http.StatusOK, h.view(r.Context(), e, false))
 }
 
+// retryFailed starts a remediation export of what export id failed (R16):
+// 202 with the retry's view and its Location, or 409 with the reason.
+func (h *Handler) retryFailed(w http.ResponseWriter, r *http.Request, p auth.Principal, id string) {
+	var body struct{}
+	if err := httpapi.Decode(r, &body, true); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	e, err := h.Service.RetryFailed(r.Context(), p, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "exports/"+e.ID)
+	httpapi.JSON(w, http.StatusAccepted, h.view(r.Context(), e, false))
+}
+
 func (h *Handler) audit(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 	entries, err := h.Service.AuditLog(r.Context(), p)
 	if err != nil {
@@ -97,6 +114,11 @@ type View struct {
 	Totals        *export.Totals       `json:"totals,omitempty"`
 	Unsupported   []export.Unsupported `json:"unsupported,omitempty"`
 	Links         map[string]string    `json:"links,omitempty"`
+	// RetryOf is, for a retry of what failed (R16), the original export and
+	// the retry's number; Retries are an original's retries.
+	RetryOf string            `json:"retry_of,omitempty"`
+	Retry   int               `json:"retry,omitempty"`
+	Retries []export.RetryRef `json:"retries,omitempty"`
 }
 
 // ProgressView counts accounts and what they exported so far.
@@ -118,7 +140,8 @@ func opt(t time.Time) *time.Time {
 func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) View {
 	v := View{ID: e.ID, State: e.State, RequestedBy: e.RequestedBy, RequestedAt: e.RequestedAt, HoldEnd: e.HoldEnd,
 		CutOff: opt(e.CutOff), StartedAt: opt(e.StartedAt), Deadline: opt(e.Deadline), CompletedAt: opt(e.CompletedAt),
-		ExpiresAt: opt(e.Expires), CancelledBy: e.CancelledBy, DataDeletedAt: opt(e.DataDeletedAt), Unsupported: e.Unsupported}
+		ExpiresAt: opt(e.Expires), CancelledBy: e.CancelledBy, DataDeletedAt: opt(e.DataDeletedAt), Unsupported: e.Unsupported,
+		RetryOf: e.Parent, Retry: e.Retry, Retries: e.Retries}
 	if e.State == export.OnHold {
 		now := time.Now()
 		if h.Service.Now != nil {

@@ -4,6 +4,7 @@
 //	GET  /exports               list the organisation's exports
 //	GET  /exports/{id}          one export: state, times, progress, links
 //	POST /exports/{id}:cancel   cancel during the hold (R3d) or while running
+//	POST /exports/{id}:retryFailed  export again only what failed (R16)
 //	GET  /exports/{id}/downloads signed URLs of the archive's objects (R18)
 //	GET  /audit                 the organisation's audit log (R15)
 //	GET  /setup                 the setup check: each product ready, or what is missing and the fix
@@ -86,6 +87,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.get(w, r, p, id)
 	case route == "cancel" && r.Method == http.MethodPost:
 		h.cancel(w, r, p, id)
+	case route == "retryFailed" && r.Method == http.MethodPost:
+		h.retryFailed(w, r, p, id)
 	case route == "audit" && r.Method == http.MethodGet:
 		h.audit(w, r, p)
 	case route == "downloads" && r.Method == http.MethodGet:
@@ -93,7 +96,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case route == "setup" && r.Method == http.MethodGet:
 		h.setup(w, r, p)
 	case route == "":
-		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel, /exports/{id}/downloads, /audit and /setup."))
+		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel, /exports/{id}:retryFailed, /exports/{id}/downloads, /audit and /setup."))
 	default:
 		w.Header().Set("Allow", allow(route))
 		httpapi.JSON(w, http.StatusMethodNotAllowed, map[string]any{"error": map[string]any{
@@ -114,7 +117,7 @@ func allow(route string) string {
 	switch route {
 	case "exports":
 		return "GET, POST"
-	case "cancel":
+	case "cancel", "retryFailed":
 		return "POST"
 	}
 	return "GET"
@@ -136,6 +139,9 @@ func parse(path string) (route, id string) {
 	case n >= 2 && segs[n-2] == "exports":
 		if id, ok := strings.CutSuffix(segs[n-1], ":cancel"); ok {
 			return "cancel", id
+		}
+		if id, ok := strings.CutSuffix(segs[n-1], ":retryFailed"); ok {
+			return "retryFailed", id
 		}
 		return "export", segs[n-1]
 	}

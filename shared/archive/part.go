@@ -72,6 +72,9 @@ type Summary struct {
 	Files  map[export.Product]int
 	Items  map[export.Product]int
 	Failed map[export.Product]int
+	// Deleted counts the items asked for by id that no longer exist
+	// (connector.Failure.Deleted); they are not counted in Failed.
+	Deleted map[export.Product]int
 	// Cursor is the last checkpoint's cursor; Cut says the part was cut
 	// there, and the export resumes from it in the next part.
 	Cursor string
@@ -102,7 +105,7 @@ type PartWriter struct {
 
 // counts are a part's per-product tallies.
 type counts struct {
-	files, items, failed map[export.Product]int
+	files, items, failed, deleted map[export.Product]int
 }
 
 var _ connector.Emitter = (*PartWriter)(nil)
@@ -123,7 +126,8 @@ func New(w io.Writer, o Options) (*PartWriter, error) {
 		o.Now = time.Now
 	}
 	p := &PartWriter{opts: o, digest: newDigester(w), names: map[uint64]bool{}, seed: maphash.MakeSeed(),
-		counts: counts{files: map[export.Product]int{}, items: map[export.Product]int{}, failed: map[export.Product]int{}}}
+		counts: counts{files: map[export.Product]int{}, items: map[export.Product]int{}, failed: map[export.Product]int{},
+			deleted: map[export.Product]int{}}}
 	p.buf = bufio.NewWriterSize(p.digest, bufferSize)
 	p.zip.w = &counter{w: p.buf}
 	if o.Failures != nil {
@@ -190,7 +194,11 @@ func (p *PartWriter) Fail(f connector.Failure) {
 	if p.cur != nil && f.ItemID != "" && f.ItemID == p.cur.e.itemID {
 		p.dropEntry()
 	}
-	p.counts.failed[f.Product]++
+	if f.Deleted {
+		p.counts.deleted[f.Product]++
+	} else {
+		p.counts.failed[f.Product]++
+	}
 	if p.log == nil {
 		p.failures = append(p.failures, f)
 		return
@@ -265,7 +273,7 @@ func (p *PartWriter) summary() Summary {
 	return Summary{
 		Part: p.opts.Part, Size: p.digest.n, Entries: int64(p.zip.entries),
 		SHA256: p.digest.sha256.Sum(nil), MD5: p.digest.md5.Sum(nil), CRC32C: p.digest.crc32c,
-		Files: p.counts.files, Items: p.counts.items, Failed: p.counts.failed,
+		Files: p.counts.files, Items: p.counts.items, Failed: p.counts.failed, Deleted: p.counts.deleted,
 		Cursor: p.cursor, Cut: p.cut,
 	}
 }

@@ -72,6 +72,18 @@ type Failure struct {
 	// Path is where the item would have been in the zip, if known.
 	Path   string `json:"path,omitempty"`
 	Reason string `json:"reason"`
+	// Deleted marks an item asked for by id (ItemExporter) that no longer
+	// exists: it was deleted since the export. It is listed as such, and
+	// not counted as a failure (R16).
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// DeletedReason is the reason of a Failure that is Deleted.
+const DeletedReason = "deleted since the export"
+
+// Gone is the record of an item asked for by id that no longer exists.
+func Gone(p export.Product, id, path string) Failure {
+	return Failure{Product: p, ItemID: id, Path: path, Reason: DeletedReason, Deleted: true}
 }
 
 // Entry is one file in the account's zip.
@@ -103,7 +115,9 @@ type Emitter interface {
 	// Item records that the current entry holds the source item id (a mail
 	// message, a calendar event, a contact).
 	Item(id string)
-	// Fail records an item that could not be exported. When the open file
+	// Fail records an item that could not be exported (or, with
+	// Failure.Deleted, an item asked for by id that no longer exists:
+	// listed, not counted as failed). When the open file
 	// holds exactly that item (its Entry.ItemID is f.ItemID), the file is
 	// left out, so a connector streaming an item calls Create first and
 	// Fail if the copy breaks off.
@@ -129,6 +143,18 @@ type Connector interface {
 	// for this account, or another error when the whole product failed
 	// (the pipeline records it, with its message, for every remaining item).
 	Export(ctx context.Context, a Account, cursor string, e Emitter) error
+}
+
+// ItemExporter is a connector that can export some items of an account by
+// id, beside everything (Export): a retry of what failed (R16) fetches
+// exactly the items that failed again. ids are the product's item ids as
+// the connector reported them in Failure.ItemID, in any order. Each is
+// written, as Export would have written it (the same path), or failed
+// with a reason, or, when it no longer exists, recorded with Gone. The
+// cursor and ErrCut work as in Export. A connector without it is run
+// again whole for the account.
+type ItemExporter interface {
+	ExportItems(ctx context.Context, a Account, ids []string, cursor string, e Emitter) error
 }
 
 // Discarder is a connector that makes something in the organisation while

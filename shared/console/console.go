@@ -29,6 +29,7 @@ type Control interface {
 	Get(ctx context.Context, p auth.Principal, eid string) (*export.Export, error)
 	List(ctx context.Context, p auth.Principal) ([]*export.Export, error)
 	Cancel(ctx context.Context, p auth.Principal, eid, note string) (*export.Export, error)
+	RetryFailed(ctx context.Context, p auth.Principal, eid string) (*export.Export, error)
 	AuditLog(ctx context.Context, p auth.Principal) ([]export.AuditEntry, error)
 	Accounts(ctx context.Context, p auth.Principal, eid string) (*export.Export, iter.Seq2[*export.Account, error], error)
 }
@@ -196,6 +197,7 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("GET "+b+"/exports/{id}", c.signedIn(c.exportPage))
 	mux.HandleFunc("GET "+b+"/exports/{id}/live", c.signedIn(c.live))
 	mux.HandleFunc("POST "+b+"/exports/{id}/cancel", c.signedIn(c.cancel))
+	mux.HandleFunc("POST "+b+"/exports/{id}/retry", c.signedIn(c.retry))
 	mux.HandleFunc("GET "+b+"/exports/{id}/report", c.signedIn(c.report))
 	mux.HandleFunc("GET "+b+"/exports/{id}/{file...}", c.signedIn(c.reportLink))
 	mux.HandleFunc("GET "+b+"/history", c.signedIn(c.history))

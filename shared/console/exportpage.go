@@ -70,6 +70,8 @@ type exportData struct {
 	Paths   []string
 	Command string
 	Now     time.Time
+	// Retry is what the page says of retrying the failed items (R16).
+	Retry retryOffer
 }
 
 func (c *Console) exportData(e *export.Export) exportData {
@@ -86,7 +88,9 @@ func (c *Console) exportPage(w http.ResponseWriter, r *http.Request, s session) 
 		c.refuseAs(w, r, err, s.principal())
 		return
 	}
-	p := s.page("Export "+e.ID, "history", c.exportData(e))
+	data := c.exportData(e)
+	data.Retry = c.retryOffer(r, s, e)
+	p := s.page("Export "+e.ID, "history", data)
 	p.Script = "export.js"
 	c.render(w, r, http.StatusOK, "export", p)
 }

@@ -109,6 +109,7 @@ func (c *Console) refuseAs(w http.ResponseWriter, r *http.Request, err error, p 
 		act *export.ActiveError
 		cd  *export.CooldownError
 		st  *control.StateError
+		rr  *export.RetryRefusal
 	)
 	switch {
 	case errors.Is(err, control.ErrUnknownUser) && p.HostedDomain == "":
@@ -138,6 +139,9 @@ func (c *Console) refuseAs(w http.ResponseWriter, r *http.Request, err error, p 
 	case errors.As(err, &st):
 		c.showRefusal(w, r, refusal{Status: http.StatusConflict, Title: "The export cannot be changed now",
 			Message: st.Error(), Home: true})
+	case errors.As(err, &rr):
+		c.showRefusal(w, r, refusal{Status: http.StatusConflict, Title: "The failed items cannot be retried now",
+			Message: rr.Message + " Nothing was started.", Home: true})
 	default:
 		c.refuse(w, r, err, pageServerError)
 	}

@@ -19,6 +19,10 @@ type Records interface {
 	// Update changes an export in one transaction with the audit entries
 	// fn returns, enforcing export.State.CanMove.
 	Update(ctx context.Context, cid, eid string, fn func(e *export.Export) ([]export.AuditEntry, error)) (*export.Export, error)
+	// StartRetry reads export eid and its latest retry, lets decide rule
+	// on a retry and build it, and records it with the audit entries, in
+	// one transaction (R16).
+	StartRetry(ctx context.Context, cid, eid string, decide func(orig, latest *export.Export) (*export.Export, []export.AuditEntry, error)) (*export.Export, error)
 	Audit(ctx context.Context, cid string, limit int) ([]export.AuditEntry, error)
 	AppendAudit(ctx context.Context, cid string, entries ...export.AuditEntry) error
 	SumAccounts(ctx context.Context, cid, eid string) (export.Sums, error)

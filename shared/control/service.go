@@ -257,6 +257,7 @@ func (s *Service) cancel(ctx context.Context, cid, eid, by, note, except string)
 	if err != nil {
 		return nil, err
 	}
+	s.noteRetry(ctx, e)
 	// What was exported so far is deleted by the purge task, not left for
 	// the lifecycle rule; if it cannot be created now, Housekeeping does.
 	if s.Tasks == nil {

@@ -68,6 +68,17 @@ type Export struct {
 	// not sent yet, for Housekeeping's query.
 	Outbox      []Mail `firestore:"outbox,omitempty"`
 	MailPending bool   `firestore:"mailPending"`
+
+	// Kind is "" for a full export and KindRetry for a remediation export
+	// of what failed (R16); Parent is a retry's original export, Source
+	// the export whose failures it retries (the original, or the retry
+	// before it), and Retry its number N (its folder is "retry-N/").
+	Kind   string `firestore:"kind,omitempty"`
+	Parent string `firestore:"parent,omitempty"`
+	Source string `firestore:"source,omitempty"`
+	Retry  int    `firestore:"retry,omitempty"`
+	// Retries are an original export's retries, in order (R16).
+	Retries []RetryRef `firestore:"retries,omitempty"`
 }
 
 // Enumeration is how far BeginExport has listed the organisation's accounts.
@@ -86,6 +97,8 @@ type Totals struct {
 	Files          int64 `firestore:"files" json:"files"`
 	FailedItems    int64 `firestore:"failedItems" json:"failed_items"`
 	Bytes          int64 `firestore:"bytes" json:"bytes"`
+	// Deleted counts, in a retry, the items deleted since the export.
+	Deleted int64 `firestore:"deleted,omitempty" json:"deleted,omitempty"`
 }
 
 // Unsupported is a product or data type that could not be exported (R7b).
@@ -128,6 +141,12 @@ type Account struct {
 	// FailureObjects are the NDJSON objects listing failed items, one per
 	// part that had failures, relative to the export's prefix.
 	FailureObjects []string `firestore:"failureObjects,omitempty"`
+	// RetryOf is, in a retry (R16), what of the account is exported
+	// again; nil in a full export.
+	RetryOf *RetryPlan `firestore:"retryOf,omitempty"`
+	// Deleted counts, in a retry, the items asked for by id that no longer
+	// exist: listed as deleted since the export, not as failures.
+	Deleted int64 `firestore:"deleted,omitempty"`
 }
 
 // ProductCount counts one product's items of an account.
@@ -136,6 +155,11 @@ type ProductCount struct {
 	Failed int64  `firestore:"failed" json:"failed"`
 	Bytes  int64  `firestore:"bytes" json:"bytes"`
 	Note   string `firestore:"note,omitempty" json:"note,omitempty"`
+	// Deleted counts items asked for again by a retry that no longer exist.
+	Deleted int64 `firestore:"deleted,omitempty" json:"deleted,omitempty"`
+	// Retried says, in a retry, how the product was exported again: one
+	// of the Retried… constants.
+	Retried string `firestore:"retried,omitempty" json:"retried,omitempty"`
 }
 
 // Part is one finished zip part of an account.
@@ -214,6 +238,7 @@ const (
 	ActionDeadline     = "export.deadline"
 	ActionReset        = "support.reset_cooldown"
 	ActionOverride     = "support.override"
-	ActionRemediate    = "export.remediate"
+	ActionRemediate    = "export.remediate" // a retry of what failed requested (R16)
+	ActionRetryRefused = "export.remediate_refused"
 	ActionPurge        = "export.purge" // a cancelled export's objects deleted
 )

@@ -88,7 +88,7 @@ func (o Organisation) Admit(now time.Time) error {
 // (R2a), and when it completed, the 30-day cool-down starts from its
 // completion (R2b). It reports whether the organisation changed.
 func (o *Organisation) Release(e *Export, from State) bool {
-	if !from.Releases(e.State) {
+	if !e.Releases(from) {
 		return false
 	}
 	if o.ActiveExport == e.ID {

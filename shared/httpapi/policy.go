@@ -25,6 +25,7 @@ func Map(err error) error {
 		cd  *export.CooldownError
 		st  *control.StateError
 		su  *control.SetupError
+		rr  *export.RetryRefusal
 	)
 	switch {
 	case errors.As(err, &he):
@@ -46,6 +47,8 @@ func Map(err error) error {
 		return FailedPrecondition("%s", cd.Error()).WithDetails(map[string]any{"next_start": cd.Until})
 	case errors.As(err, &st):
 		return FailedPrecondition("%s", st.Error())
+	case errors.As(err, &rr):
+		return FailedPrecondition("%s", rr.Message).WithDetails(map[string]any{"reason": rr.Reason})
 	case errors.Is(err, export.ErrNotFound):
 		return NotFound("There is no export with that id in your organisation.")
 	case errors.Is(err, control.ErrInvalid):

@@ -51,6 +51,10 @@ type Completion struct {
 	// "{customerId}/{exportId}"; links to the report and the archive are
 	// built from it.
 	ArchivePrefix string
+	// Retry is, for a retry of what failed (R16), its number, and RetryOf
+	// the original export; zero for a full export.
+	Retry   int
+	RetryOf string
 }
 
 // Totals are the export's totals as the completion email states them.
@@ -59,7 +63,8 @@ type Totals struct {
 	AccountsWithErrors int
 	Exported           int64
 	Failed             int64
-	Unsupported        int // products and data types that could not be exported
+	Unsupported        int   // products and data types that could not be exported
+	Deleted            int64 // a retry's items deleted since the export (R16)
 }
 
 func (n *HoldNotice) content(l links) content {
@@ -126,9 +131,18 @@ func (c *Completion) content(l links) content {
 		facts = append(facts, fact{"Available until", utc(c.ExpiresAt)})
 		notes = append(notes, "The archive is deleted permanently at "+utc(c.ExpiresAt)+". Download what you need before then.")
 	}
+	subject := "Data export of " + d + " " + lowerFirst(status)
+	intro := "The export of all data of " + d + " that you requested at " + utc(c.RequestedAt) + " has finished: " + lowerFirst(status) + "."
+	if c.Retry > 0 {
+		n := strconv.Itoa(c.Retry)
+		subject = "Retry " + n + " of the data export of " + d + " " + lowerFirst(status)
+		intro = "Retry " + n + " of the export " + line(c.RetryOf) + " of " + d + ", which exports again only what failed and that you requested at " +
+			utc(c.RequestedAt) + ", has finished: " + lowerFirst(status) + ". Items exported are those recovered; the original's report links to it."
+		facts = append(facts[:len(facts)-1], fact{"Items deleted since the export", count(t.Deleted)}, fact{"Original export", line(c.RetryOf)}, facts[len(facts)-1])
+	}
 	return content{
-		Subject: "Data export of " + d + " " + lowerFirst(status),
-		Intro:   "The export of all data of " + d + " that you requested at " + utc(c.RequestedAt) + " has finished: " + lowerFirst(status) + ".",
+		Subject: subject,
+		Intro:   intro,
 		Facts:   facts,
 		Links: []fact{
 			{"Export status", l.status(c.ExportID)},

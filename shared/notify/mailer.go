@@ -24,6 +24,9 @@ func (m *Mailer) Deliver(ctx context.Context, e *export.Export, mail export.Mail
 		return m.cancelled(ctx, mail, e)
 	case export.MailCompleted:
 		return m.completed(ctx, mail, e)
+	case export.MailRetryRequested:
+		return m.Sender.SendRetryNotice(ctx, RetryNotice{To: mail.To, MessageID: mail.MessageID, Domain: e.Domain,
+			ExportID: e.Parent, RetryID: e.ID, N: e.Retry, RequestedBy: e.RequestedBy, RequestedAt: e.RequestedAt, ExpiresAt: e.Expires})
 	}
 	return fmt.Errorf("notify: no email of kind %q", mail.Kind)
 }
@@ -55,6 +58,6 @@ func (m *Mailer) completed(ctx context.Context, mail export.Mail, e *export.Expo
 	return m.Sender.SendCompletion(ctx, Completion{To: to, MessageID: mail.MessageID, Domain: e.Domain, ExportID: e.ID,
 		State: e.State, RequestedAt: e.RequestedAt, StartedAt: e.StartedAt, FinishedAt: e.CompletedAt, ExpiresAt: e.Expires,
 		Totals: Totals{Accounts: t.Accounts, AccountsWithErrors: t.AccountsFailed, Exported: t.Files,
-			Failed: t.FailedItems, Unsupported: len(e.Unsupported)},
-		ArchivePrefix: strings.TrimSuffix(e.Prefix, "/")})
+			Failed: t.FailedItems, Unsupported: len(e.Unsupported), Deleted: t.Deleted},
+		ArchivePrefix: strings.TrimSuffix(e.Prefix, "/"), Retry: e.Retry, RetryOf: e.Parent})
 }

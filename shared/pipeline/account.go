@@ -148,6 +148,7 @@ type partResult struct {
 	// Chat spaces the admin may not search), so the export lists them too.
 	unsupported []export.Unsupported
 	empty       bool // no zip was written: the account had nothing in this part
+	jobs        []job
 }
 
 // writePart streams part a.Resume.NextPart to the bucket and returns where
@@ -182,7 +183,11 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 		return partResult{}, nil, err
 	}
 	em := &heartbeat{PartWriter: pw, lease: l}
-	next, errs, unsupported, err := p.runProducts(ctx, e, a, em)
+	jobs, err := p.jobs(ctx, e, a)
+	if err != nil {
+		return partResult{}, nil, err
+	}
+	next, errs, unsupported, err := p.runProducts(ctx, e, a, em, jobs)
 	if err != nil {
 		return partResult{}, nil, err
 	}
@@ -197,7 +202,7 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 		if next != nil && next.Cursor == cursorFromPart {
 			next.Cursor = sum.Cursor
 		}
-		return partResult{summary: sum, object: failObj.committed(), errors: errs, unsupported: unsupported, empty: true}, next, nil
+		return partResult{summary: sum, object: failObj.committed(), errors: errs, unsupported: unsupported, empty: true, jobs: jobs}, next, nil
 	}
 	sum, err := pw.Close()
 	if err != nil {
@@ -211,7 +216,7 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 	if next != nil && next.Cursor == cursorFromPart {
 		next.Cursor = sum.Cursor
 	}
-	return partResult{summary: sum, object: failObj.committed(), errors: errs, unsupported: unsupported}, next, nil
+	return partResult{summary: sum, object: failObj.committed(), errors: errs, unsupported: unsupported, jobs: jobs}, next, nil
 }
 
 // cursorFromPart marks a resume whose cursor is the part's last checkpoint.
@@ -220,11 +225,10 @@ const cursorFromPart = "\x00part"
 // runProducts exports the account's products from its checkpoint until the
 // part is cut (returning where to resume) or all are done (returning nil).
 // A product that fails as a whole is recorded and the others go on.
-func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.Account, em *heartbeat) (*export.Resume, map[export.Product]string, []export.Unsupported, error) {
-	conns := p.connectorsFor(asConnectorAccount(e, a))
-	names := make([]export.Product, len(conns))
-	for i, c := range conns {
-		names[i] = c.Product()
+func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.Account, em *heartbeat, jobs []job) (*export.Resume, map[export.Product]string, []export.Unsupported, error) {
+	names := make([]export.Product, len(jobs))
+	for i, j := range jobs {
+		names[i] = j.c.Product()
 	}
 	errs := map[export.Product]string{}
 	var unsupported []export.Unsupported
@@ -232,13 +236,13 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 	if gone != "" {
 		// Not skipped silently: the part it was in stands, the rest is
 		// listed as failed with the reason.
-		em.Fail(connector.Failure{Product: gone, ItemID: "(remaining items)",
+		em.Fail(connector.Failure{Product: gone, ItemID: export.RetryItems,
 			Reason: fmt.Sprintf("This version of orgexport no longer exports %s; the items of it not exported before the update are missing.", gone)})
 	}
 	next := a.Resume.NextPart + 1
-	for i := start; i < len(conns); i++ {
-		c := conns[i]
-		err := c.Export(ctx, asConnectorAccount(e, a), cursor, em)
+	for i := start; i < len(jobs); i++ {
+		c := jobs[i].c
+		err := jobs[i].run(ctx, asConnectorAccount(e, a), cursor, em)
 		cursor = ""
 		switch {
 		case errors.Is(err, connector.ErrCut):
@@ -270,10 +274,10 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 			}
 		case err != nil:
 			errs[c.Product()] = err.Error()
-			em.Fail(connector.Failure{Product: c.Product(), ItemID: "(remaining items)", Reason: err.Error()})
+			em.Fail(connector.Failure{Product: c.Product(), ItemID: export.RetryItems, Reason: err.Error()})
 		}
 		// Between products the part may be cut too.
-		if i+1 < len(conns) {
+		if i+1 < len(jobs) {
 			if err := em.Checkpoint(ctx, ""); errors.Is(err, connector.ErrCut) {
 				r := export.At(next, names, i+1, "")
 				return &r, errs, unsupported, nil
@@ -311,7 +315,6 @@ func (h *heartbeat) Checkpoint(ctx context.Context, cursor string) error {
 func (p *Pipeline) finishPart(ctx context.Context, e *export.Export, a *export.Account, token int, res partResult, next *export.Resume) error {
 	now := p.now()
 	sum := res.summary
-	products := p.connectorsFor(asConnectorAccount(e, a))
 	_, err := p.Store.UpdateAccount(ctx, e.CustomerID, e.ID, a.Key, func(a *export.Account) error {
 		if err := a.Holds(token); err != nil {
 			return err // another worker took the part over: it records it
@@ -326,7 +329,7 @@ func (p *Pipeline) finishPart(ctx context.Context, e *export.Export, a *export.A
 		if res.object != "" {
 			a.FailureObjects = append(a.FailureObjects, strings.TrimPrefix(res.object, e.Prefix))
 		}
-		count(a, products, sum, res.errors)
+		count(a, res.jobs, sum, res.errors)
 		a.Bytes += sum.Size
 		a.Heartbeat, a.LeaseUntil = now, time.Time{} // the next part is claimed anew
 		if next != nil {

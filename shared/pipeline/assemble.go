@@ -38,6 +38,10 @@ func (p *Pipeline) Assemble(ctx context.Context, ev events.Event) error {
 			return err
 		}
 	}
+	if e.IsRetry() && e.State.Done() {
+		// A redelivery: the original's report may not have its section yet.
+		return p.recordRetry(ctx, e)
+	}
 	if e.State != export.Assembling {
 		return nil
 	}
@@ -102,7 +106,12 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 	if err != nil {
 		return err
 	}
-	if err := p.stamp(ctx, e.Prefix, now); err != nil {
+	// A retry's objects expire with its original's (R12, R16).
+	retention := now
+	if e.IsRetry() {
+		retention = e.RetentionFrom()
+	}
+	if err := p.stamp(ctx, e.Prefix, retention); err != nil {
 		return err
 	}
 	t := rep.Totals()
@@ -110,8 +119,12 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 		if e.State != export.Assembling {
 			return nil, nil
 		}
-		e.State, e.CompletedAt, e.Expires, e.PurgeAt = final, now, export.Expires(now), export.PurgeAt(now)
-		e.Totals = export.Totals{Accounts: t.Accounts, AccountsFailed: t.AccountsWithErrors, Files: t.Exported, FailedItems: t.Failed, Bytes: bytes}
+		e.State, e.CompletedAt = final, now
+		if !e.IsRetry() { // a retry keeps its original's expiry
+			e.Expires, e.PurgeAt = export.Expires(now), export.PurgeAt(now)
+		}
+		e.Totals = export.Totals{Accounts: t.Accounts, AccountsFailed: t.AccountsWithErrors, Files: t.Exported, FailedItems: t.Failed,
+			Deleted: t.Deleted, Bytes: bytes}
 		e.Queue(export.MailCompleted, []string{e.RequestedBy}, now)
 		return []export.AuditEntry{{At: now, Actor: "orgexport", Action: export.ActionComplete, ExportID: e.ID,
 			Detail: map[string]any{"state": string(final), "accounts": t.Accounts, "failedItems": t.Failed}}}, nil
@@ -125,6 +138,9 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 		if err := p.Mail.Flush(ctx, e); err != nil {
 			p.Log.ErrorContext(ctx, "completion email not sent now; housekeeping will send it", "export", e.ID, "error", err)
 		}
+	}
+	if e.IsRetry() && e.State.Done() {
+		return p.recordRetry(ctx, e)
 	}
 	return nil
 }
@@ -147,8 +163,10 @@ func (p *Pipeline) finalState(ctx context.Context, e *export.Export) (export.Sta
 func (p *Pipeline) buildReport(ctx context.Context, e *export.Export, final export.State, now time.Time) (*report.Report, error) {
 	in := report.Input{
 		Export: report.Export{CustomerID: e.CustomerID, Domain: e.Domain, ExportID: e.ID, RequestedBy: e.RequestedBy,
-			RequestedAt: e.RequestedAt, HoldEnd: e.HoldEnd, CutOff: e.CutOff, StartedAt: e.StartedAt, FinishedAt: now, State: final},
+			RequestedAt: e.RequestedAt, HoldEnd: e.HoldEnd, CutOff: e.CutOff, StartedAt: e.StartedAt, FinishedAt: now, State: final,
+			Retry: e.Retry, RetryOf: e.Parent},
 		Accounts: p.reportAccounts(ctx, e),
+		Retries:  reportRetries(e.Retries),
 	}
 	for _, u := range e.Unsupported {
 		dt := u.Scope
@@ -178,7 +196,7 @@ func (p *Pipeline) reportAccounts(ctx context.Context, e *export.Export) iter.Se
 }
 
 func (p *Pipeline) reportAccount(ctx context.Context, e *export.Export, a *export.Account) report.Account {
-	ra := report.Account{Type: a.Type, ID: a.ID, Name: a.Name}
+	ra := report.Account{Type: a.Type, ID: a.ID, Name: a.Name, DeletedItems: a.Deleted}
 	for _, part := range a.Parts {
 		ra.Parts = append(ra.Parts, part.Name)
 	}
@@ -190,6 +208,12 @@ func (p *Pipeline) reportAccount(ctx context.Context, e *export.Export, a *expor
 	for _, name := range names {
 		pc := a.Products[name]
 		ra.Products = append(ra.Products, report.ProductCount{Product: export.Product(name), Exported: pc.Files, Failed: pc.Failed})
+		if pc.Retried != "" {
+			if ra.Retried == nil {
+				ra.Retried = map[export.Product]string{}
+			}
+			ra.Retried[export.Product(name)] = pc.Retried
+		}
 		if pc.Note != "" {
 			ra.Errors = append(ra.Errors, name+": "+pc.Note)
 		}
@@ -270,13 +294,23 @@ type ManifestEntry struct {
 func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time.Time) (int64, error) {
 	sha := map[string]string{}
 	var bytes int64
-	for a, err := range p.Store.Accounts(ctx, e.CustomerID, e.ID) {
-		if err != nil {
-			return 0, err
-		}
-		bytes += a.Bytes
-		for _, part := range a.Parts {
-			sha[part.Name] = part.SHA256
+	// The original's manifest lists its retries' objects too (R16), so a
+	// downloaded copy with its retry-N/ folders verifies.
+	records := map[string]string{e.ID: ""}
+	for _, r := range e.Retries {
+		records[r.ID] = export.RetryFolder(r.N)
+	}
+	for id, folder := range records {
+		for a, err := range p.Store.Accounts(ctx, e.CustomerID, id) {
+			if err != nil {
+				return 0, err
+			}
+			if id == e.ID {
+				bytes += a.Bytes
+			}
+			for _, part := range a.Parts {
+				sha[folder+part.Name] = part.SHA256
+			}
 		}
 	}
 	return bytes, p.writeObject(ctx, e.Prefix+"manifest.json", "application/json", func(w io.Writer) error {

@@ -52,8 +52,12 @@ func (p *Pipeline) Begin(ctx context.Context, t export.BeginTask) error {
 		if e, err = p.endHold(ctx, e, started); err != nil || e == nil {
 			return err
 		}
+		p.noteRunning(ctx, e)
 	case e.State != export.Running || e.Enumeration.Done:
 		return nil // cancelled, or a duplicate of finished work
+	}
+	if e.IsRetry() {
+		return p.enumerateRetry(ctx, e)
 	}
 	return p.enumerate(ctx, e, started)
 }
@@ -69,8 +73,10 @@ func (p *Pipeline) endHold(ctx context.Context, e *export.Export, now time.Time)
 		if e.State != export.OnHold {
 			return nil, nil
 		}
-		e.State, e.StartedAt, e.CutOff, e.Deadline = export.Running, now, export.CutOff(now), export.Deadline(now)
-		e.Unsupported = p.Unsupported()
+		e.State, e.StartedAt, e.Deadline = export.Running, now, export.Deadline(now)
+		if !e.IsRetry() { // a retry keeps its original's cut-off, and lists only what it finds (R16)
+			e.CutOff, e.Unsupported = export.CutOff(now), p.Unsupported()
+		}
 		return []export.AuditEntry{{At: now, Actor: "orgexport", Action: export.ActionHoldEnd, ExportID: e.ID,
 			Detail: map[string]any{"cutOff": e.CutOff}}}, nil
 	})

@@ -14,5 +14,11 @@
 //     final, writes manifest.json and the report (R9), completes the export,
 //     starts the cool-down and emails the requester (R11).
 //
+// A retry of what failed (R16) is an export record of its own that runs
+// through the same steps: Begin takes its accounts from the source export's
+// accounts with failures instead of the Directory, Account runs only their
+// failed products (items by id where the connector can), and Assemble
+// writes its report under retry-N/ and then the original's again with it.
+//
 // Every step is idempotent: tasks and events are delivered at least once.
 package pipeline

@@ -9,20 +9,24 @@ import (
 )
 
 // count adds a part's per-product counts to the account.
-func count(a *export.Account, conns []Connector, sum archive.Summary, errs map[export.Product]string) {
+func count(a *export.Account, jobs []job, sum archive.Summary, errs map[export.Product]string) {
 	if a.Products == nil {
 		a.Products = map[string]export.ProductCount{}
 	}
-	for _, c := range conns {
-		pc := a.Products[string(c.Product())]
-		pc.Files += int64(sum.Items[c.Product()])
-		pc.Failed += int64(sum.Failed[c.Product()])
-		if msg, ok := errs[c.Product()]; ok {
+	for _, j := range jobs {
+		prod := j.c.Product()
+		pc := a.Products[string(prod)]
+		pc.Files += int64(sum.Items[prod])
+		pc.Failed += int64(sum.Failed[prod])
+		pc.Deleted += int64(sum.Deleted[prod])
+		pc.Retried = j.how
+		if msg, ok := errs[prod]; ok {
 			pc.Note = msg
 		}
-		a.Products[string(c.Product())] = pc
-		a.Files += int64(sum.Items[c.Product()])
-		a.FailedItems += int64(sum.Failed[c.Product()])
+		a.Products[string(prod)] = pc
+		a.Files += int64(sum.Items[prod])
+		a.FailedItems += int64(sum.Failed[prod])
+		a.Deleted += int64(sum.Deleted[prod])
 	}
 }
 

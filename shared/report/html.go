@@ -23,7 +23,21 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"href":       partHref,
 	"stateLabel": stateLabel,
 	"num":        groupDigits,
+	"retried":    retriedLabel,
 }).Parse(htmlSource))
+
+// retriedLabel says how a retry exported a product again (R16).
+func retriedLabel(how string) string {
+	switch how {
+	case export.RetriedItems:
+		return "the failed items, fetched again by id"
+	case export.RetriedWhole:
+		return "run again whole: it failed as a whole"
+	case export.RetriedWholeNoItems:
+		return "run again whole: this product cannot fetch single items again"
+	}
+	return how
+}
 
 // formatTime shows a time in UTC, ISO 8601, or "not yet" for the zero time.
 func formatTime(t time.Time) string {
@@ -95,6 +109,7 @@ type headView struct {
 	Totals      Totals
 	Unsupported []Unsupported
 	WithErrors  int
+	Retries     []Retry
 }
 
 // WriteHTML writes report.html to w. It streams: failed items go from each
@@ -112,7 +127,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 }
 
 func (r *Report) writeHTML(w io.Writer) error {
-	head := headView{Export: r.export, Totals: r.totals, Unsupported: r.unsupported, WithErrors: len(r.withErrors)}
+	head := headView{Export: r.export, Totals: r.totals, Unsupported: r.unsupported, WithErrors: len(r.withErrors), Retries: r.retries}
 	if err := page.ExecuteTemplate(w, "head", head); err != nil {
 		return err
 	}
@@ -146,7 +161,7 @@ func writeAccountHTML(w io.Writer, a *Account) error {
 				return fmt.Errorf("failures of %s: %w", a.ID, err)
 			}
 			if !open {
-				if err := page.ExecuteTemplate(w, "failures-open", a.Failed()); err != nil {
+				if err := page.ExecuteTemplate(w, "failures-open", a); err != nil {
 					return err
 				}
 				open = true

@@ -23,6 +23,8 @@ type (
 		StartedAt   *string      `json:"started_at"`
 		FinishedAt  *string      `json:"finished_at"`
 		State       export.State `json:"state"`
+		Retry       int          `json:"retry,omitempty"`
+		RetryOf     string       `json:"retry_of,omitempty"`
 	}
 	jsonCount struct {
 		Product     export.Product `json:"product"`
@@ -43,6 +45,7 @@ type (
 		AccountsWithErrors int         `json:"accounts_with_errors"`
 		Exported           int64       `json:"exported"`
 		Failed             int64       `json:"failed"`
+		Deleted            int64       `json:"deleted,omitempty"`
 		ByProduct          []jsonCount `json:"by_product"`
 		ByType             []jsonType  `json:"by_account_type"`
 	}
@@ -54,15 +57,17 @@ type (
 		AccountName string         `json:"account_name,omitempty"`
 	}
 	jsonAccount struct {
-		Type     export.AccountType `json:"type"`
-		Label    string             `json:"label"`
-		ID       string             `json:"id"`
-		Name     string             `json:"name,omitempty"`
-		Parts    []string           `json:"parts"`
-		Exported int64              `json:"exported"`
-		Failed   int64              `json:"failed"`
-		Products []jsonCount        `json:"products"`
-		Errors   []string           `json:"errors"`
+		Type     export.AccountType        `json:"type"`
+		Label    string                    `json:"label"`
+		ID       string                    `json:"id"`
+		Name     string                    `json:"name,omitempty"`
+		Parts    []string                  `json:"parts"`
+		Exported int64                     `json:"exported"`
+		Failed   int64                     `json:"failed"`
+		Deleted  int64                     `json:"deleted,omitempty"`
+		Retried  map[export.Product]string `json:"retried,omitempty"`
+		Products []jsonCount               `json:"products"`
+		Errors   []string                  `json:"errors"`
 	}
 )
 
@@ -87,7 +92,8 @@ func (r *Report) writeJSON(w *bufio.Writer) error {
 		Export      jsonExport        `json:"export"`
 		Totals      jsonTotals        `json:"totals"`
 		Unsupported []jsonUnsupported `json:"unsupported"`
-	}{Version, exportJSON(r.export), totalsJSON(r.totals), unsupportedJSON(r.unsupported)})
+		Retries     []jsonRetry       `json:"retries,omitempty"`
+	}{Version, exportJSON(r.export), totalsJSON(r.totals), unsupportedJSON(r.unsupported), retriesJSON(r.retries)})
 	if err != nil {
 		return err
 	}
@@ -161,6 +167,7 @@ func exportJSON(e Export) jsonExport {
 		CustomerID: e.CustomerID, Domain: e.Domain, ExportID: e.ExportID, RequestedBy: e.RequestedBy,
 		RequestedAt: timeJSON(e.RequestedAt), HoldEnd: timeJSON(e.HoldEnd), CutOff: timeJSON(e.CutOff),
 		StartedAt: timeJSON(e.StartedAt), FinishedAt: timeJSON(e.FinishedAt), State: e.State,
+		Retry: e.Retry, RetryOf: e.RetryOf,
 	}
 }
 
@@ -179,7 +186,7 @@ func totalsJSON(t Totals) jsonTotals {
 			AccountsWithErrors: tt.AccountsWithErrors, Exported: tt.Exported, Failed: tt.Failed})
 	}
 	return jsonTotals{Accounts: t.Accounts, AccountsWithErrors: t.AccountsWithErrors,
-		Exported: t.Exported, Failed: t.Failed, ByProduct: countsJSON(t.ByProduct), ByType: types}
+		Exported: t.Exported, Failed: t.Failed, Deleted: t.Deleted, ByProduct: countsJSON(t.ByProduct), ByType: types}
 }
 
 func unsupportedJSON(us []Unsupported) []jsonUnsupported {
@@ -200,7 +207,7 @@ func accountJSON(a *Account) jsonAccount {
 		errs = []string{}
 	}
 	return jsonAccount{Type: a.Type, Label: a.Type.Label(), ID: a.ID, Name: shownName(a.Name, a.ID), Parts: parts,
-		Exported: a.Exported(), Failed: a.Failed(), Products: countsJSON(a.Products), Errors: errs}
+		Exported: a.Exported(), Failed: a.Failed(), Deleted: a.Deleted(), Retried: a.Retried, Products: countsJSON(a.Products), Errors: errs}
 }
 
 // shownName is the display name when it says more than the id.

@@ -30,6 +30,10 @@ type Export struct {
 	StartedAt   time.Time
 	FinishedAt  time.Time
 	State       export.State
+	// Retry is, for a retry of what failed (R16), its number, and RetryOf
+	// the original export's id; zero for a full export.
+	Retry   int
+	RetryOf string
 }
 
 // ProductCount is how many items of one product an account exported and
@@ -65,6 +69,11 @@ type Account struct {
 	// output written, only for accounts with errors; nil means none. An
 	// error it yields stops the write and is returned.
 	Failures iter.Seq2[connector.Failure, error]
+	// DeletedItems counts, in a retry (R16), the items deleted since the
+	// export (listed among Failures, marked deleted); Retried says how the
+	// retry exported each product again (export.Retried…).
+	DeletedItems int64
+	Retried      map[export.Product]string
 }
 
 // Unsupported lists the account's products that cannot be exported at all.
@@ -96,9 +105,13 @@ func (a *Account) Failed() int64 {
 	return n
 }
 
+// Deleted is the number of items a retry found deleted since the export.
+func (a *Account) Deleted() int64 { return a.DeletedItems }
+
 // HasErrors reports whether the account belongs in the list of accounts
-// with errors: an item failed or the account has an account-level error.
-func (a *Account) HasErrors() bool { return a.Failed() > 0 || len(a.Errors) > 0 }
+// with errors: an item failed or the account has an account-level error,
+// or, in a retry, items were deleted since the export (they are listed).
+func (a *Account) HasErrors() bool { return a.Failed() > 0 || len(a.Errors) > 0 || a.Deleted() > 0 }
 
 // Unsupported is a product or data type that could not be exported (R7b).
 type Unsupported struct {
@@ -116,6 +129,8 @@ type Input struct {
 	Unsupported []Unsupported
 	// Accounts yields every account of the export, in any order.
 	Accounts iter.Seq2[Account, error]
+	// Retries are an original export's retries of what failed (R16).
+	Retries []Retry
 }
 
 // Report is a built report, ready to be written as HTML and JSON.
@@ -125,12 +140,13 @@ type Report struct {
 	withErrors    []Account
 	withoutErrors []Account
 	totals        Totals
+	retries       []Retry
 }
 
 // Build reads in's accounts, sorts them and computes the totals. Failed
 // items are not read until the report is written.
 func Build(in Input) (*Report, error) {
-	r := &Report{export: in.Export, unsupported: slices.Clone(in.Unsupported)}
+	r := &Report{export: in.Export, unsupported: slices.Clone(in.Unsupported), retries: slices.Clone(in.Retries)}
 	if in.Accounts != nil {
 		for a, err := range in.Accounts {
 			if err != nil {

@@ -14,6 +14,8 @@ type Totals struct {
 	AccountsWithErrors int
 	Exported           int64
 	Failed             int64
+	// Deleted counts, in a retry, the items deleted since the export.
+	Deleted int64
 	// ByProduct has one entry per product that any account counted, in
 	// the report order of export.Products.
 	ByProduct []ProductCount
@@ -63,6 +65,7 @@ func (s *totaler) add(a *Account, hasErrors bool) {
 		s.byType[a.Type] = tt
 	}
 	s.t.Accounts++
+	s.t.Deleted += a.Deleted()
 	tt.Accounts++
 	if hasErrors {
 		s.t.AccountsWithErrors++

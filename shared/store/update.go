@@ -60,7 +60,7 @@ func (s *Store) Update(ctx context.Context, cid, eid string, fn func(e *export.E
 // the lock document when e held it. Reads come first, as Firestore
 // transactions require.
 func (s *Store) releaseLock(tx *firestore.Transaction, e *export.Export, from export.State) error {
-	if !from.Releases(e.State) {
+	if !e.Releases(from) {
 		return nil
 	}
 	ref := s.org(e.CustomerID)
@@ -166,4 +166,61 @@ func (s *Store) AppendAudit(ctx context.Context, cid string, entries ...export.A
 	return s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		return s.audit(tx, cid, entries...)
 	})
+}
+
+// StartRetry decides and records a retry of export eid in one transaction
+// (R16): it reads the original and the record of its latest retry, lets
+// decide check the rule and build the retry (changing the original), and
+// creates the retry with the audit entries decide returns. Concurrent
+// requests serialise on the original's record, and a retry's id names its
+// number, so of two requests at once one retry is made; the other is
+// decided again on the changed original and refused.
+func (s *Store) StartRetry(ctx context.Context, cid, eid string, decide func(orig, latest *export.Export) (*export.Export, []export.AuditEntry, error)) (*export.Export, error) {
+	if err := validID(cid, eid); err != nil {
+		return nil, err
+	}
+	var out *export.Export
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		ref := s.export(cid, eid)
+		snap, err := tx.Get(ref)
+		if notFound(err) {
+			return export.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		orig, err := decodeExport(snap)
+		if err != nil {
+			return err
+		}
+		var latest *export.Export
+		if n := len(orig.Retries); n > 0 {
+			lsnap, err := tx.Get(s.export(cid, orig.Retries[n-1].ID))
+			if err != nil {
+				return fmt.Errorf("latest retry of %s: %w", eid, err)
+			}
+			if latest, err = decodeExport(lsnap); err != nil {
+				return err
+			}
+		}
+		r, audit, err := decide(orig, latest)
+		if err != nil {
+			return err
+		}
+		if err := tx.Create(s.export(cid, r.ID), r); err != nil {
+			return err
+		}
+		if err := tx.Set(ref, orig); err != nil {
+			return err
+		}
+		out = r
+		return s.audit(tx, cid, audit...)
+	})
+	if alreadyExists(err) {
+		return nil, &export.RetryRefusal{Reason: export.RetryRunning, Message: "Another retry of this export was requested at the same moment; it is running."}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -23,11 +23,22 @@ func ExportAll(ctx context.Context, c connector.Connector, a connector.Account,
 // ExportAllFrom is ExportAll from a cursor a part ended at.
 func ExportAllFrom(ctx context.Context, c connector.Connector, a connector.Account, cursor string,
 	cut func(n int, cursor string) bool) (*Result, error) {
+	return inParts(cursor, cut, func(cursor string, e *Emitter) error { return c.Export(ctx, a, cursor, e) })
+}
+
+// ExportItems exports the items ids of a by id (connector.ItemExporter),
+// one part after another, as ExportAll does.
+func ExportItems(ctx context.Context, c connector.ItemExporter, a connector.Account, ids []string,
+	cut func(n int, cursor string) bool) (*Result, error) {
+	return inParts("", cut, func(cursor string, e *Emitter) error { return c.ExportItems(ctx, a, ids, cursor, e) })
+}
+
+func inParts(cursor string, cut func(n int, cursor string) bool, export func(cursor string, e *Emitter) error) (*Result, error) {
 	r := &Result{}
 	for part := 1; part <= 10000; part++ {
 		e := &Emitter{Cut: cut, PartNumber: part}
 		r.Parts = append(r.Parts, e)
-		err := c.Export(ctx, a, cursor, e)
+		err := export(cursor, e)
 		if err == nil {
 			return r, nil
 		}

@@ -71,6 +71,9 @@ func Run(t *testing.T, env *Env, newConnector func() connector.Connector, s Suit
 	if s.FailItems {
 		t.Run("ReportsFailingItems", func(t *testing.T) { failing(t, env, newConnector, accounts[0]) })
 	}
+	if _, ok := c.(connector.ItemExporter); ok {
+		t.Run("ExportsItemsByID", func(t *testing.T) { byID(t, env, newConnector, accounts) })
+	}
 }
 
 func exportAll(t *testing.T, c connector.Connector, a connector.Account, cut func(int, string) bool) *Result {

@@ -1,0 +1,62 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orgexport/orgexport/shared/auth"
+	"github.com/orgexport/orgexport/shared/export"
+)
+
+// RetryFailed decides as the control plane does (export.Export.CanRetry).
+func (f *fakeControl) RetryFailed(ctx context.Context, p auth.Principal, id string) (*export.Export, error) {
+	e, err := f.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var latest *export.Export
+	if n := len(e.Retries); n > 0 {
+		latest = f.exports[e.Retries[n-1].ID]
+	}
+	if err := e.CanRetry(latest, e.CompletedAt.Add(export.RetryWindow/2)); err != nil {
+		return nil, err
+	}
+	r := export.NewRetry(e, latest, p.Email, []string{p.Email}, e.CompletedAt)
+	f.exports[r.ID] = r
+	return r, nil
+}
+
+// The export's page offers 'Retry failed items', saying what it retries;
+// the button starts the retry and leads to its page, which names its
+// original; a second retry while it runs is a page that says why not.
+func TestRetryFailedItemsButton(t *testing.T) {
+	s := newSite(t)
+	done := s.clock.now().Add(-export.RetryWindow / 4)
+	s.ctl.exports["E1"] = &export.Export{ID: "E1", CustomerID: "C1", State: export.CompletedWithErrors, RequestedBy: s.admin(),
+		RequestedAt: done.Add(-24 * time.Hour), StartedAt: done.Add(-24 * time.Hour), FinishedAt: done, CompletedAt: done, Expires: export.Expires(done),
+		Prefix: "C1/E1/", Totals: export.Totals{Accounts: 4, AccountsFailed: 2, FailedItems: 7}}
+	s.signIn("/console/", s.admin())
+	p := s.get("/console/exports/E1")
+	if !strings.Contains(p.body, `id="retry-failed"`) || strings.Contains(p.body, `id="retry-failed" disabled`) ||
+		!strings.Contains(p.body, "7 items of 2 accounts") {
+		t.Fatalf("the page of an export with errors offers no enabled retry: %s", p.body)
+	}
+	p = s.post("/console/exports/E1/retry", url.Values{"csrf": {csrf(t, p)}})
+	if p.code != http.StatusOK || p.url.Path != "/console/exports/E1-retry-1" || !strings.Contains(p.body, "Retry 1 of what failed") {
+		t.Fatalf("retry: %d at %s: %s", p.code, p.url, p.body)
+	}
+	p = s.get("/console/exports/E1")
+	if !strings.Contains(p.body, `id="retry-failed" disabled`) || !strings.Contains(p.body, "is still ON_HOLD") {
+		t.Errorf("while the retry runs the button should be disabled with the reason: %s", p.body)
+	}
+	p = s.post("/console/exports/E1/retry", url.Values{"csrf": {csrf(t, p)}})
+	if p.code != http.StatusConflict || !strings.Contains(p.body, "cannot be retried now") {
+		t.Errorf("a second retry at once: %d %s", p.code, p.body)
+	}
+}

@@ -1,0 +1,223 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/report"
+)
+
+// A retry (R16) runs through the same machinery as a full export: the same
+// tasks, parts, leases and checkpoints. Only two things differ: its
+// accounts are not listed from the Directory but taken from the source
+// export's accounts that had failures, and each such account runs only
+// the products with something to retry, fetching failed items by id where
+// the connector can (connector.ItemExporter).
+
+// retryBatch is how many accounts a retry records at once.
+const retryBatch = 200
+
+// enumerateRetry records, for each account of the source export with a
+// failure, the retry's account with its plan, and enqueues its task. A
+// repeated delivery records and enqueues nothing twice (the records are
+// created once, the tasks are named).
+func (p *Pipeline) enumerateRetry(ctx context.Context, e *export.Export) error {
+	src, err := p.Store.Export(ctx, e.CustomerID, e.Source)
+	if err != nil {
+		return fmt.Errorf("retry %s: its source %s: %w", e.ID, e.Source, err)
+	}
+	var batch []export.Account
+	total := 0
+	flush := func() error {
+		if _, err := p.Store.AddAccounts(ctx, e.CustomerID, e.ID, batch); err != nil {
+			return err
+		}
+		for _, a := range batch {
+			if err := p.enqueueAccount(ctx, e, a.Key, 1); err != nil {
+				return err
+			}
+		}
+		total += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	for a, err := range p.Store.Accounts(ctx, src.CustomerID, src.ID) {
+		if err != nil {
+			return err
+		}
+		plan := export.Retried(a, src.Prefix)
+		if plan == nil {
+			continue
+		}
+		batch = append(batch, export.Account{Key: a.Key, Type: a.Type, ID: a.ID, Name: a.Name, Kind: a.Kind,
+			Subject: a.Subject, State: export.AccountPending, Resume: export.Resume{NextPart: 1},
+			Products: map[string]export.ProductCount{}, RetryOf: plan})
+		if len(batch) == retryBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if _, err := p.Store.Update(ctx, e.CustomerID, e.ID, func(x *export.Export) ([]export.AuditEntry, error) {
+		x.Enumeration = export.Enumeration{Phase: int(numKinds), Done: true, Accounts: total}
+		return nil, nil
+	}); err != nil {
+		return err
+	}
+	return p.Events.AccountsFinished(ctx, e.CustomerID, e.ID)
+}
+
+// job is one product of an account to run in a part: everything, or only
+// ids, fetched again by id.
+type job struct {
+	c   Connector
+	ids []string // nil: everything
+	how string   // in a retry, export.Retried…; "" in a full export
+}
+
+func (j job) run(ctx context.Context, a connector.Account, cursor string, em connector.Emitter) error {
+	if j.ids != nil {
+		return j.c.(connector.ItemExporter).ExportItems(ctx, a, j.ids, cursor, em)
+	}
+	return j.c.Export(ctx, a, cursor, em)
+}
+
+// jobs lists what a part of account a runs: every connector that has
+// something for it, or, in a retry, only the products with failures.
+func (p *Pipeline) jobs(ctx context.Context, e *export.Export, a *export.Account) ([]job, error) {
+	conns := p.connectorsFor(asConnectorAccount(e, a))
+	var out []job
+	if a.RetryOf == nil || a.RetryOf.Whole {
+		how := ""
+		if a.RetryOf != nil {
+			how = export.RetriedWhole
+		}
+		for _, c := range conns {
+			out = append(out, job{c: c, how: how})
+		}
+		return out, nil
+	}
+	items, whole, err := p.failedItems(ctx, a.RetryOf.FailureObjects)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range conns {
+		prod := c.Product()
+		_, canItems := c.(connector.ItemExporter)
+		switch {
+		case whole[prod]:
+			out = append(out, job{c: c, how: export.RetriedWhole})
+		case len(items[prod]) == 0:
+		case canItems:
+			out = append(out, job{c: c, ids: items[prod], how: export.RetriedItems})
+		default:
+			out = append(out, job{c: c, how: export.RetriedWholeNoItems})
+		}
+	}
+	return out, nil
+}
+
+// failedItems reads the source's failure lists: the failed item ids per
+// product, and the products that failed as a whole ('(remaining items)').
+// Items recorded as deleted since the export are not retried again.
+func (p *Pipeline) failedItems(ctx context.Context, objects []string) (map[export.Product][]string, map[export.Product]bool, error) {
+	items := map[export.Product][]string{}
+	whole := map[export.Product]bool{}
+	for _, name := range objects {
+		r, err := p.Bucket.NewReader(ctx, name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read failures %s: %w", name, err)
+		}
+		err = archive.ReadFailures(r, func(f connector.Failure) error {
+			switch {
+			case f.Deleted:
+			case f.ItemID == export.RetryItems:
+				whole[f.Product] = true
+			case f.ItemID != "":
+				items[f.Product] = append(items[f.Product], f.ItemID)
+			}
+			return nil
+		})
+		r.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("read failures %s: %w", name, err)
+		}
+	}
+	for prod, ids := range items {
+		slices.Sort(ids)
+		items[prod] = slices.Compact(ids)
+	}
+	return items, whole, nil
+}
+
+// recordRetry adds the completed retry r to its original: the original's
+// report.html and report.json are written again with a section linking
+// each retry and what it recovered, and its manifest.json again with the
+// retry's objects and the new reports, so a downloaded copy verifies;
+// then the original's record notes the retry. That order makes a
+// redelivery redo what a crash left undone: the record changes last.
+func (p *Pipeline) recordRetry(ctx context.Context, r *export.Export) error {
+	orig, err := p.Store.Export(ctx, r.CustomerID, r.Parent)
+	if err != nil {
+		return fmt.Errorf("retry %s: its original %s: %w", r.ID, r.Parent, err)
+	}
+	if !orig.Recorded(r) {
+		return nil // recorded already
+	}
+	if orig.State.Done() { // an expired original's objects are gone
+		finished := orig.FinishedAt
+		if finished.IsZero() { // completed before FinishedAt existed
+			finished = orig.CompletedAt
+		}
+		rep, err := p.buildReport(ctx, orig, orig.State, finished)
+		if err != nil {
+			return err
+		}
+		if err := p.writeReport(ctx, orig, rep); err != nil {
+			return err
+		}
+		if _, err := p.writeManifest(ctx, orig, finished); err != nil {
+			return err
+		}
+		if err := p.stamp(ctx, orig.Prefix, orig.RetentionFrom()); err != nil {
+			return err
+		}
+	}
+	_, err = p.Store.Update(ctx, orig.CustomerID, orig.ID, func(x *export.Export) ([]export.AuditEntry, error) {
+		x.Recorded(r)
+		return nil, nil
+	})
+	return err
+}
+
+// reportRetries are an original's retries as its report shows them.
+func reportRetries(refs []export.RetryRef) []report.Retry {
+	var out []report.Retry
+	for _, r := range refs {
+		out = append(out, report.Retry{N: r.N, ExportID: r.ID, RequestedBy: r.RequestedBy, RequestedAt: r.RequestedAt,
+			CompletedAt: r.CompletedAt, State: r.State, Recovered: r.Recovered, Failed: r.Failed, Deleted: r.Deleted})
+	}
+	return out
+}
+
+// noteRunning shows a retry as running in its original's list of retries.
+// For display only: the retry's own record is what the rule reads.
+func (p *Pipeline) noteRunning(ctx context.Context, r *export.Export) {
+	if !r.IsRetry() {
+		return
+	}
+	_, err := p.Store.Update(ctx, r.CustomerID, r.Parent, func(x *export.Export) ([]export.AuditEntry, error) {
+		x.Recorded(r)
+		return nil, nil
+	})
+	if err != nil {
+		p.Log.WarnContext(ctx, "the original's list of retries not updated", "export", r.Parent, "retry", r.ID, "error", err)
+	}
+}

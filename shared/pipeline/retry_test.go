@@ -1,0 +1,154 @@
+package pipeline_test
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/orgexport/orgexport/emulators/testenv"
+	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/blob"
+	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/export"
+	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/store"
+)
+
+// fake is a connector of one product that writes one entry per item; with
+// items set it can also export items by id (connector.ItemExporter).
+type fake struct {
+	product export.Product
+	mu      sync.Mutex
+	whole   int      // calls of Export
+	asked   []string // ids of ExportItems
+}
+
+func (f *fake) Product() export.Product          { return f.product }
+func (f *fake) Handles(a connector.Account) bool { return a.Type == export.User }
+
+func (f *fake) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	f.mu.Lock()
+	f.whole++
+	f.mu.Unlock()
+	return f.write(e, []string{"all-1", "all-2"})
+}
+
+func (f *fake) write(e connector.Emitter, ids []string) error {
+	for _, id := range ids {
+		w, err := e.Create(connector.Entry{Path: f.product.TakeoutFolder() + "/" + id, ItemID: id, Modified: time.Unix(0, 0)})
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write([]byte(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// byIDFake is a fake that can export items by id; "gone" no longer exists.
+type byIDFake struct{ fake }
+
+func (f *byIDFake) ExportItems(ctx context.Context, a connector.Account, ids []string, cursor string, e connector.Emitter) error {
+	f.mu.Lock()
+	f.asked = append(f.asked, ids...)
+	f.mu.Unlock()
+	var there []string
+	for _, id := range ids {
+		if id == "gone" {
+			e.Fail(connector.Gone(f.product, id, ""))
+		} else {
+			there = append(there, id)
+		}
+	}
+	return f.write(e, there)
+}
+
+// A retry's account runs only its products with failures: the failed
+// items by id where the connector can (an item deleted meanwhile counted
+// as deleted, not failed), a product that failed as a whole again whole,
+// a product whose connector cannot fetch items whole (and says so), and
+// nothing else — not a product that was only unsupported.
+func TestRetryRunsOnlyWhatFailed(t *testing.T) {
+	ctx := context.Background()
+	gmail := &byIDFake{fake{product: export.Gmail}}
+	drive := &fake{product: export.Drive}
+	cal := &byIDFake{fake{product: export.Calendar}}
+	contacts := &fake{product: export.Contacts}
+	st, err := store.New(ctx, testenv.Get(t).Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	bucket := blob.NewMemory()
+	failures := "c1/e0/users/alice@example.com/alice@example.com-001.failures.ndjson"
+	w := bucket.NewWriter(ctx, failures, "application/x-ndjson")
+	if err := archive.WriteFailures(w, []connector.Failure{
+		{Product: export.Gmail, ItemID: "m2", Reason: "500"}, {Product: export.Gmail, ItemID: "m1", Reason: "500"},
+		{Product: export.Gmail, ItemID: "gone", Reason: "500"},
+		{Product: export.Drive, ItemID: "f3", Reason: "403"},
+		{Product: export.Calendar, ItemID: export.RetryItems, Reason: "calendar down"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+
+	now := time.Now().UTC()
+	r := &export.Export{ID: "e0-retry-1", CustomerID: "c1", Domain: "example.com", State: export.OnHold, Kind: export.KindRetry,
+		Parent: "e0", Source: "e0", Retry: 1, RequestedBy: "admin@example.com", RequestedAt: now, HoldEnd: now, Prefix: "c1/e0/retry-1/"}
+	if err := st.Start(ctx, r, export.AuditEntry{At: now}, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Update(ctx, "c1", r.ID, func(e *export.Export) ([]export.AuditEntry, error) {
+		e.State, e.StartedAt, e.Enumeration.Done = export.Running, now, true
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	key := export.AccountKey(export.User, "alice@example.com")
+	if _, err := st.AddAccounts(ctx, "c1", r.ID, []export.Account{{Key: key, Type: export.User, ID: "alice@example.com",
+		Subject: "alice@example.com", State: export.AccountPending, Resume: export.Resume{NextPart: 1},
+		RetryOf: &export.RetryPlan{FailureObjects: []string{failures}}}}); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	p := &pipeline.Pipeline{Store: st, Bucket: bucket, Tasks: rec, Events: rec,
+		Connectors: []pipeline.Connector{cal, contacts, drive, gmail}, Log: slog.New(slog.DiscardHandler), PartSize: 1 << 20, Budget: time.Hour}
+	if err := p.Account(ctx, export.AccountTask{CustomerID: "c1", ExportID: r.ID, AccountKey: key, Part: 1}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := st.Account(ctx, "c1", r.ID, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case !slices.Equal(gmail.asked, []string{"gone", "m1", "m2"}) || gmail.whole != 0:
+		t.Errorf("Gmail asked for %v (and run whole %d times), want the failed ids", gmail.asked, gmail.whole)
+	case drive.whole != 1:
+		t.Errorf("Drive, whose connector cannot fetch items, run whole %d times", drive.whole)
+	case cal.whole != 1 || len(cal.asked) != 0:
+		t.Errorf("Calendar, failed as a whole, run whole %d times, asked for %v", cal.whole, cal.asked)
+	case contacts.whole != 0:
+		t.Error("Contacts had no failure but was exported again")
+	}
+	want := map[string]export.ProductCount{
+		"Gmail":    {Files: 2, Deleted: 1, Retried: export.RetriedItems},
+		"Drive":    {Files: 2, Retried: export.RetriedWholeNoItems},
+		"Calendar": {Files: 2, Retried: export.RetriedWhole},
+	}
+	for name, pc := range want {
+		if got := a.Products[name]; got != pc {
+			t.Errorf("%s: %+v, want %+v", name, got, pc)
+		}
+	}
+	if _, ok := a.Products["Contacts"]; ok || a.State != export.AccountDone || a.FailedItems != 0 || a.Deleted != 1 {
+		t.Errorf("account %s: %+v, failed %d, deleted %d", a.State, a.Products, a.FailedItems, a.Deleted)
+	}
+	names, _ := entries(t, bucket, "c1/e0/retry-1/users/")
+	if len(names) != 6 {
+		t.Errorf("the retry's zip holds %v", names)
+	}
+}

@@ -50,6 +50,11 @@ func startProcess(name, logDir string, env []string, bin string, args ...string)
 func (p *process) waitPort(ctx context.Context, addr string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
+		select {
+		case <-p.done: // exited (its port taken?) before anything answered
+			return fmt.Errorf("%s exited at start; see %s:\n%s", p.name, p.log, tail(p.log))
+		default:
+		}
 		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
 			c.Close()
 			return nil

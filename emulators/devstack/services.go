@@ -228,12 +228,25 @@ func (s *Stack) startFunctions(ctx context.Context) error {
 		return err
 	}
 	s.invokers = inv
+	// Each function's port is held by a listener until just before its
+	// process starts: the front doors and recording proxies started
+	// meanwhile bind ports of their own, and must not be handed one of
+	// these (a function that finds its port taken exits, and its front
+	// door would answer for it).
 	addrs := map[string]string{}
+	held := map[string]net.Listener{}
+	defer func() {
+		for _, l := range held {
+			l.Close()
+		}
+	}()
 	for _, name := range functionNames {
-		addr, err := freeAddr()
+		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
 		}
+		held[name] = l
+		addr := l.Addr().String()
 		members, err := inv.Members(name, callerAccounts)
 		if err != nil {
 			return err
@@ -247,6 +260,7 @@ func (s *Stack) startFunctions(ctx context.Context) error {
 		addrs[name] = addr
 		s.URLs[name] = d.URL()
 	}
+	envs := map[string][]string{}
 	for _, name := range functionNames {
 		_, port, _ := strings.Cut(addrs[name], ":")
 		env := append(s.env(name), "PORT="+port)
@@ -257,7 +271,12 @@ func (s *Stack) startFunctions(ctx context.Context) error {
 		for k, v := range recording {
 			env = append(env, k+"="+v)
 		}
-		p, err := startProcess(name, filepath.Join(s.opts.Dir, "logs"), env, s.bin("functions"))
+		envs[name] = env
+	}
+	for _, name := range functionNames {
+		held[name].Close()
+		delete(held, name)
+		p, err := startProcess(name, filepath.Join(s.opts.Dir, "logs"), envs[name], s.bin("functions"))
 		if err != nil {
 			return err
 		}

@@ -54,7 +54,21 @@ func (p *Pipeline) Assemble(ctx context.Context, ev events.Event) error {
 	if err != nil {
 		return err
 	}
-	return p.complete(ctx, e)
+	if err := p.complete(ctx, e); err != nil {
+		// Give the assembly back, so the event's next delivery does it at
+		// once instead of waiting out the lease.
+		_, rerr := p.Store.Update(context.WithoutCancel(ctx), e.CustomerID, e.ID, func(x *export.Export) ([]export.AuditEntry, error) {
+			if x.State == export.Assembling {
+				x.AssemblingUntil = time.Time{}
+			}
+			return nil, nil
+		})
+		if rerr != nil {
+			p.Log.WarnContext(ctx, "assembly not given back; it lapses by itself", "export", e.ID, "error", rerr)
+		}
+		return err
+	}
+	return nil
 }
 
 // ready reports whether every account is final and none is left to list.

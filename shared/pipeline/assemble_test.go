@@ -170,3 +170,39 @@ func TestCompletionEmailSurvivesMailServerDown(t *testing.T) {
 		t.Errorf("the export still has mail pending: %+v", e.Outbox)
 	}
 }
+
+// failingStamps is a bucket that cannot stamp objects until told it can.
+type failingStamps struct {
+	*blob.Memory
+	fail atomic.Bool
+}
+
+func (b *failingStamps) SetCustomTime(ctx context.Context, name string, t time.Time) error {
+	if b.fail.Load() {
+		return errors.New("503 backendError")
+	}
+	return b.Memory.SetCustomTime(ctx, name, t)
+}
+
+// An assembly that fails gives its lease back: the next delivery assembles
+// at once, instead of being told for 10 minutes that another is at work.
+func TestFailedAssemblyIsRetriedAtOnce(t *testing.T) {
+	conn := &numbered{n: 3, size: 1 << 10, crashAt: -1}
+	p, rec, st, bucket, _ := setup(t, conn, 1<<20)
+	run(t, p, rec, conn)
+	p.Requesters, p.Mail = stillAdmin{}, &notify.Outbox{Mailer: &mailCount{}, Store: st}
+	b := &failingStamps{Memory: bucket}
+	b.fail.Store(true)
+	p.Bucket = b
+	ev := events.Event{CustomerID: "c1", ExportID: "e1"}
+	if err := p.Assemble(context.Background(), ev); err == nil {
+		t.Fatal("assembly with the archive unstampable succeeded")
+	}
+	b.fail.Store(false)
+	if err := p.Assemble(context.Background(), ev); err != nil {
+		t.Fatalf("the next delivery: %v; want it to assemble at once", err)
+	}
+	if e, _ := st.Export(context.Background(), "c1", "e1"); !e.State.Done() {
+		t.Errorf("export %s after the retried assembly", e.State)
+	}
+}

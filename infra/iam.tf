@@ -83,6 +83,7 @@ locals {
   # ExportAccount redoes a part under the same name, AssembleReport rewrites
   # the report on a redelivered event, Housekeeping deletes expired exports
   # (R12). No predefined role is this narrow, so each has a custom role.
+  # AssembleReport reads the parts' failure files into the report;
   # StartExport reads manifest.json and signs download URLs that read as
   # it; ExportAccount reads a part's objects' generations before writing
   # over them (so a stale worker cannot replace them); BeginExport deletes
@@ -91,7 +92,7 @@ locals {
     StartExport    = ["storage.objects.get"]
     BeginExport    = ["storage.objects.delete", "storage.objects.list"]
     ExportAccount  = ["storage.objects.create", "storage.objects.delete", "storage.objects.get"]
-    AssembleReport = ["storage.objects.create", "storage.objects.delete", "storage.objects.list", "storage.objects.update"]
+    AssembleReport = ["storage.objects.create", "storage.objects.delete", "storage.objects.get", "storage.objects.list", "storage.objects.update"]
     Housekeeping   = ["storage.objects.delete", "storage.objects.list"]
   }
 }

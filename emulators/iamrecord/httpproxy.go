@@ -26,10 +26,10 @@ func StartHTTP(principal, backend string, rec *Recorder, classify HTTPClassifier
 	if err != nil {
 		return nil, err
 	}
-	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
-		pr.SetURL(u)
-		pr.Out.Host = pr.In.Host
-	}, FlushInterval: -1}
+	// The backend's own Host: fake-gcs-server reads any other host of an
+	// XML API request as a virtual-hosted bucket name (PublicHost), so a
+	// download through the proxy would find no object.
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }, FlushInterval: -1}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

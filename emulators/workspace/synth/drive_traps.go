@@ -20,10 +20,8 @@ const (
 	TrapAbusive = iota
 	// TrapScript is an Apps Script project, exported as MimeScriptJSON.
 	TrapScript
-	// TrapNoLink is, for user 1, a Doc whose export is over 10 MB (when
-	// BigDocSize is) and that has no exportLinks: it cannot be exported at
-	// all (one such file in an organisation, as a real one might have; the
-	// others' is an ordinary Doc, so the demo's report stays mostly clean).
+	// TrapNoLink is a Doc whose export is over 10 MB (when BigDocSize is)
+	// and that has no exportLinks: it cannot be exported at all.
 	TrapNoLink
 	// TrapTrashedShortcut is a shortcut to the user's trashed file.
 	TrapTrashedShortcut
@@ -55,9 +53,7 @@ func (g *Org) trapFile(f *File, t int, bin func(string, int64), folder func(int)
 		f.Name, f.MimeType = "Mail merge", MimeScript
 	case TrapNoLink:
 		f.Name, f.MimeType = "Scanned archive", MimeDoc
-		if f.Owner.Index == 1 {
-			f.big, f.NoExportLinks = g.opt.BigDocSize > 0, true
-		}
+		f.big, f.NoExportLinks = g.opt.BigDocSize > 0, true
 	case TrapTrashedShortcut:
 		f.Name, f.MimeType = "Shortcut to old draft", MimeShortcut
 		f.ShortcutTarget, f.ShortcutTargetMime = folder(trashedFile), "text/plain"

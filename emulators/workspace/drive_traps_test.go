@@ -25,7 +25,9 @@ func trap(org *synth.Org, id string) bool {
 // them, and readable.
 func TestDriveTraps(t *testing.T) {
 	t.Parallel()
-	s := start(t, synth.Tiny(5), workspace.Faults{})
+	opts := synth.Tiny(5)
+	opts.Unexportable = true
+	s := start(t, opts, workspace.Faults{})
 	ctx := context.Background()
 	org := s.Org()
 	const u = 1

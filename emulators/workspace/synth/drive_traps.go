@@ -53,7 +53,9 @@ func (g *Org) trapFile(f *File, t int, bin func(string, int64), folder func(int)
 		f.Name, f.MimeType = "Mail merge", MimeScript
 	case TrapNoLink:
 		f.Name, f.MimeType = "Scanned archive", MimeDoc
-		f.big, f.NoExportLinks = g.opt.BigDocSize > 0, true
+		if g.opt.Unexportable {
+			f.big, f.NoExportLinks = g.opt.BigDocSize > 0, true
+		}
 	case TrapTrashedShortcut:
 		f.Name, f.MimeType = "Shortcut to old draft", MimeShortcut
 		f.ShortcutTarget, f.ShortcutTargetMime = folder(trashedFile), "text/plain"

@@ -67,6 +67,11 @@ type Options struct {
 	// path traversal, right-to-left override, very long names, invalid UTF-8,
 	// and a mail body line starting with "From ".
 	Hostile bool
+	// Unexportable makes each user's TrapNoLink Doc one Drive cannot
+	// export (over 10 MB, no export links): an item that always fails, for
+	// the tests of that trap; off, it is an ordinary Doc, so other exports
+	// (the demo's) can complete without errors.
+	Unexportable bool
 }
 
 // DefaultNow is the reference time of the presets.

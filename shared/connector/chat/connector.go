@@ -182,7 +182,7 @@ func (c *Connector) reader(ctx context.Context, space string, members []*chat.Me
 		last = err
 	}
 	if last != nil {
-		return nil, fmt.Errorf("%w: no member of space %s could be read as (the Chat API gives administrators no access to messages; the last member tried was refused: %v)", connector.ErrUnsupported, space, last)
+		return nil, fmt.Errorf("%w: space %s has no member in the organisation who may read its messages (the Chat API gives administrators no access to messages; the last member tried was refused: %v)", connector.ErrUnsupported, space, last)
 	}
 	return nil, fmt.Errorf("%w: space %s has no member in the organisation left to read its messages as (the Chat API gives administrators no access to messages)", connector.ErrUnsupported, space)
 }

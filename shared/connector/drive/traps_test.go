@@ -18,7 +18,9 @@ import (
 // file as a shortcut, the trashed file not at all; the file shared from
 // another user once, in its owner's export.
 func TestDriveTraps(t *testing.T) {
-	env := connectortest.Start(t, synth.Tiny(3))
+	opts := synth.Tiny(3)
+	opts.Unexportable = true
+	env := connectortest.Start(t, opts)
 	org := env.Server.Org()
 	c := drive.New(env.Factory, drive.Options{})
 	const u = 1

@@ -28,6 +28,7 @@ var notExercised = []struct {
 	{need{"Housekeeping", "queue:accounts", "cloudtasks.tasks.create"}, "control.Housekeeping: an account whose worker stopped beating is sent again"},
 	{need{"Housekeeping", "sa:tasks_invoker", "iam.serviceAccounts.actAs"}, "the tasks Housekeeping enqueues carry the tasks invoker's token"},
 	{need{"Housekeeping", "topic", "pubsub.topics.publish"}, "control.Housekeeping nudges AssembleReport for a running export whose accounts are all final"},
+	{need{"AssembleReport", "bucket", "storage.objects.get"}, "the report lists each failed item from its part's failures file (the run's organisation has no item that fails)"},
 	{need{"BeginExport", "bucket", "storage.objects.delete"}, "pipeline.Purge deletes a cancelled export's objects (the run cancels during the hold, before there are any)"},
 	{need{"StartExport", "bucket", "storage.objects.get"}, "the console serves report.html and GET /exports/{id}/downloads reads manifest.json and signs URLs that read as StartExport (the run uses neither)"},
 }

@@ -125,8 +125,7 @@ func (c *Connector) one(ctx context.Context, svc *calendar.Service, k cal, path 
 	b := newBook(k.tz, c.opts.Now())
 	// Deleted events are listed too: cancelled occurrences of a series
 	// become its EXDATEs; other deleted events are left out.
-	err := svc.Events.List(k.id).SingleEvents(false).ShowDeleted(true).MaxResults(c.opts.PageSize).
-		Context(ctx).Pages(ctx, func(page *calendar.Events) error {
+	err := c.events(ctx, svc, k, func(page *calendar.Events) error {
 		for _, ev := range page.Items {
 			if err := b.add(ev); err != nil {
 				e.Fail(connector.Failure{Product: export.Calendar, ItemID: ev.Id, Path: path, Reason: err.Error()})

@@ -115,6 +115,23 @@ resource "google_firestore_index" "accounts_state_heartbeat" {
   }
 }
 
+# The console's progress: how many accounts of each type are final.
+resource "google_firestore_index" "accounts_type_state" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "accounts"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "type"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+}
+
 # Backstop only: Firestore deletes an export's record some time (typically
 # within a day) after its `purgeAt`, one year after the archive expired, so
 # that the record goes on showing the export as EXPIRED (R12) for that year.

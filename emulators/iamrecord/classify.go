@@ -197,6 +197,69 @@ func database(path string) string {
 	return strings.Join(parts[:4], "/")
 }
 
+// DocumentsRead is the counter of Firestore documents returned to a
+// principal (by gets, queries and transactions' reads): what Firestore
+// bills as document reads, beside the one read an aggregation or an empty
+// query costs.
+const DocumentsRead = "firestore.documentsRead"
+
+// documentsRead counts the documents one reply message of a Firestore
+// call carries.
+func documentsRead(method string, reply []byte) int64 {
+	switch method[strings.LastIndex(method, "/")+1:] {
+	case "GetDocument":
+		return 1
+	case "BatchGetDocuments":
+		var m firestorepb.BatchGetDocumentsResponse
+		if proto.Unmarshal(reply, &m) == nil && m.GetFound() != nil {
+			return 1
+		}
+	case "RunQuery":
+		var m firestorepb.RunQueryResponse
+		if proto.Unmarshal(reply, &m) == nil && m.GetDocument() != nil {
+			return 1
+		}
+	case "ListDocuments":
+		var m firestorepb.ListDocumentsResponse
+		if proto.Unmarshal(reply, &m) == nil {
+			return int64(len(m.Documents))
+		}
+	}
+	return 0
+}
+
+// Counters of what a request carries, beside the calls themselves.
+const (
+	DocumentsWritten  = "firestore.documentsWritten"
+	MessagesPublished = "pubsub.messagesPublished"
+	TasksCreated      = "cloudtasks.tasksCreated"
+)
+
+// carried counts what one request message of method carries: the writes
+// of a Firestore commit, the messages of a publish, a task created.
+func carried(method string, msg []byte) (string, int64) {
+	switch method[strings.LastIndex(method, "/")+1:] {
+	case "Commit":
+		var m firestorepb.CommitRequest
+		if proto.Unmarshal(msg, &m) == nil {
+			return DocumentsWritten, int64(len(m.Writes))
+		}
+	case "BatchWrite":
+		var m firestorepb.BatchWriteRequest
+		if proto.Unmarshal(msg, &m) == nil {
+			return DocumentsWritten, int64(len(m.Writes))
+		}
+	case "Publish":
+		var m pubsubpb.PublishRequest
+		if proto.Unmarshal(msg, &m) == nil {
+			return MessagesPublished, int64(len(m.Messages))
+		}
+	case "CreateTask":
+		return TasksCreated, 1
+	}
+	return "", 0
+}
+
 // PubSub classifies google.pubsub.v1 calls.
 func PubSub(method string, msg []byte) []Op {
 	if strings.HasSuffix(method, "/Publish") {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -49,14 +50,25 @@ func StartGRPC(principal, backend string, rec *Recorder, classify GRPCClassifier
 	p := &GRPCProxy{addr: l.Addr().String(), conn: conn}
 	p.srv = grpc.NewServer(grpc.ForceServerCodec(frame{}), grpc.UnknownServiceHandler(func(_ any, ss grpc.ServerStream) error {
 		method, _ := grpc.MethodFromServerStream(ss)
-		return p.relay(ss, method, func(msg []byte) { rec.Add(principal, classify(method, msg)...) })
+		rec.Count(principal, "rpc "+strings.TrimPrefix(method, "/"), 1)
+		return p.relay(ss, method, func(msg []byte) {
+				rec.Add(principal, classify(method, msg)...)
+				if name, n := carried(method, msg); n > 0 {
+					rec.Count(principal, name, n)
+				}
+			},
+			func(reply []byte) {
+				if n := documentsRead(method, reply); n > 0 {
+					rec.Count(principal, DocumentsRead, n)
+				}
+			})
 	}))
 	go func() { _ = p.srv.Serve(l) }()
 	return p, nil
 }
 
 // relay passes one call's messages both ways.
-func (p *GRPCProxy) relay(ss grpc.ServerStream, method string, seen func([]byte)) error {
+func (p *GRPCProxy) relay(ss grpc.ServerStream, method string, seen, replied func([]byte)) error {
 	md, _ := metadata.FromIncomingContext(ss.Context())
 	ctx, cancel := context.WithCancel(metadata.NewOutgoingContext(ss.Context(), md.Copy()))
 	defer cancel()
@@ -92,6 +104,7 @@ func (p *GRPCProxy) relay(ss grpc.ServerStream, method string, seen func([]byte)
 			}
 			return err
 		}
+		replied(m)
 		if err := ss.SendMsg(&m); err != nil {
 			return err
 		}

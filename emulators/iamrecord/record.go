@@ -16,16 +16,23 @@ type Op struct {
 	Resource string `json:"resource"`
 }
 
-// Recorder collects the operations of every principal.
+// Recorder collects the operations of every principal, and counts them:
+// how often each permission was exercised, and the calls and documents
+// that Google bills by (Firestore transactions, documents read, …), so a
+// load run can report what an export costs per account.
 type Recorder struct {
-	mu  sync.Mutex
-	ops map[string]map[Op]bool
+	mu     sync.Mutex
+	ops    map[string]map[Op]bool
+	counts map[string]map[string]int64
 }
 
 // NewRecorder returns an empty recorder.
-func NewRecorder() *Recorder { return &Recorder{ops: map[string]map[Op]bool{}} }
+func NewRecorder() *Recorder {
+	return &Recorder{ops: map[string]map[Op]bool{}, counts: map[string]map[string]int64{}}
+}
 
-// Add records ops of principal.
+// Add records ops of principal; each op also counts once under its
+// permission.
 func (r *Recorder) Add(principal string, ops ...Op) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -34,7 +41,37 @@ func (r *Recorder) Add(principal string, ops ...Op) {
 	}
 	for _, o := range ops {
 		r.ops[principal][o] = true
+		r.countLocked(principal, o.Permission, 1)
 	}
+}
+
+// Count adds n to principal's counter name (a metric that is not a
+// permission, such as "firestore.documentsRead").
+func (r *Recorder) Count(principal, name string, n int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.countLocked(principal, name, n)
+}
+
+func (r *Recorder) countLocked(principal, name string, n int64) {
+	if r.counts[principal] == nil {
+		r.counts[principal] = map[string]int64{}
+	}
+	r.counts[principal][name] += n
+}
+
+// Counts returns a copy of every principal's counters.
+func (r *Recorder) Counts() map[string]map[string]int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[string]map[string]int64, len(r.counts))
+	for p, c := range r.counts {
+		out[p] = make(map[string]int64, len(c))
+		for k, v := range c {
+			out[p][k] = v
+		}
+	}
+	return out
 }
 
 // Operations returns each principal's operations, sorted.

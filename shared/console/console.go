@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -31,7 +30,7 @@ type Control interface {
 	Cancel(ctx context.Context, p auth.Principal, eid, note string) (*export.Export, error)
 	RetryFailed(ctx context.Context, p auth.Principal, eid string) (*export.Export, error)
 	AuditLog(ctx context.Context, p auth.Principal) ([]export.AuditEntry, error)
-	Accounts(ctx context.Context, p auth.Principal, eid string) (*export.Export, iter.Seq2[*export.Account, error], error)
+	Breakdown(ctx context.Context, p auth.Principal, eid string) (*export.Export, export.Breakdown, error)
 }
 
 var _ Control = (*control.Service)(nil)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -115,15 +114,13 @@ func (f *fakeControl) AuditLog(_ context.Context, p auth.Principal) ([]export.Au
 	return nil, f.check(p)
 }
 
-func (f *fakeControl) Accounts(ctx context.Context, p auth.Principal, id string) (*export.Export, iter.Seq2[*export.Account, error], error) {
+func (f *fakeControl) Breakdown(ctx context.Context, p auth.Principal, id string) (*export.Export, export.Breakdown, error) {
 	e, err := f.Get(ctx, p, id)
-	return e, func(yield func(*export.Account, error) bool) {
-		for _, a := range f.accounts {
-			if !yield(a, nil) {
-				return
-			}
-		}
-	}, err
+	var b export.Breakdown
+	for _, a := range f.accounts {
+		b.Add(a)
+	}
+	return e, b, err
 }
 
 // clock is a settable clock.

@@ -72,10 +72,8 @@ type liveError struct {
 	Error  string `json:"error,omitempty"`
 }
 
-const maxListedErrors = 50
-
 func (c *Console) live(w http.ResponseWriter, r *http.Request, s session) {
-	e, accounts, err := c.o.Control.Accounts(r.Context(), s.principal(), r.PathValue("id"))
+	e, b, err := c.o.Control.Breakdown(r.Context(), s.principal(), r.PathValue("id"))
 	if err != nil {
 		c.liveError(w, r, err)
 		return
@@ -88,60 +86,27 @@ func (c *Console) live(w http.ResponseWriter, r *http.Request, s session) {
 		l.Steps = append(l.Steps, liveStep{Key: st.Key, At: st.At, Reached: st.Reached, Current: st.Current})
 	}
 	if e.State != export.OnHold {
-		byType := map[export.AccountType]*typeCount{}
-		products := map[string]*productSums{}
-		for a, err := range accounts {
-			if err != nil {
-				c.liveError(w, r, err)
-				return
-			}
-			l.add(a, byType, products)
-		}
-		for _, t := range export.AccountTypes {
-			if tc := byType[t]; tc != nil {
-				l.ByType = append(l.ByType, *tc)
-			}
-		}
-		for _, p := range products {
-			l.Products = append(l.Products, *p)
-		}
-		slices.SortFunc(l.Products, func(a, b productSums) int { return strings.Compare(a.Product, b.Product) })
-		slices.SortFunc(l.Errors, func(a, b liveError) int { return strings.Compare(a.Account, b.Account) })
-		if len(l.Errors) > maxListedErrors {
-			l.MoreErrors, l.Errors = len(l.Errors)-maxListedErrors, l.Errors[:maxListedErrors]
-		}
+		l.fill(b)
 		l.pace(e, now)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(l)
 }
 
-func final(s export.AccountState) bool {
-	return s == export.AccountDone || s == export.AccountFailed || s == export.AccountCancelled
-}
-
-func (l *Live) add(a *export.Account, byType map[export.AccountType]*typeCount, products map[string]*productSums) {
-	tc := byType[a.Type]
-	if tc == nil {
-		tc = &typeCount{Type: string(a.Type), Label: a.Type.Label()}
-		byType[a.Type] = tc
-	}
-	tc.Total++
-	l.Accounts.Total++
-	if final(a.State) {
-		tc.Done++
-		l.Accounts.Done++
-	}
-	l.Files, l.Failed, l.Bytes = l.Files+a.Files, l.Failed+a.FailedItems, l.Bytes+a.Bytes
-	for name, pc := range a.Products {
-		ps := products[name]
-		if ps == nil {
-			ps = &productSums{Product: name}
-			products[name] = ps
+// fill sets the counts from the export's breakdown.
+func (l *Live) fill(b export.Breakdown) {
+	for _, t := range export.AccountTypes {
+		if tc, ok := b.ByType[t]; ok {
+			l.ByType = append(l.ByType, typeCount{Type: string(t), Label: t.Label(), liveCount: liveCount{Total: tc.Total, Done: tc.Final}})
+			l.Accounts.Total += tc.Total
+			l.Accounts.Done += tc.Final
 		}
-		ps.Files, ps.Failed = ps.Files+pc.Files, ps.Failed+pc.Failed
 	}
-	if a.FailedItems > 0 || a.State == export.AccountFailed {
+	for p, ps := range b.ByProduct {
+		l.Products = append(l.Products, productSums{Product: string(p), Files: ps.Files, Failed: ps.Failed})
+	}
+	slices.SortFunc(l.Products, func(a, b productSums) int { return strings.Compare(a.Product, b.Product) })
+	for _, a := range b.Errors {
 		name := a.Name
 		if name == a.ID {
 			name = ""
@@ -149,6 +114,8 @@ func (l *Live) add(a *export.Account, byType map[export.AccountType]*typeCount, 
 		l.Errors = append(l.Errors, liveError{Account: a.ID, Name: name, Type: a.Type.Label(), Failed: a.FailedItems,
 			State: string(a.State), Error: a.LastError})
 	}
+	l.MoreErrors = max(0, int(b.WithErrors)-len(l.Errors))
+	l.Files, l.Failed, l.Bytes = b.Files, b.Failed, b.Bytes
 }
 
 // pace estimates the rate and the time left from what is done so far.

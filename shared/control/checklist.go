@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"iter"
 	"time"
 
 	"github.com/orgexport/orgexport/shared/auth"
@@ -98,12 +97,14 @@ func (s *Service) Checklist(ctx context.Context, p auth.Principal) (Checklist, e
 	return c, nil
 }
 
-// Accounts returns one export of the caller's organisation and its
-// accounts, for the console's progress by type and product.
-func (s *Service) Accounts(ctx context.Context, p auth.Principal, eid string) (*export.Export, iter.Seq2[*export.Account, error], error) {
+// Breakdown returns export eid of p's organisation and its progress by
+// account type and product, with a few of its accounts with errors: what
+// the console's export page shows while it runs.
+func (s *Service) Breakdown(ctx context.Context, p auth.Principal, eid string) (*export.Export, export.Breakdown, error) {
 	e, err := s.Get(ctx, p, eid)
 	if err != nil {
-		return nil, nil, err
+		return nil, export.Breakdown{}, err
 	}
-	return e, s.Store.Accounts(ctx, e.CustomerID, e.ID), nil
+	b, err := s.Store.Breakdown(ctx, e.CustomerID, e.ID)
+	return e, b, err
 }

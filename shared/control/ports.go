@@ -26,8 +26,10 @@ type Records interface {
 	Audit(ctx context.Context, cid string, limit int) ([]export.AuditEntry, error)
 	AppendAudit(ctx context.Context, cid string, entries ...export.AuditEntry) error
 	SumAccounts(ctx context.Context, cid, eid string) (export.Sums, error)
-	// Accounts yields an export's accounts, for the console's progress.
-	Accounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
+	// Breakdown is an export's progress by account type and product, with
+	// a few of its accounts with errors, for the console (aggregations:
+	// its cost does not grow with the accounts).
+	Breakdown(ctx context.Context, cid, eid string) (export.Breakdown, error)
 }
 
 // Store is the records the control plane reads and changes.

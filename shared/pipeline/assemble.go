@@ -76,8 +76,8 @@ func (p *Pipeline) ready(ctx context.Context, e *export.Export) (bool, error) {
 	if !e.Enumeration.Done {
 		return false, nil
 	}
-	left, err := p.Store.CountAccounts(ctx, e.CustomerID, e.ID, export.AccountPending, export.AccountRunning)
-	return left == 0, err
+	left, err := p.Store.Unfinished(ctx, e.CustomerID, e.ID)
+	return !left, err
 }
 
 // toAssembling re-checks the requester (R3c) and moves the export on. It

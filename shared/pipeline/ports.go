@@ -23,6 +23,7 @@ type Store interface {
 	ClaimAccount(ctx context.Context, cid, eid, key string, fn func(e *export.Export, a *export.Account) (bool, error)) (*export.Export, *export.Account, error)
 	Accounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error]
 	CountAccounts(ctx context.Context, cid, eid string, states ...export.AccountState) (int64, error)
+	Unfinished(ctx context.Context, cid, eid string) (bool, error)
 	CountAccountsWithFailedItems(ctx context.Context, cid, eid string) (int64, error)
 }
 

@@ -191,6 +191,29 @@ func (s *Store) CountAccounts(ctx context.Context, cid, eid string, states ...ex
 	return countValue(res["n"])
 }
 
+// Unfinished reports whether any account of an export is still pending or
+// running. It asks for one key only, so it costs one document read however
+// many accounts the export has; AssembleReport asks it on every finished
+// account, where a count would make an export of N accounts read O(N²)
+// index entries.
+func (s *Store) Unfinished(ctx context.Context, cid, eid string) (bool, error) {
+	if err := validID(cid, eid); err != nil {
+		return false, err
+	}
+	it := s.export(cid, eid).Collection("accounts").
+		Where("state", "in", []string{string(export.AccountPending), string(export.AccountRunning)}).
+		Select().Limit(1).Documents(ctx)
+	defer it.Stop()
+	_, err := it.Next()
+	switch {
+	case err == iterator.Done:
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("unfinished accounts of %s: %w", eid, err)
+	}
+	return true, nil
+}
+
 // StuckAccounts yields running accounts whose last heartbeat is before t.
 func (s *Store) StuckAccounts(ctx context.Context, cid, eid string, t time.Time) iter.Seq2[*export.Account, error] {
 	q := s.export(cid, eid).Collection("accounts").

@@ -43,4 +43,8 @@ var Queries = []Query{
 		Name: "accounts with no heartbeat (stuck work)", CollectionGroup: "accounts", Scope: "COLLECTION",
 		Fields: []Field{{"state", "ASCENDING"}, {"heartbeat", "ASCENDING"}},
 	},
+	{
+		Name: "final accounts of a type (console progress)", CollectionGroup: "accounts", Scope: "COLLECTION",
+		Fields: []Field{{"type", "ASCENDING"}, {"state", "ASCENDING"}},
+	},
 }

@@ -158,3 +158,34 @@ func TestAccountsAddedOnceAndCounted(t *testing.T) {
 		t.Errorf("listed %d accounts, want 25", n)
 	}
 }
+
+// Unfinished answers whether the export is ready to assemble: true while
+// any account is pending or running, false once every one is final.
+func TestUnfinishedUntilTheLastAccountIsFinal(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	var accts []export.Account
+	for i := range 3 {
+		id := fmt.Sprintf("u%d@example.com", i)
+		accts = append(accts, export.Account{Key: export.AccountKey(export.User, id), Type: export.User, ID: id, State: export.AccountPending})
+	}
+	if _, err := s.AddAccounts(ctx, "c6", "e", accts); err != nil {
+		t.Fatal(err)
+	}
+	for i, final := range []export.AccountState{export.AccountCancelled, export.AccountFailed, export.AccountDone} {
+		if left, err := s.Unfinished(ctx, "c6", "e"); err != nil || !left {
+			t.Fatalf("before account %d is final: unfinished = %v, %v; want true", i, left, err)
+		}
+		for _, st := range []export.AccountState{export.AccountRunning, final} {
+			if _, err := s.UpdateAccount(ctx, "c6", "e", accts[i].Key, func(a *export.Account) error {
+				a.State = st
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if left, err := s.Unfinished(ctx, "c6", "e"); err != nil || left {
+		t.Errorf("every account final: unfinished = %v, %v; want false", left, err)
+	}
+}

@@ -4,19 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"cloud.google.com/go/storage"
-	"google.golang.org/api/iterator"
-	"google.golang.org/api/option"
 
 	"github.com/orgexport/orgexport/emulators/devstack"
 	"github.com/orgexport/orgexport/functions/startexport"
@@ -148,53 +142,6 @@ func size(b int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", b)
-}
-
-// mirror downloads the export's objects with the Cloud Storage client, as an
-// admin would with gcloud storage cp -r.
-func (d *driver) mirror(ctx context.Context, prefix, dir string) (int, error) {
-	c, err := storage.NewClient(ctx, option.WithEndpoint("http://"+d.stack.StorageHost()+"/storage/v1/"), option.WithoutAuthentication())
-	if err != nil {
-		return 0, err
-	}
-	defer c.Close()
-	b := c.Bucket(devstack.Bucket)
-	it := b.Objects(ctx, &storage.Query{Prefix: prefix})
-	n := 0
-	for {
-		a, err := it.Next()
-		if errors.Is(err, iterator.Done) {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-		rel := strings.TrimPrefix(a.Name, prefix)
-		if err := download(ctx, b.Object(a.Name), filepath.Join(dir, filepath.FromSlash(rel))); err != nil {
-			return n, fmt.Errorf("download %s: %w", a.Name, err)
-		}
-		n++
-	}
-}
-
-func download(ctx context.Context, o *storage.ObjectHandle, path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	r, err := o.NewReader(ctx)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // awaitCompletionEmail waits, up to a minute, for the email to the

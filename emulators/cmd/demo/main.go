@@ -28,6 +28,7 @@ import (
 
 	"github.com/orgexport/orgexport/emulators/devstack"
 	"github.com/orgexport/orgexport/emulators/duplicate"
+	"github.com/orgexport/orgexport/emulators/verify"
 	"github.com/orgexport/orgexport/emulators/workspace"
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
 )
@@ -109,7 +110,7 @@ func run(ctx context.Context, o demo) error {
 	}
 	d.awaitCompletionEmail(ctx, admin)
 	archive := filepath.Join(abs, "archive")
-	n, err := d.mirror(ctx, final.prefix(), archive)
+	n, err := verify.Mirror(ctx, s.StorageHost(), devstack.Bucket, final.prefix(), archive)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,9 @@
 //
 // # Production
 //
-// Keyless domain-wide delegation: for each subject and API the Factory
-// builds a JWT claim set (iss = the delegation service account, sub = the
-// user, scope = the API's own scopes, ScopesFor, aud = the token endpoint),
+// Keyless domain-wide delegation: for each subject the Factory builds a
+// JWT claim set (iss = the delegation service account, sub = the user,
+// scope = every scope, Scopes, aud = the token endpoint),
 // has IAM Credentials signJwt sign it as the delegation account, and
 // exchanges it at https://oauth2.googleapis.com/token with the JWT bearer
 // grant. No key exists anywhere; the function's runtime identity needs
@@ -18,8 +18,11 @@
 //
 // Google refuses a token request whole (unauthorized_client) when it names
 // one scope the client id is not authorised for, and does not say which.
-// Asking per API keeps the damage to the products of that API; on a refusal
-// the source asks for each of the API's scopes alone to name the missing
+// One token for every scope costs one signJwt call per subject, not one
+// per API (an account is read through up to twelve APIs); when Google
+// refuses it, each API asks for its own scopes only (ScopesFor), which
+// keeps the damage to the products of that API. On a refusal of an API's
+// set the source asks for each of the API's scopes alone to name the missing
 // ones, and returns a *ScopeError (ErrScopeNotAuthorised, and fatal for the
 // pacer) whose message is the fix. The refusal is remembered for a minute
 // per scope set, since it holds for every user of the organisation.

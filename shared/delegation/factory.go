@@ -53,7 +53,8 @@ type Options struct {
 }
 
 // Factory makes API clients that act as a given user through domain-wide
-// delegation. Each API's token asks for that API's scopes only (ScopesFor);
+// delegation. A subject's token asks for every scope (Scopes), or, once
+// Google refuses that, each API's for that API's scopes only (ScopesFor);
 // tokens are cached per subject and scope set, and each (subject, API)
 // pair has its own pacer. It is safe for concurrent use.
 type Factory struct {
@@ -104,12 +105,18 @@ func New(ctx context.Context, cfg config.Workspace, opts Options) (*Factory, err
 		refused: &refusals{now: opts.Now, byScopes: map[string]refusal{}}, sources: map[string]oauth2.TokenSource{}}, nil
 }
 
-// tokenSource returns the cached token source of subject for api's scopes.
+// tokenSource returns the cached token source of subject for api: the
+// subject's token for every scope, or else the API's own (wholeOrAPI).
 func (f *Factory) tokenSource(subject, api string) oauth2.TokenSource {
 	scopes := ScopesFor(api)
 	if len(scopes) == 0 {
 		return failing{fmt.Errorf("%w for %s: no scopes are known for the API %q", pacer.ErrNoToken, subject, api)}
 	}
+	return wholeOrAPI{whole: f.source(subject, "all APIs", Scopes, true), api: f.source(subject, api, scopes, false)}
+}
+
+// source returns the cached token source of subject for scopes.
+func (f *Factory) source(subject, api string, scopes []string, whole bool) oauth2.TokenSource {
 	key := subject + " " + strings.Join(scopes, " ")
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -128,6 +135,7 @@ func (f *Factory) tokenSource(subject, api string) oauth2.TokenSource {
 		client:   &http.Client{Transport: f.pacers.For(subject, apiToken).Transport(f.opts.Transport)},
 		now:      f.opts.Now,
 		refused:  f.refused,
+		whole:    whole,
 	}
 	ts := oauth2.ReuseTokenSource(nil, src)
 	f.sources[key] = ts

@@ -147,7 +147,10 @@ func newFactory(t *testing.T, s *emulator.Server, ct http.RoundTripper) (*delega
 	return f, rs
 }
 
-func TestEachAPIsTokenAsksForThatAPIsScopesOnly(t *testing.T) {
+// While the delegation grants every scope, a subject's clients of every
+// API share one token for all of them: one assertion signed (one IAM
+// Credentials signJwt call) per subject, not one per API.
+func TestOneTokenForEveryAPIWhileEveryScopeIsGranted(t *testing.T) {
 	ctx := context.Background()
 	s := startEmulator(t)
 	f, rs := newFactory(t, s, nil)
@@ -162,9 +165,34 @@ func TestEachAPIsTokenAsksForThatAPIsScopesOnly(t *testing.T) {
 	if _, err := dir.Customers.Get("my_customer").Do(); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{strings.Join(delegation.ScopesFor(delegation.APIDirectory), " "), delegation.ScopesFor(delegation.APIGmail)[0]}
+	want := []string{strings.Join(delegation.Scopes, " ")}
 	if !slices.Equal(rs.scopes, want) {
-		t.Fatalf("assertions asked for\n%q\nwant one per API, cached per subject and scope set:\n%q", rs.scopes, want)
+		t.Fatalf("assertions asked for\n%q\nwant one for every scope, cached per subject:\n%q", rs.scopes, want)
+	}
+}
+
+// When the delegation lacks a scope, Google refuses the whole set; each
+// API then asks for its own scopes only, so the APIs whose scopes are
+// granted go on working.
+func TestEachAPIAsksForItsOwnScopesWhenTheWholeSetIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := startEmulator(t)
+	if err := s.SetFaults(emulator.Faults{MissingScopes: []string{"https://www.googleapis.com/auth/keep.readonly"}}); err != nil {
+		t.Fatal(err)
+	}
+	f, rs := newFactory(t, s, nil)
+	dir, _ := f.Directory(ctx, "admin@example.com")
+	if _, err := dir.Users.Get("admin@example.com").Do(); err != nil {
+		t.Fatal(err)
+	}
+	gm, _ := f.Gmail(ctx, "admin@example.com")
+	if _, err := gm.Users.Labels.List("me").Do(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{strings.Join(delegation.Scopes, " "), strings.Join(delegation.ScopesFor(delegation.APIDirectory), " "),
+		delegation.ScopesFor(delegation.APIGmail)[0]}
+	if !slices.Equal(rs.scopes, want) {
+		t.Fatalf("assertions asked for\n%q\nwant the whole set once, then one per API:\n%q", rs.scopes, want)
 	}
 }
 

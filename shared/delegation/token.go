@@ -3,6 +3,7 @@ package delegation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -68,6 +69,10 @@ type delegatedSource struct {
 	client   *http.Client
 	now      func() time.Time
 	refused  *refusals
+	// whole marks the source of a subject's token for every API's scopes
+	// at once (see wholeOrAPI): a refusal is not analysed scope by scope,
+	// since the per-API sources do that when they take over.
+	whole bool
 }
 
 // tokenTimeout bounds one signing and exchange, which cannot be cancelled
@@ -83,6 +88,11 @@ func (s *delegatedSource) Token() (*oauth2.Token, error) {
 	tok, code, err := s.mint(ctx, s.scopes)
 	if code != "unauthorized_client" {
 		return tok, err
+	}
+	if s.whole {
+		se := &ScopeError{API: s.api, Missing: s.scopes, ClientID: s.clientID, Subject: s.subject}
+		s.refused.put(s.scopes, se)
+		return nil, se
 	}
 	// Google refuses the request whole and does not say which scope it
 	// lacks: ask for each alone to name the missing ones.
@@ -100,6 +110,26 @@ func (s *delegatedSource) Token() (*oauth2.Token, error) {
 	se := &ScopeError{API: s.api, Missing: missing, ClientID: s.clientID, Subject: s.subject}
 	s.refused.put(s.scopes, se)
 	return nil, se
+}
+
+// wholeOrAPI is the token source the API clients use: the subject's token
+// for every API's scopes at once (Scopes) while the delegation grants them
+// all, so that exporting an account signs one assertion (one IAM
+// Credentials signJwt call) instead of one per API; the API's own token
+// when Google refuses the whole set, so that a scope missing from the
+// delegation fails only the products that need it (the refusal of the
+// whole set is remembered for refusalTTL, as any refusal).
+type wholeOrAPI struct {
+	whole, api oauth2.TokenSource
+}
+
+func (s wholeOrAPI) Token() (*oauth2.Token, error) {
+	tok, err := s.whole.Token()
+	var se *ScopeError
+	if err == nil || !errors.As(err, &se) {
+		return tok, err
+	}
+	return s.api.Token()
 }
 
 // mint signs an assertion for scopes and exchanges it; code is the token

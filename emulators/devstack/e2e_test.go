@@ -70,6 +70,7 @@ func TestExportEndToEnd(t *testing.T) {
 	checkTruth(t, s, root, cutOff, failing)
 	checkUnreadable(t, s, root)
 	checkNotAvailable(t, root, "Mail service not enabled")
+	checkSuspended(t, s, root, cutOff, true)
 	for _, f := range []string{"report.html", "report.json", "manifest.json"} {
 		if _, err := os.Stat(filepath.Join(root, f)); err != nil {
 			t.Errorf("the archive has no %s: %v", f, err)
@@ -409,5 +410,79 @@ func checkNotAvailable(t *testing.T, root, reason string) {
 	}
 	if n != 1 {
 		t.Errorf("report.json lists %q %d times among %+v, want once", reason, n, r.Unsupported)
+	}
+}
+
+// checkSuspended: every suspended user exported is in report.json as
+// suspended, with nothing but a "not available for a suspended account"
+// note per product (its truth is empty: Google refuses to read it, so the
+// comparison with the truth wants nothing of it in its folder), and each
+// product is listed once as not available for suspended accounts. With
+// Vault the Gmail entry points at Vault, whose account holds their mail
+// (checked against the truth by checkTruth).
+func checkSuspended(t *testing.T, s *devstack.Stack, root string, cutOff time.Time, withVault bool) {
+	b, err := os.ReadFile(filepath.Join(root, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Unsupported []struct {
+			Product  export.Product `json:"product"`
+			DataType string         `json:"data_type"`
+			Reason   string         `json:"reason"`
+		} `json:"unsupported"`
+		Accounts []struct {
+			ID        string   `json:"id"`
+			Suspended bool     `json:"suspended"`
+			Failed    int64    `json:"failed"`
+			Errors    []string `json:"errors"`
+		} `json:"accounts_with_errors"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, a := range s.Workspace.Accounts() {
+		if a.Type == export.User && a.Suspended && !export.Excluded(a.Created, cutOff) {
+			want[a.ID] = true
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the organisation has no suspended user to export")
+	}
+	for _, a := range rep.Accounts {
+		if !want[a.ID] {
+			if a.Suspended {
+				t.Errorf("report.json shows %s suspended; it is not", a.ID)
+			}
+			continue
+		}
+		delete(want, a.ID)
+		if !a.Suspended || a.Failed != 0 || len(a.Errors) == 0 {
+			t.Errorf("suspended %s in report.json: suspended %v, %d failed, errors %q", a.ID, a.Suspended, a.Failed, a.Errors)
+		}
+		for _, e := range a.Errors {
+			if !strings.Contains(e, connector.SuspendedNote) {
+				t.Errorf("suspended %s: %q is not a not-available note", a.ID, e)
+			}
+		}
+	}
+	for id := range want {
+		t.Errorf("suspended %s is not in report.json's accounts with errors, marked suspended", id)
+	}
+	n := map[export.Product]int{}
+	for _, u := range rep.Unsupported {
+		if !strings.Contains(u.Reason, connector.SuspendedNote) {
+			continue
+		}
+		n[u.Product]++
+		if u.Product == export.Gmail && withVault && !strings.Contains(u.Reason, "Vault") {
+			t.Errorf("Gmail for suspended accounts: %q does not say where the mail is", u.Reason)
+		}
+	}
+	for _, p := range []export.Product{export.Gmail, export.Drive, export.Calendar, export.Contacts} {
+		if n[p] != 1 {
+			t.Errorf("report.json lists %s as not available for suspended accounts %d times, want once: %+v", p, n[p], rep.Unsupported)
+		}
 	}
 }

@@ -58,7 +58,9 @@ func (s *Server) fileJSON(r *http.Request, f synth.File) obj {
 	if len(f.SharedWith) > 0 {
 		o["shared"] = true
 	}
-	if formats := synth.ExportFormats(f.MimeType); len(formats) > 0 && !f.NoExportLinks {
+	// A suspended user's files come without export links: GAM meets
+	// "Format (openoffice) not available" for them (GAM-team/GAM #876).
+	if formats := synth.ExportFormats(f.MimeType); len(formats) > 0 && !f.NoExportLinks && !subject(r).Suspended {
 		links := obj{}
 		for _, m := range formats {
 			links[m] = "http://" + r.Host + "/feeds/download/export?" + url.Values{"id": {f.ID}, "exportFormat": {m}}.Encode()
@@ -175,7 +177,8 @@ func (s *Server) listDrives(w http.ResponseWriter, r *http.Request) error {
 	i := start
 	for ; i < len(drives) && len(items) < size; i++ {
 		d := drives[i]
-		if all || slices.Contains(d.Members, u.Index) {
+		// A suspended user is shown no shared drive (GAMADV-XTD3 #297).
+		if all || slices.Contains(d.Members, u.Index) && !u.Suspended {
 			items = append(items, obj{"kind": "drive#drive", "id": d.ID, "name": d.Name, "createdTime": rfc3339(d.Created), "hidden": false})
 		}
 	}

@@ -165,7 +165,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+AuthorizePath, s.serveAuthorize)
 	mux.HandleFunc("POST "+CodeTokenPath, s.serveCodeToken)
 	api := func(name string, pattern string, h http.HandlerFunc) {
-		inner := s.authed(name, checkParams(name, s.productsOff(name, s.faulty(name, h))))
+		inner := s.authed(name, checkParams(name, s.suspended(name, s.productsOff(name, s.faulty(name, h)))))
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			inner.ServeHTTP(&shapedWriter{ResponseWriter: w, api: name}, r)
 		}))

@@ -64,6 +64,7 @@ type vaultExport struct {
 	corpus             string
 	scope              []string // emails of the accounts exported
 	start, end         time.Time
+	mail               mailTerms // which mail a MAIL export holds
 	query, options     json.RawMessage
 	requester          synth.User
 	created            time.Time
@@ -87,6 +88,31 @@ type vaultQuery struct {
 	} `json:"orgUnitInfo"`
 	StartTime string `json:"startTime"`
 	EndTime   string `json:"endTime"`
+	Terms     string `json:"terms"`
+}
+
+// mailTerms is the one search term the emulator interprets, Gmail's
+// label:^deleted (messages users deleted that Vault still keeps): with
+// it only those, with -label:^deleted only the live mailbox, without
+// either both, as a Vault search of all data gives.
+type mailTerms int
+
+const (
+	mailAll mailTerms = iota
+	mailDeleted
+	mailLive
+)
+
+func parseMailTerms(terms string) mailTerms {
+	for _, t := range strings.Fields(terms) {
+		switch t {
+		case "label:^deleted":
+			return mailDeleted
+		case "-label:^deleted":
+			return mailLive
+		}
+	}
+	return mailAll
 }
 
 func failedPrecondition(msg string) problemError {
@@ -374,7 +400,7 @@ func (s *Server) newExport(name string, raw json.RawMessage) (*vaultExport, erro
 	case q.Corpus == "GROUPS" && method != "ACCOUNT":
 		return nil, badRequest("GROUPS exports need query.method ACCOUNT.")
 	}
-	e := &vaultExport{name: name, corpus: q.Corpus, query: raw}
+	e := &vaultExport{name: name, corpus: q.Corpus, query: raw, mail: parseMailTerms(q.Terms)}
 	var err error
 	if e.start, err = optionalTime("query.startTime", q.StartTime); err != nil {
 		return nil, err
@@ -668,9 +694,19 @@ func (s *Server) messagesOf(e *vaultExport, account string) []vaultMessage {
 	switch e.corpus {
 	case "MAIL":
 		u, _ := s.org.UserByEmail(account)
-		for j := range s.org.RetainedCount(u.Index) {
-			m := s.org.Retained(u.Index, j)
-			all = append(all, vaultMessage{m.ID, m.Subject, m.Date, s.org.RetainedRaw(u.Index, j)})
+		if e.mail != mailDeleted && s.org.HasData() {
+			// The live mailbox, suspended or not: Vault reads a
+			// suspended account's mail (support.google.com/vault/answer/2539616).
+			for j := range s.org.MessageCount(u.Index) {
+				m := s.org.Message(u.Index, j)
+				all = append(all, vaultMessage{m.ID, m.Subject, m.Internal, s.org.Raw(u.Index, j)})
+			}
+		}
+		if e.mail != mailLive {
+			for j := range s.org.RetainedCount(u.Index) {
+				m := s.org.Retained(u.Index, j)
+				all = append(all, vaultMessage{m.ID, m.Subject, m.Date, s.org.RetainedRaw(u.Index, j)})
+			}
 		}
 	case "GROUPS":
 		g, _ := s.group(account)

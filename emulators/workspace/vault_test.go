@@ -98,7 +98,7 @@ func newMatter(t *testing.T, v *vault.Service, name string) *vault.Matter {
 }
 
 func mailQuery(method string, emails ...string) *vault.Query {
-	q := &vault.Query{Corpus: "MAIL", DataScope: "ALL_DATA", Method: method, TimeZone: "UTC"}
+	q := &vault.Query{Corpus: "MAIL", DataScope: "ALL_DATA", Method: method, Terms: "label:^deleted", TimeZone: "UTC"}
 	if len(emails) > 0 {
 		q.AccountInfo = &vault.AccountInfo{Emails: emails}
 	}

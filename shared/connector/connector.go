@@ -48,6 +48,12 @@ type Account struct {
 	// something in the organisation for the export (a Vault matter) name
 	// it after the export, so a retry finds it again.
 	ExportID string
+	// Suspended marks a user account the Directory lists as suspended.
+	// Google refuses delegated reads of a suspended account (Gmail lists
+	// the messages and refuses each; other APIs refuse every call), so
+	// the pipeline does not run the user's connectors for it: each product
+	// is listed once as not available (SuspendedReason).
+	Suspended bool
 	// CutOff is the export's cut-off (R4): accounts created after it are
 	// not exported, and a search over the whole organisation (Vault) is
 	// limited to data dated before it. Zero means none.

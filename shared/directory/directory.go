@@ -212,7 +212,7 @@ func (d *Directory) users(ctx context.Context, adminEmail, cursor string) ([]pip
 		created, _ := time.Parse(time.RFC3339, u.CreationTime)
 		email := strings.ToLower(u.PrimaryEmail)
 		out = append(out, pipeline.Listed{Created: created,
-			Account: connector.Account{Type: export.User, ID: email, Subject: email}})
+			Account: connector.Account{Type: export.User, ID: email, Subject: email, Suspended: u.Suspended}})
 	}
 	return out, page.NextPageToken, nil
 }

@@ -116,6 +116,12 @@ func TestAccountsOfEveryKind(t *testing.T) {
 				if a.ID == "" || (a.Type != export.User && a.Subject != admin) {
 					t.Errorf("%s: listed %+v", k, a)
 				}
+				if u, ok := org.UserByEmail(a.ID); k == pipeline.Users && (!ok || a.Suspended != u.Suspended) {
+					t.Errorf("user %s listed suspended=%v, the Directory says %v", a.ID, a.Suspended, u.Suspended)
+				}
+				if a.Suspended {
+					count[-1]++
+				}
 			}
 			count[k] += len(page)
 			if cursor = next; cursor == "" {
@@ -126,6 +132,9 @@ func TestAccountsOfEveryKind(t *testing.T) {
 	want := map[pipeline.Kind]int{pipeline.Users: len(org.Users()), pipeline.Groups: opts.Groups,
 		pipeline.SharedDrives: opts.SharedDrives, pipeline.CalendarResources: opts.Resources,
 		pipeline.ChatSpaces: org.SpaceCount(), pipeline.Vault: 1}
+	if count[-1] == 0 {
+		t.Error("no suspended user listed as suspended")
+	}
 	for k, n := range want {
 		if count[k] != n {
 			t.Errorf("%s: %d listed, want %d", k, count[k], n)

@@ -114,13 +114,17 @@ type Unsupported struct {
 
 // Account is one exported unit of an export (R6).
 type Account struct {
-	Key     string       `firestore:"key"` // document id: see AccountKey
-	Type    AccountType  `firestore:"type"`
-	ID      string       `firestore:"id"` // email, drive id, resource id, service account id
-	Name    string       `firestore:"name,omitempty"`
-	Kind    string       `firestore:"kind,omitempty"`
-	Subject string       `firestore:"subject"` // who is impersonated to read it
-	State   AccountState `firestore:"state"`
+	Key     string      `firestore:"key"` // document id: see AccountKey
+	Type    AccountType `firestore:"type"`
+	ID      string      `firestore:"id"` // email, drive id, resource id, service account id
+	Name    string      `firestore:"name,omitempty"`
+	Kind    string      `firestore:"kind,omitempty"`
+	Subject string      `firestore:"subject"` // who is impersonated to read it
+	// Suspended marks a user account suspended in the Directory when the
+	// accounts were listed: Google refuses delegated reads of it, so its
+	// products are listed as not available (R7b) rather than tried.
+	Suspended bool         `firestore:"suspended,omitempty"`
+	State     AccountState `firestore:"state"`
 	// Products are the per-product counts, by product name.
 	Products map[string]ProductCount `firestore:"products"`
 	Parts    []Part                  `firestore:"parts"`

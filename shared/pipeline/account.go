@@ -129,7 +129,7 @@ func (p *Pipeline) connectorsFor(a connector.Account) []Connector {
 }
 
 func asConnectorAccount(e *export.Export, a *export.Account) connector.Account {
-	return connector.Account{Type: a.Type, ID: a.ID, Subject: a.Subject, Name: a.Name, Kind: a.Kind,
+	return connector.Account{Type: a.Type, ID: a.ID, Subject: a.Subject, Name: a.Name, Kind: a.Kind, Suspended: a.Suspended,
 		ExportID: e.ID, CutOff: e.CutOff}
 }
 
@@ -242,6 +242,18 @@ func (p *Pipeline) runProducts(ctx context.Context, e *export.Export, a *export.
 	next := a.Resume.NextPart + 1
 	for i := start; i < len(jobs); i++ {
 		c := jobs[i].c
+		if a.Type == export.User && a.Suspended {
+			// Google refuses delegated reads of a suspended account: the
+			// product is not available (R7b), listed once for the export
+			// and noted on the account; nothing is tried, failed per item
+			// or retried.
+			why := connector.SuspendedReason(c.Product())
+			errs[c.Product()] = connector.SuspendedNote + ": " + why
+			unsupported = append(unsupported, export.Unsupported{Product: c.Product(),
+				Scope: string(c.Product()) + " (suspended accounts)", Reason: connector.SuspendedNote + ": " + why})
+			cursor = ""
+			continue
+		}
 		err := jobs[i].run(ctx, asConnectorAccount(e, a), cursor, em)
 		cursor = ""
 		switch {

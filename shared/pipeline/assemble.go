@@ -210,7 +210,7 @@ func (p *Pipeline) reportAccounts(ctx context.Context, e *export.Export) iter.Se
 }
 
 func (p *Pipeline) reportAccount(ctx context.Context, e *export.Export, a *export.Account) report.Account {
-	ra := report.Account{Type: a.Type, ID: a.ID, Name: a.Name, DeletedItems: a.Deleted}
+	ra := report.Account{Type: a.Type, ID: a.ID, Name: a.Name, Suspended: a.Suspended, DeletedItems: a.Deleted}
 	for _, part := range a.Parts {
 		ra.Parts = append(ra.Parts, part.Name)
 	}

@@ -149,7 +149,7 @@ func (p *Pipeline) accountsOf(e *export.Export, listed []Listed) ([]export.Accou
 		}
 		a := l.Account
 		out = append(out, export.Account{
-			Key: export.AccountKey(a.Type, a.ID), Type: a.Type, ID: a.ID, Name: a.Name, Kind: a.Kind,
+			Key: export.AccountKey(a.Type, a.ID), Type: a.Type, ID: a.ID, Name: a.Name, Kind: a.Kind, Suspended: a.Suspended,
 			Subject: a.Subject, State: export.AccountPending, Resume: export.Resume{NextPart: 1},
 			Products: map[string]export.ProductCount{},
 		})

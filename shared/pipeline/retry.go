@@ -53,7 +53,7 @@ func (p *Pipeline) enumerateRetry(ctx context.Context, e *export.Export) error {
 		if plan == nil {
 			continue
 		}
-		batch = append(batch, export.Account{Key: a.Key, Type: a.Type, ID: a.ID, Name: a.Name, Kind: a.Kind,
+		batch = append(batch, export.Account{Key: a.Key, Type: a.Type, ID: a.ID, Name: a.Name, Kind: a.Kind, Suspended: a.Suspended,
 			Subject: a.Subject, State: export.AccountPending, Resume: export.Resume{NextPart: 1},
 			Products: map[string]export.ProductCount{}, RetryOf: plan})
 		if len(batch) == retryBatch {

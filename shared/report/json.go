@@ -57,17 +57,18 @@ type (
 		AccountName string         `json:"account_name,omitempty"`
 	}
 	jsonAccount struct {
-		Type     export.AccountType        `json:"type"`
-		Label    string                    `json:"label"`
-		ID       string                    `json:"id"`
-		Name     string                    `json:"name,omitempty"`
-		Parts    []string                  `json:"parts"`
-		Exported int64                     `json:"exported"`
-		Failed   int64                     `json:"failed"`
-		Deleted  int64                     `json:"deleted,omitempty"`
-		Retried  map[export.Product]string `json:"retried,omitempty"`
-		Products []jsonCount               `json:"products"`
-		Errors   []string                  `json:"errors"`
+		Type      export.AccountType        `json:"type"`
+		Label     string                    `json:"label"`
+		ID        string                    `json:"id"`
+		Name      string                    `json:"name,omitempty"`
+		Suspended bool                      `json:"suspended,omitempty"`
+		Parts     []string                  `json:"parts"`
+		Exported  int64                     `json:"exported"`
+		Failed    int64                     `json:"failed"`
+		Deleted   int64                     `json:"deleted,omitempty"`
+		Retried   map[export.Product]string `json:"retried,omitempty"`
+		Products  []jsonCount               `json:"products"`
+		Errors    []string                  `json:"errors"`
 	}
 )
 
@@ -206,7 +207,7 @@ func accountJSON(a *Account) jsonAccount {
 	if errs == nil {
 		errs = []string{}
 	}
-	return jsonAccount{Type: a.Type, Label: a.Type.Label(), ID: a.ID, Name: shownName(a.Name, a.ID), Parts: parts,
+	return jsonAccount{Type: a.Type, Label: a.Type.Label(), ID: a.ID, Name: shownName(a.Name, a.ID), Suspended: a.Suspended, Parts: parts,
 		Exported: a.Exported(), Failed: a.Failed(), Deleted: a.Deleted(), Retried: a.Retried, Products: countsJSON(a.Products), Errors: errs}
 }
 

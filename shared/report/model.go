@@ -57,6 +57,10 @@ type Account struct {
 	// drive's, a space's or a resource's name), shown beside the id; empty
 	// when it is the id.
 	Name string
+	// Suspended marks a user account suspended in the Directory: Google
+	// refuses to read its data, so its products are not available (R7b);
+	// the report says "suspended" beside it.
+	Suspended bool
 	// Parts are the account's zip parts, as object names relative to the
 	// export's root ("users/alice@example.com/alice@example.com-001.zip").
 	Parts []string

@@ -61,7 +61,7 @@ func TestAccountsWithErrorsSortedAlphabetically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"Alice-team@example.com", "bob@example.com", "Shared drive #1 ?q=a&b"}
+	want := []string{"Alice-team@example.com", "bob@example.com", "sam@example.com", "Shared drive #1 ?q=a&b"}
 	if got := namesOf(r.withErrors); !slices.Equal(got, want) {
 		t.Errorf("accounts with errors = %q, want %q", got, want)
 	}
@@ -145,10 +145,10 @@ func TestTotals(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := r.Totals()
-	if got.Accounts != 6 || got.AccountsWithErrors != 3 || got.Exported != 722 || got.Failed != 4 {
+	if got.Accounts != 7 || got.AccountsWithErrors != 4 || got.Exported != 722 || got.Failed != 4 {
 		t.Errorf("totals = %+v", got)
 	}
-	if got.ByType[0].Type != export.User || got.ByType[0].Accounts != 3 || got.ByType[0].AccountsWithErrors != 1 {
+	if got.ByType[0].Type != export.User || got.ByType[0].Accounts != 4 || got.ByType[0].AccountsWithErrors != 2 {
 		t.Errorf("user totals = %+v", got.ByType[0])
 	}
 	if len(got.ByProduct) != 4 || got.ByProduct[0].Product != export.Calendar || got.ByProduct[1] != (ProductCount{export.Drive, 77, 3, false}) {
@@ -211,7 +211,7 @@ func TestJSONCarriesTheSameFailuresAsHTML(t *testing.T) {
 	if err := json.Unmarshal(js, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Version != Version || len(doc.Accounts) != 3 {
+	if doc.Version != Version || len(doc.Accounts) != 4 {
 		t.Fatalf("version %d, %d accounts with errors", doc.Version, len(doc.Accounts))
 	}
 	n := 0
@@ -327,5 +327,42 @@ func TestDisplayNamesBesideIDs(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("unsupported %v, want the space's id and name", doc.Unsupported)
+	}
+}
+
+// A suspended account says so beside its id, in report.html and
+// report.json, with the reason its products are not available.
+func TestSuspendedAccountIsShownSuspended(t *testing.T) {
+	r, err := Build(sampleInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h, j strings.Builder
+	if err := r.WriteHTML(&h); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteJSON(&j); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h.String(), `sam@example.com<span class="type">User</span> <span class="suspended">suspended</span>`) {
+		t.Errorf("report.html does not say sam@example.com is suspended")
+	}
+	var doc struct {
+		Accounts []struct {
+			ID        string   `json:"id"`
+			Suspended bool     `json:"suspended"`
+			Errors    []string `json:"errors"`
+		} `json:"accounts_with_errors"`
+	}
+	if err := json.Unmarshal([]byte(j.String()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range doc.Accounts {
+		if a.Suspended != (a.ID == "sam@example.com") {
+			t.Errorf("report.json: %s suspended %v", a.ID, a.Suspended)
+		}
+		if a.Suspended && (len(a.Errors) != 2 || !strings.Contains(a.Errors[0], "not available for a suspended account")) {
+			t.Errorf("report.json: suspended %s errors %q", a.ID, a.Errors)
+		}
 	}
 }

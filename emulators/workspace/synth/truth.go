@@ -73,7 +73,12 @@ func (g *Org) Truth(accountID string) iter.Seq[TruthItem] {
 			return
 		}
 		if u, ok := g.UserByEmail(accountID); ok {
-			_ = g.userTruth(u.Index, yield)
+			// Google refuses delegated reads of a suspended account: none
+			// of its products can be read as the user. Its mail is in
+			// the Vault account's truth when the organisation has Vault.
+			if !u.Suspended {
+				_ = g.userTruth(u.Index, yield)
+			}
 			return
 		}
 		if g.groupTruth(accountID, yield) {

@@ -210,9 +210,13 @@ func (g *Org) vaultAccount() TruthAccount {
 	return TruthAccount{Type: export.Customer, ID: VaultAccountID, Name: "Google Vault", Kind: "vault", Created: g.customer.Created}
 }
 
-// vaultTruth yields, with Vault, every retained message and every group
-// post; without Vault nothing.
+// vaultTruth yields, with Vault, every retained message, every group
+// post and the mail of every suspended account (see SuspendedMail);
+// without Vault nothing.
 func (g *Org) vaultTruth(yield func(TruthItem) bool) bool {
+	if !g.suspendedMailTruth(yield) {
+		return false
+	}
 	for u := range g.users {
 		for j := range g.RetainedCount(u) {
 			raw := g.RetainedRaw(u, j)
@@ -228,6 +232,33 @@ func (g *Org) vaultTruth(yield func(TruthItem) bool) bool {
 			raw := g.GroupPostRaw(i, j)
 			it := TruthItem{Product: export.Vault, ItemID: g.GroupPostID(i, j), Name: g.GroupPost(i, j).Subject,
 				SHA256: sum(raw), Size: int64(len(raw)), Note: "conversation of group " + gr.Email}
+			if !yield(it) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// SuspendedMail reports whether the Vault account holds user u's live
+// mail: the organisation has Vault, u is suspended (Google refuses
+// delegated reads of its mailbox, Vault still reads it), and u was created
+// more than 24 hours before Now, so an export started about Now does not
+// leave the account out (R4).
+func (g *Org) SuspendedMail(u int) bool {
+	us := g.users[u]
+	return g.opt.Vault && us.Suspended && !us.Created.After(g.opt.Now.Add(-24*time.Hour))
+}
+
+func (g *Org) suspendedMailTruth(yield func(TruthItem) bool) bool {
+	for u := range g.users {
+		if !g.SuspendedMail(u) {
+			continue
+		}
+		for j := range g.MessageCount(u) {
+			raw := g.Raw(u, j)
+			it := TruthItem{Product: export.Vault, ItemID: g.MessageID(u, j), Name: g.Message(u, j).Subject,
+				SHA256: sum(raw), Size: int64(len(raw)), Note: "mail of suspended account " + g.users[u].Email}
 			if !yield(it) {
 				return false
 			}

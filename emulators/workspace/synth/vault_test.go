@@ -89,7 +89,7 @@ func TestVaultAccountAndTruth(t *testing.T) {
 	if last.ID != synth.VaultAccountID || last.Type != export.Customer || last.Kind != "vault" || last.Name != "Google Vault" || !last.Created.Equal(g.Customer().Created) {
 		t.Fatalf("last account %+v", last)
 	}
-	retained, posts := 0, 0
+	retained, posts, suspended := 0, 0, 0
 	for it := range g.Truth("vault") {
 		if it.Product != export.Vault || it.SHA256 == "" || it.Size == 0 {
 			t.Errorf("item %+v", it)
@@ -99,12 +99,20 @@ func TestVaultAccountAndTruth(t *testing.T) {
 			retained++
 		case strings.HasPrefix(it.Note, "conversation of group "):
 			posts++
+		case strings.HasPrefix(it.Note, "mail of suspended account "):
+			suspended++
 		default:
 			t.Errorf("note %q", it.Note)
 		}
 	}
-	if retained != 2*len(g.Users()) || posts != 3*len(g.Groups()) {
-		t.Errorf("%d retained, %d posts", retained, posts)
+	want := 0
+	for _, u := range g.Users() {
+		if g.SuspendedMail(u.Index) {
+			want += g.MessageCount(u.Index)
+		}
+	}
+	if retained != 2*len(g.Users()) || posts != 3*len(g.Groups()) || suspended != want || want == 0 {
+		t.Errorf("%d retained, %d posts, %d messages of suspended accounts (want %d)", retained, posts, suspended, want)
 	}
 	raw := g.RetainedRaw(1, 0)
 	sum := sha256.Sum256(raw)

@@ -12,7 +12,10 @@
 //  2. A matter named "orgexport <export id>" (found again by name on a
 //     retry) and in it one Vault export per data set: MAIL with the search
 //     "label:^deleted" over the whole organisation (only the messages users
-//     deleted; their live mail is in their own folders), GROUPS over every
+//     deleted; their live mail is in their own folders), MAIL with
+//     "-label:^deleted" for the suspended users (Google refuses delegated
+//     reads of a suspended account's mailbox, Vault reads it; up to 100
+//     accounts an export, with no end time), GROUPS over every
 //     group (conversations), and for each other corpus in which an open
 //     matter holds data, that held data. Searches end at the export's
 //     cut-off (R4), and Vault is asked to keep the files in the US (R8a).

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,10 +133,19 @@ func TestExportsRetainedMailAndGroupConversations(t *testing.T) {
 	org := env.Server.Org()
 	msgs := mboxMessages(t, r)
 	users := org.Users()
+	suspended := 0
 	for u := range users {
-		if n := org.RetainedCount(u); n > 0 && msgs[users[u].Email+".mbox"] != n {
-			t.Errorf("%s: %d retained messages in the copied mbox, want %d", users[u].Email, msgs[users[u].Email+".mbox"], n)
+		n := org.RetainedCount(u)
+		if org.SuspendedMail(u) {
+			n += org.MessageCount(u) // a suspended account's live mail comes through Vault too
+			suspended++
 		}
+		if n > 0 && msgs[users[u].Email+".mbox"] != n {
+			t.Errorf("%s: %d messages in the copied mboxes, want %d", users[u].Email, msgs[users[u].Email+".mbox"], n)
+		}
+	}
+	if suspended == 0 {
+		t.Error("the organisation has no suspended account whose mail Vault exports")
 	}
 	posts := 0
 	for _, n := range msgs {
@@ -179,7 +189,16 @@ func TestAsksVaultForTheRightData(t *testing.T) {
 		}
 	}
 	byCorpus := map[string]vault.ExportSummary{}
+	var suspended []vault.ExportSummary
 	for _, s := range sums {
+		if strings.HasPrefix(s.Name, "orgexport-mail-suspended-") {
+			// A suspended account's mailbox, as much as Gmail would give.
+			suspended = append(suspended, s)
+			if s.EndTime != "" || s.Terms != "-label:^deleted" || s.Method != "ACCOUNT" || s.Status != "COMPLETED" {
+				t.Errorf("suspended accounts' mail export %+v: want their live mail, no end", s)
+			}
+			continue
+		}
 		byCorpus[s.Corpus] = s
 		if s.EndTime != a.CutOff.UTC().Format(time.RFC3339) {
 			t.Errorf("%s ends at %q, want the cut-off %s", s.Name, s.EndTime, a.CutOff.UTC().Format(time.RFC3339))
@@ -190,6 +209,15 @@ func TestAsksVaultForTheRightData(t *testing.T) {
 	}
 	if m := byCorpus["MAIL"]; m.Terms != "label:^deleted" || m.Method != "ENTIRE_ORG" {
 		t.Errorf("mail export %+v: want label:^deleted over the whole organisation", m)
+	}
+	var want []string
+	for _, u := range env.Server.Org().Users() {
+		if u.Suspended && !u.Created.After(a.CutOff) {
+			want = append(want, u.Email)
+		}
+	}
+	if len(suspended) != 1 || !slices.Equal(suspended[0].Accounts, want) || len(want) == 0 {
+		t.Errorf("suspended accounts' mail exports %+v, want one of %v", suspended, want)
 	}
 	if g := byCorpus["GROUPS"]; len(g.Accounts) != len(env.Server.Org().Groups()) {
 		t.Errorf("groups export covers %d groups, want all %d", len(g.Accounts), len(env.Server.Org().Groups()))
@@ -265,7 +293,7 @@ func TestCorruptFileIsReportedWithItsItems(t *testing.T) {
 		}
 		for _, x := range xs.Exports {
 			for _, f := range x.CloudStorageSink.Files {
-				if x.Query.Corpus == "MAIL" && strings.HasSuffix(f.ObjectName, ".zip") {
+				if x.Name == "orgexport-mail-deleted" && strings.HasSuffix(f.ObjectName, ".zip") {
 					mailZip = f.ObjectName
 				}
 			}

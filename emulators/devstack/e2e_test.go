@@ -1,13 +1,8 @@
 package devstack_test
 
 import (
-	"archive/zip"
-	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -17,16 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"cloud.google.com/go/storage"
-	"google.golang.org/api/iterator"
-	"google.golang.org/api/option"
-
 	"github.com/orgexport/orgexport/emulators/devstack"
+	"github.com/orgexport/orgexport/emulators/verify"
 	"github.com/orgexport/orgexport/emulators/workspace"
-	"github.com/orgexport/orgexport/shared/archive"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
-	"github.com/orgexport/orgexport/shared/zipname"
 )
 
 // TestExportEndToEnd runs a whole export of a small organisation through the
@@ -152,36 +142,11 @@ func waitDone(ctx context.Context, t *testing.T, s *devstack.Stack, admin, id st
 	}
 }
 
+// mirror downloads an export's objects as an admin would; every object
+// must carry Custom-Time, or the lifecycle rule keeps it for ever (R12).
 func mirror(ctx context.Context, t *testing.T, s *devstack.Stack, prefix, dir string) {
-	c, err := storage.NewClient(ctx, option.WithEndpoint("http://"+s.StorageHost()+"/storage/v1/"), option.WithoutAuthentication())
-	if err != nil {
+	if _, err := verify.Mirror(ctx, s.StorageHost(), devstack.Bucket, prefix, dir); err != nil {
 		t.Fatal(err)
-	}
-	defer c.Close()
-	it := c.Bucket(devstack.Bucket).Objects(ctx, &storage.Query{Prefix: prefix})
-	for {
-		a, err := it.Next()
-		if errors.Is(err, iterator.Done) {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.CustomTime.IsZero() {
-			t.Errorf("%s has no Custom-Time: the lifecycle rule would keep it for ever (R12)", a.Name)
-		}
-		r, err := c.Bucket(devstack.Bucket).Object(a.Name).NewReader(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(a.Name, prefix)))
-		_ = os.MkdirAll(filepath.Dir(path), 0o755)
-		f, _ := os.Create(path)
-		if _, err := io.Copy(f, r); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-		r.Close()
 	}
 }
 
@@ -218,119 +183,27 @@ type accountArchive struct {
 }
 
 func readAccount(t *testing.T, folder string) accountArchive {
-	a := accountArchive{entries: map[string]string{}, items: map[string]bool{}, failures: map[string]string{}}
-	files, _ := filepath.Glob(filepath.Join(folder, "*"))
-	for _, f := range files {
-		switch {
-		case strings.HasSuffix(f, ".index.ndjson"):
-			zipPath := strings.TrimSuffix(f, ".index.ndjson") + ".zip"
-			sums := zipSums(t, zipPath)
-			readNDJSON(t, f, func(r archive.IndexRecord) {
-				switch {
-				case r.Kind == archive.KindEntry && r.ItemID != "":
-					a.entries[r.ItemID] = sums[r.Path]
-				case r.ItemID != "":
-					a.items[r.ItemID] = true
-				}
-			})
-		case strings.HasSuffix(f, ".failures.ndjson"):
-			readNDJSON(t, f, func(fl connector.Failure) { a.failures[fl.ItemID] = fl.Reason })
-		}
-	}
-	return a
-}
-
-func zipSums(t *testing.T, path string) map[string]string {
-	z, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatalf("open %s: %v", path, err)
-	}
-	defer z.Close()
-	out := map[string]string{}
-	for _, f := range z.File {
-		r, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := sha256.New()
-		_, err = io.Copy(h, r)
-		r.Close()
-		if err != nil {
-			t.Fatalf("%s in %s: %v", f.Name, path, err)
-		}
-		out[f.Name] = hex.EncodeToString(h.Sum(nil))
-	}
-	return out
-}
-
-func readNDJSON[T any](t *testing.T, path string, fn func(T)) {
-	f, err := os.Open(path)
+	a, err := verify.ReadAccount(folder)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var v T
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		fn(v)
+	return accountArchive{entries: a.Entries, items: a.Items, failures: a.Failures}
+}
+
+func readNDJSON[T any](t *testing.T, path string, fn func(T)) {
+	if err := verify.ReadNDJSON(path, fn); err != nil {
+		t.Fatal(err)
 	}
 }
 
 // checkTruth compares every account's archive with the ground truth.
 func checkTruth(t *testing.T, s *devstack.Stack, root string, cutOff time.Time, failing []string) {
-	mustFail := map[string]bool{}
-	for _, id := range failing {
-		mustFail[id] = true
+	_, diffs, err := verify.Archive(s.Workspace, root, cutOff, failing)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, acct := range s.Workspace.Accounts() {
-		folder := filepath.Join(root, acct.Type.Folder(), zipname.Sanitize(acct.ID))
-		if acct.Type == export.User && export.Excluded(acct.Created, cutOff) {
-			if _, err := os.Stat(folder); err == nil {
-				t.Errorf("%s was created after the cut-off but was exported", acct.ID)
-			}
-			continue
-		}
-		if _, err := os.Stat(folder); err != nil {
-			// An account with nothing to export (an orphaned Chat space,
-			// Vault without licences) has no folder; the report says why.
-			if !emptyTruth(s, acct.ID) {
-				t.Errorf("no folder for %s %s", acct.Type, acct.ID)
-			}
-			continue
-		}
-		got := readAccount(t, folder)
-		want := map[string]bool{}
-		for it := range s.Workspace.Truth(acct.ID) {
-			want[it.ItemID] = true
-			sum, asEntry := got.entries[it.ItemID]
-			reason, failed := got.failures[it.ItemID]
-			switch {
-			case mustFail[it.ItemID] || it.AlwaysFails:
-				if !failed || strings.TrimSpace(reason) == "" {
-					t.Errorf("%s: item %s (%s) should be listed as failed with a reason", acct.ID, it.ItemID, it.Name)
-				}
-			case failed:
-				t.Errorf("%s: item %s (%s) failed: %s", acct.ID, it.ItemID, it.Name, reason)
-			case asEntry && it.SHA256 != "" && sum != it.SHA256:
-				t.Errorf("%s: item %s (%s) has checksum %s, want %s", acct.ID, it.ItemID, it.Name, sum, it.SHA256)
-			case !asEntry && !got.items[it.ItemID]:
-				t.Errorf("%s: item %s (%s, %s) is missing", acct.ID, it.ItemID, it.Product, it.Name)
-			}
-		}
-		for id := range got.entries {
-			if !want[id] {
-				t.Errorf("%s: the archive holds %s, which the source does not", acct.ID, id)
-			}
-		}
-		for id := range got.items {
-			if !want[id] {
-				t.Errorf("%s: the archive holds item %s, which the source does not", acct.ID, id)
-			}
-		}
+	for _, d := range diffs {
+		t.Error(d)
 	}
 }
 
@@ -364,13 +237,6 @@ func checkUnreadable(t *testing.T, s *devstack.Stack, root string) {
 			t.Errorf("the report does not say why shared drive %s (no member left) was not exported: %+v", d.ID, rep.Unsupported)
 		}
 	}
-}
-
-func emptyTruth(s *devstack.Stack, id string) bool {
-	for range s.Workspace.Truth(id) {
-		return false
-	}
-	return true
 }
 
 // checkEmails looks for the completion email to the requester.

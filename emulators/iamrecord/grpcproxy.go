@@ -52,11 +52,11 @@ func StartGRPC(principal, backend string, rec *Recorder, classify GRPCClassifier
 		method, _ := grpc.MethodFromServerStream(ss)
 		rec.Count(principal, "rpc "+strings.TrimPrefix(method, "/"), 1)
 		return p.relay(ss, method, func(msg []byte) {
-				rec.Add(principal, classify(method, msg)...)
-				if name, n := carried(method, msg); n > 0 {
-					rec.Count(principal, name, n)
-				}
-			},
+			rec.Add(principal, classify(method, msg)...)
+			if name, n := carried(method, msg); n > 0 {
+				rec.Count(principal, name, n)
+			}
+		},
 			func(reply []byte) {
 				if n := documentsRead(method, reply); n > 0 {
 					rec.Count(principal, DocumentsRead, n)

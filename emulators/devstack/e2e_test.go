@@ -479,6 +479,9 @@ func checkSuspended(t *testing.T, s *devstack.Stack, root string, cutOff time.Ti
 		if u.Product == export.Gmail && withVault && !strings.Contains(u.Reason, "Vault") {
 			t.Errorf("Gmail for suspended accounts: %q does not say where the mail is", u.Reason)
 		}
+		if u.Product == export.Drive && withVault && !strings.Contains(u.Reason, "Vault/Drive/") {
+			t.Errorf("Drive for suspended accounts: %q does not say where the files are", u.Reason)
+		}
 	}
 	for _, p := range []export.Product{export.Gmail, export.Drive, export.Calendar, export.Contacts} {
 		if n[p] != 1 {

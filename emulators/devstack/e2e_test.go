@@ -15,6 +15,7 @@ import (
 	"github.com/orgexport/orgexport/emulators/devstack"
 	"github.com/orgexport/orgexport/emulators/verify"
 	"github.com/orgexport/orgexport/emulators/workspace"
+	"github.com/orgexport/orgexport/emulators/workspace/synth"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 )
@@ -344,6 +345,22 @@ func checkSuspended(t *testing.T, s *devstack.Stack, root string, cutOff time.Ti
 		n[u.Product]++
 		if u.Product == export.Gmail && withVault && !strings.Contains(u.Reason, "Vault") {
 			t.Errorf("Gmail for suspended accounts: %q does not say where the mail is", u.Reason)
+		}
+		if u.Product == export.Drive && withVault && !strings.Contains(u.Reason, "Vault/Drive/") {
+			t.Errorf("Drive for suspended accounts: %q does not say where the files are", u.Reason)
+		}
+	}
+	if withVault {
+		// Their Drive files are in the Vault account's truth, which
+		// checkTruth compares byte for byte with the archive.
+		files := 0
+		for it := range s.Workspace.Truth(synth.VaultAccountID) {
+			if strings.HasPrefix(it.Note, "Drive file of suspended account ") {
+				files++
+			}
+		}
+		if files == 0 {
+			t.Error("the Vault account's truth has no Drive file of a suspended account")
 		}
 	}
 	for _, p := range []export.Product{export.Gmail, export.Drive, export.Calendar, export.Contacts} {

@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
+	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +67,7 @@ type vaultExport struct {
 	scope              []string // emails of the accounts exported
 	start, end         time.Time
 	mail               mailTerms // which mail a MAIL export holds
+	dataScope          string
 	query, options     json.RawMessage
 	requester          synth.User
 	created            time.Time
@@ -86,10 +89,84 @@ type vaultQuery struct {
 	OrgUnitInfo *struct {
 		OrgUnitID string `json:"orgUnitId"`
 	} `json:"orgUnitInfo"`
-	StartTime string `json:"startTime"`
-	EndTime   string `json:"endTime"`
-	Terms     string `json:"terms"`
+	StartTime    string           `json:"startTime"`
+	EndTime      string           `json:"endTime"`
+	Terms        string           `json:"terms"`
+	DriveOptions *vaultDriveQuery `json:"driveOptions"`
+	MailOptions  json.RawMessage  `json:"mailOptions"`
 }
+
+// vaultDriveQuery is a query's driveOptions (Drive search options).
+type vaultDriveQuery struct {
+	IncludeSharedDrives       *bool  `json:"includeSharedDrives"`
+	IncludeTeamDrives         *bool  `json:"includeTeamDrives"`
+	SharedDrivesOption        string `json:"sharedDrivesOption"`
+	VersionDate               string `json:"versionDate"`
+	ClientSideEncryptedOption string `json:"clientSideEncryptedOption"`
+}
+
+// vaultExportOptions is the part of exportOptions the emulator checks:
+// the options of one corpus go only with that corpus.
+type vaultExportOptions struct {
+	MailOptions         json.RawMessage `json:"mailOptions"`
+	DriveOptions        json.RawMessage `json:"driveOptions"`
+	GroupsOptions       json.RawMessage `json:"groupsOptions"`
+	HangoutsChatOptions json.RawMessage `json:"hangoutsChatOptions"`
+	VoiceOptions        json.RawMessage `json:"voiceOptions"`
+	CalendarOptions     json.RawMessage `json:"calendarOptions"`
+	Region              string          `json:"region"`
+}
+
+var (
+	sharedDrivesOptions = []string{"SHARED_DRIVES_OPTION_UNSPECIFIED", "NOT_INCLUDED", "INCLUDED_IF_ACCOUNT_IS_NOT_A_MEMBER", "INCLUDED"}
+	cseOptions          = []string{"CLIENT_SIDE_ENCRYPTED_OPTION_UNSPECIFIED", "CLIENT_SIDE_ENCRYPTED_OPTION_ANY",
+		"CLIENT_SIDE_ENCRYPTED_OPTION_ENCRYPTED", "CLIENT_SIDE_ENCRYPTED_OPTION_UNENCRYPTED"}
+)
+
+// checkCorpusOptions refuses options meant for another corpus than the
+// query's, and Drive options Vault does not know.
+func checkCorpusOptions(q vaultQuery, raw json.RawMessage) error {
+	var eo vaultExportOptions
+	if len(raw) > 0 && json.Unmarshal(raw, &eo) != nil {
+		return badRequest("Invalid value for exportOptions.")
+	}
+	for _, o := range []struct {
+		field, corpus string
+		set           bool
+	}{
+		{"query.driveOptions", "DRIVE", q.DriveOptions != nil},
+		{"query.mailOptions", "MAIL", len(q.MailOptions) > 0 && string(q.MailOptions) != "null"},
+		{"exportOptions.driveOptions", "DRIVE", present(eo.DriveOptions)},
+		{"exportOptions.mailOptions", "MAIL", present(eo.MailOptions)},
+		{"exportOptions.groupsOptions", "GROUPS", present(eo.GroupsOptions)},
+		{"exportOptions.hangoutsChatOptions", "HANGOUTS_CHAT", present(eo.HangoutsChatOptions)},
+		{"exportOptions.voiceOptions", "VOICE", present(eo.VoiceOptions)},
+		{"exportOptions.calendarOptions", "CALENDAR", present(eo.CalendarOptions)},
+	} {
+		if o.set && q.Corpus != o.corpus {
+			return badRequest(fmt.Sprintf("%s is only for corpus %s, not %s.", o.field, o.corpus, q.Corpus))
+		}
+	}
+	if eo.Region != "" && !slices.Contains([]string{"EXPORT_REGION_UNSPECIFIED", "ANY", "US", "EUROPE"}, eo.Region) {
+		return badRequest("Invalid value for exportOptions.region: " + eo.Region)
+	}
+	d := q.DriveOptions
+	if d == nil {
+		return nil
+	}
+	switch {
+	case d.SharedDrivesOption != "" && !slices.Contains(sharedDrivesOptions, d.SharedDrivesOption):
+		return badRequest("Invalid value for query.driveOptions.sharedDrivesOption: " + d.SharedDrivesOption)
+	case d.ClientSideEncryptedOption != "" && !slices.Contains(cseOptions, d.ClientSideEncryptedOption):
+		return badRequest("Invalid value for query.driveOptions.clientSideEncryptedOption: " + d.ClientSideEncryptedOption)
+	}
+	if _, err := optionalTime("query.driveOptions.versionDate", d.VersionDate); err != nil {
+		return err
+	}
+	return nil
+}
+
+func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
 
 // mailTerms is the one search term the emulator interprets, Gmail's
 // label:^deleted (messages users deleted that Vault still keeps): with
@@ -353,7 +430,7 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 	if m.State != "OPEN" {
 		return failedPrecondition("Matter " + m.ID + " is " + m.State + "; exports need an OPEN matter.")
 	}
-	e, err := s.newExport(in.Name, in.Query)
+	e, err := s.newExport(in.Name, in.Query, in.ExportOptions)
 	if err != nil {
 		return err
 	}
@@ -373,8 +450,8 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// newExport validates an export's name and query.
-func (s *Server) newExport(name string, raw json.RawMessage) (*vaultExport, error) {
+// newExport validates an export's name, query and options.
+func (s *Server) newExport(name string, raw, options json.RawMessage) (*vaultExport, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, badRequest("Export name is required.")
 	}
@@ -400,7 +477,10 @@ func (s *Server) newExport(name string, raw json.RawMessage) (*vaultExport, erro
 	case q.Corpus == "GROUPS" && method != "ACCOUNT":
 		return nil, badRequest("GROUPS exports need query.method ACCOUNT.")
 	}
-	e := &vaultExport{name: name, corpus: q.Corpus, query: raw, mail: parseMailTerms(q.Terms)}
+	if err := checkCorpusOptions(q, options); err != nil {
+		return nil, err
+	}
+	e := &vaultExport{name: name, corpus: q.Corpus, query: raw, mail: parseMailTerms(q.Terms), dataScope: q.DataScope}
 	var err error
 	if e.start, err = optionalTime("query.startTime", q.StartTime); err != nil {
 		return nil, err
@@ -671,9 +751,24 @@ type vaultArtifact struct {
 	ID, Account, Corpus, File, Subject, Date string
 	Size                                     int64
 	SHA256                                   string
+	// drive is set for a Drive file: its Document has the file's tags.
+	drive *vaultDriveArtifact
+}
+
+// vaultDriveArtifact is what a Drive file's Document says beside its id:
+// Dir is its folder in the zip (the account's email).
+type vaultDriveArtifact struct {
+	Dir, MimeType, Title, Owner, Created, Modified string
 }
 
 func (a vaultArtifact) document() vaultDocument {
+	if d := a.drive; d != nil {
+		return vaultDocument{DocID: a.ID, DocType: "File", MimeType: d.MimeType,
+			Tags: []vaultTag{{"#Title", "Text", d.Title}, {"#Author", "Text", d.Owner}, {"Owner", "Text", d.Owner},
+				{"#DateCreated", "DateTime", d.Created}, {"#DateModified", "DateTime", d.Modified},
+				{"Account", "Text", a.Account}, {"Corpus", "Text", a.Corpus}},
+			File: vaultFile{Type: "Native", External: vaultExternalFile{Path: d.Dir, Name: a.File, Size: a.Size, Hash: a.SHA256}}}
+	}
 	return vaultDocument{DocID: a.ID, DocType: "Message", MimeType: "message/rfc822",
 		Tags: []vaultTag{{"#Subject", "Text", a.Subject}, {"#DateSent", "DateTime", a.Date},
 			{"Account", "Text", a.Account}, {"Corpus", "Text", a.Corpus}},
@@ -725,7 +820,7 @@ func (s *Server) messagesOf(e *vaultExport, account string) []vaultMessage {
 }
 
 // makeExportFiles makes the export's files: "<prefix>-1.zip" when any message
-// is in scope, and always "<prefix>-metadata.xml", where prefix is
+// or Drive file is in scope, and always "<prefix>-metadata.xml", where prefix is
 // "<matterId>/exports/<exportId>/<sanitised name>-<corpus>".
 func (s *Server) makeExportFiles(v *vaultState, e *vaultExport) error {
 	prefix := e.matterID + "/exports/" + e.id + "/" + sanitiseExportName(e.name) + "-" + e.corpus
@@ -752,6 +847,9 @@ func (s *Server) makeExportFiles(v *vaultState, e *vaultExport) error {
 			meta.artifacts = append(meta.artifacts, vaultArtifact{ID: m.id, Account: account, Corpus: e.corpus, File: file,
 				Subject: m.subject, Date: stamp(m.date), Size: int64(len(m.raw)), SHA256: sha256Hex(m.raw)})
 		}
+	}
+	if err := s.writeDriveFiles(e, zw, &meta); err != nil {
+		return err
 	}
 	if err := zw.Close(); err != nil {
 		return err
@@ -894,4 +992,76 @@ func crc32cBase64(b []byte) string {
 	var out [4]byte
 	binary.BigEndian.PutUint32(out[:], crc32.Checksum(b, castagnoli))
 	return base64.StdEncoding.EncodeToString(out[:])
+}
+
+// writeDriveFiles adds to the zip, for a DRIVE export of all data, the
+// Drive files of each account in scope (synth.VaultDriveFiles: the ones it
+// owns, Google files converted), in a folder named after the account, and
+// lists each in the metadata. startTime and endTime filter by the file's
+// last modification. Held data is not modelled: a HELD_DATA export has
+// no files.
+func (s *Server) writeDriveFiles(e *vaultExport, zw *zip.Writer, meta *vaultMetadata) error {
+	if e.corpus != "DRIVE" || (e.dataScope != "" && e.dataScope != "ALL_DATA") {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, account := range e.scope {
+		u, ok := s.org.UserByEmail(account)
+		if !ok || seen[u.Email] {
+			continue
+		}
+		seen[u.Email] = true
+		for _, f := range s.org.VaultDriveFiles(u.Index) {
+			if (!e.end.IsZero() && f.Modified.After(e.end)) || (!e.start.IsZero() && f.Modified.Before(e.start)) {
+				continue
+			}
+			name := vaultDriveName(f)
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: u.Email + "/" + name, Method: zip.Deflate, Modified: f.Modified})
+			if err != nil {
+				return err
+			}
+			h := sha256.New()
+			n, err := s.org.WriteVaultDrive(io.MultiWriter(w, h), f)
+			if err != nil {
+				return err
+			}
+			meta.artifacts = append(meta.artifacts, vaultArtifact{ID: f.ID, Account: u.Email, Corpus: e.corpus, File: name,
+				Size: n, SHA256: hex.EncodeToString(h.Sum(nil)),
+				drive: &vaultDriveArtifact{Dir: u.Email, MimeType: synth.VaultDriveFormat(f), Title: f.Name, Owner: u.Email,
+					Created: stamp(f.Created), Modified: stamp(f.Modified)}})
+		}
+	}
+	return nil
+}
+
+// vaultDriveExt is the extension of a converted Google file.
+var vaultDriveExt = map[string]string{synth.MimeDocx: ".docx", synth.MimeXlsx: ".xlsx", synth.MimePptx: ".pptx",
+	synth.MimeSVG: ".svg", synth.MimeScriptJSON: ".json"}
+
+// vaultDriveName is a Drive file's name in a Vault zip: its title (path
+// separators, control characters and invalid UTF-8 replaced by '_', at
+// most 100 characters), '_', its id, and its extension (a converted
+// file's format's), so two files of one title never meet.
+func vaultDriveName(f synth.File) string {
+	title, ext := f.Name, ""
+	if f.Binary() {
+		if x := path.Ext(title); len(x) > 1 && len(x) <= 10 && strings.Trim(x[1:], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == "" {
+			title, ext = strings.TrimSuffix(title, x), x
+		}
+	} else {
+		ext = vaultDriveExt[synth.VaultDriveFormat(f)]
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range strings.ToValidUTF8(title, "\uFFFD") {
+		if n == 100 {
+			break
+		}
+		if c == '/' || c == '\\' || c < 0x20 || c == 0x7f || c == '\uFFFD' {
+			c = '_'
+		}
+		b.WriteRune(c)
+		n++
+	}
+	return b.String() + "_" + f.ID + ext
 }

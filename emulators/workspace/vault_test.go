@@ -109,8 +109,16 @@ func mailQuery(method string, emails ...string) *vault.Query {
 // IN_PROGRESS.
 func runExport(t *testing.T, v *vault.Service, matterID, name string, q *vault.Query) *vault.Export {
 	t.Helper()
-	e, err := v.Matters.Exports.Create(matterID, &vault.Export{Name: name, Query: q,
-		ExportOptions: &vault.ExportOptions{MailOptions: &vault.MailExportOptions{ExportFormat: "MBOX"}}}).Do()
+	opts := &vault.ExportOptions{}
+	switch q.Corpus {
+	case "MAIL":
+		opts.MailOptions = &vault.MailExportOptions{ExportFormat: "MBOX"}
+	case "GROUPS":
+		opts.GroupsOptions = &vault.GroupsExportOptions{ExportFormat: "MBOX"}
+	case "DRIVE":
+		opts.DriveOptions = &vault.DriveExportOptions{IncludeAccessInfo: true}
+	}
+	e, err := v.Matters.Exports.Create(matterID, &vault.Export{Name: name, Query: q, ExportOptions: opts}).Do()
 	if err != nil {
 		t.Fatal(err)
 	}

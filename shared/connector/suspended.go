@@ -22,7 +22,7 @@ func SuspendedReason(p export.Product) string {
 	case export.Gmail:
 		return fmt.Sprintf("%s (Gmail lists the messages but refuses each one). Where the organisation has Google Vault, the mail of suspended accounts is exported through Vault, in the Google Vault account (customer/vault/, Vault/Mail/orgexport-mail-suspended-…); otherwise %s", refused, reactivate)
 	case export.Drive:
-		return fmt.Sprintf("%s (Drive lists the files but serves none of their content). To export the files, %s, transfer them to another user (Admin console → Data transfer), or export them with Google Vault", refused, reactivate)
+		return fmt.Sprintf("%s (Drive lists the files but serves none of their content). Where the organisation has Google Vault, the files a suspended account owns are exported through Vault, in the Google Vault account (customer/vault/, Vault/Drive/orgexport-drive-suspended-…/<the account's email>/; Google files converted to Word, Excel and PowerPoint); otherwise %s, or transfer the files to another user (Admin console → Data transfer)", refused, reactivate)
 	}
 	return fmt.Sprintf("%s; to export its %s, %s", refused, p, reactivate)
 }

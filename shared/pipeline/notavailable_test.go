@@ -151,6 +151,9 @@ func TestSuspendedAccountIsNotAvailableOncePerProduct(t *testing.T) {
 	for _, u := range e.Unsupported {
 		if strings.Contains(u.Reason, connector.SuspendedNote) {
 			n[u.Product]++
+			if u.Product == export.Drive && !strings.Contains(u.Reason, "Vault/Drive/orgexport-drive-suspended-") {
+				t.Errorf("Drive's entry %+v does not say where in the Vault account the files are", u)
+			}
 			if u.Product == export.Gmail && !strings.Contains(u.Reason, "Vault") {
 				t.Errorf("Gmail's entry %+v does not say the mail comes through Vault", u)
 			}

@@ -74,8 +74,9 @@ func (g *Org) Truth(accountID string) iter.Seq[TruthItem] {
 		}
 		if u, ok := g.UserByEmail(accountID); ok {
 			// Google refuses delegated reads of a suspended account: none
-			// of its products can be read as the user. Its mail is in
-			// the Vault account's truth when the organisation has Vault.
+			// of its products can be read as the user. Its mail and its
+			// Drive files are in the Vault account's truth when the
+			// organisation has Vault.
 			if !u.Suspended {
 				_ = g.userTruth(u.Index, yield)
 			}

@@ -2,7 +2,10 @@ package synth
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/orgexport/orgexport/shared/export"
@@ -211,10 +214,10 @@ func (g *Org) vaultAccount() TruthAccount {
 }
 
 // vaultTruth yields, with Vault, every retained message, every group
-// post and the mail of every suspended account (see SuspendedMail);
-// without Vault nothing.
+// post, the mail of every suspended account (see SuspendedMail) and its
+// Drive files (SuspendedDrive); without Vault nothing.
 func (g *Org) vaultTruth(yield func(TruthItem) bool) bool {
-	if !g.suspendedMailTruth(yield) {
+	if !g.suspendedMailTruth(yield) || !g.suspendedDriveTruth(yield) {
 		return false
 	}
 	for u := range g.users {
@@ -259,6 +262,74 @@ func (g *Org) suspendedMailTruth(yield func(TruthItem) bool) bool {
 			raw := g.Raw(u, j)
 			it := TruthItem{Product: export.Vault, ItemID: g.MessageID(u, j), Name: g.Message(u, j).Subject,
 				SHA256: sum(raw), Size: int64(len(raw)), Note: "mail of suspended account " + g.users[u].Email}
+			if !yield(it) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// SuspendedDrive reports whether the Vault account holds user u's Drive
+// files (VaultDriveFiles): as for SuspendedMail, the organisation has
+// Vault, u is suspended (Drive lists its files but serves no content)
+// and u was created more than 24 hours before Now.
+func (g *Org) SuspendedDrive(u int) bool { return g.SuspendedMail(u) }
+
+// VaultDriveFiles are the files a Vault DRIVE export of all data by
+// account gives for user u: the files u owns in My Drive, neither
+// folders, shortcuts nor in the trash. Drive's own limits do not apply:
+// Vault converts a Google file whose Drive export is over 10 MB, and
+// delivers a file Drive flags as abusive.
+func (g *Org) VaultDriveFiles(u int) []File {
+	var out []File
+	o := Owner{Index: u}
+	for k := range g.FileCount(o) {
+		f := g.File(o, k)
+		if f.Trashed || f.MimeType == MimeFolder || f.MimeType == MimeShortcut {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// VaultDriveFormat is the MIME type Vault delivers f in: a binary file's
+// own, a Google file converted to its primary export format (Docs to
+// .docx, Sheets to .xlsx, Slides to .pptx; the emulator also gives a
+// Drawing as SVG and an Apps Script project as its JSON).
+func VaultDriveFormat(f File) string {
+	if f.Binary() {
+		return f.MimeType
+	}
+	if fs := ExportFormats(f.MimeType); len(fs) > 0 {
+		return fs[0]
+	}
+	return ""
+}
+
+// WriteVaultDrive writes the bytes Vault delivers for f (see
+// VaultDriveFormat) and returns their count.
+func (g *Org) WriteVaultDrive(w io.Writer, f File) (int64, error) {
+	if f.Binary() {
+		return io.CopyBuffer(w, f.Content.Reader(), make([]byte, blockSize))
+	}
+	return g.WriteExport(w, f, VaultDriveFormat(f))
+}
+
+func (g *Org) suspendedDriveTruth(yield func(TruthItem) bool) bool {
+	for u := range g.users {
+		if !g.SuspendedDrive(u) {
+			continue
+		}
+		for _, f := range g.VaultDriveFiles(u) {
+			h := sha256.New()
+			n, err := g.WriteVaultDrive(h, f)
+			if err != nil {
+				continue
+			}
+			it := TruthItem{Product: export.Vault, ItemID: f.ID, Name: f.Name, SHA256: hex.EncodeToString(h.Sum(nil)), Size: n,
+				Note: "Drive file of suspended account " + g.users[u].Email + " (" + VaultDriveFormat(f) + ")"}
 			if !yield(it) {
 				return false
 			}

@@ -89,12 +89,15 @@ func TestVaultAccountAndTruth(t *testing.T) {
 	if last.ID != synth.VaultAccountID || last.Type != export.Customer || last.Kind != "vault" || last.Name != "Google Vault" || !last.Created.Equal(g.Customer().Created) {
 		t.Fatalf("last account %+v", last)
 	}
-	retained, posts, suspended := 0, 0, 0
+	retained, posts, suspended, files := 0, 0, 0, map[string]synth.TruthItem{}
 	for it := range g.Truth("vault") {
-		if it.Product != export.Vault || it.SHA256 == "" || it.Size == 0 {
+		drive := strings.HasPrefix(it.Note, "Drive file of suspended account ")
+		if it.Product != export.Vault || it.SHA256 == "" || (it.Size == 0 && !drive) {
 			t.Errorf("item %+v", it)
 		}
 		switch {
+		case drive:
+			files[it.ItemID] = it
 		case strings.HasPrefix(it.Note, "retained mail of "):
 			retained++
 		case strings.HasPrefix(it.Note, "conversation of group "):
@@ -105,11 +108,32 @@ func TestVaultAccountAndTruth(t *testing.T) {
 			t.Errorf("note %q", it.Note)
 		}
 	}
-	want := 0
+	want, wantFiles := 0, 0
 	for _, u := range g.Users() {
 		if g.SuspendedMail(u.Index) {
 			want += g.MessageCount(u.Index)
 		}
+		if !g.SuspendedDrive(u.Index) {
+			continue
+		}
+		// Vault delivers what Drive would not: the Doc whose export is
+		// over Drive's 10 MB, the file flagged as abusive; Google files
+		// converted.
+		for _, f := range g.VaultDriveFiles(u.Index) {
+			wantFiles++
+			it, ok := files[f.ID]
+			sha := sha256.New()
+			n, err := g.WriteVaultDrive(sha, f)
+			if !ok || err != nil || it.SHA256 != hex.EncodeToString(sha.Sum(nil)) || it.Size != n {
+				t.Errorf("file %s (%s): truth %+v, Vault delivers %d bytes (%v)", f.ID, f.Name, it, n, err)
+			}
+			if f.Name == "Handbook" && n <= 10<<20 {
+				t.Errorf("the Handbook's Vault export is %d bytes, want over Drive's 10 MB", n)
+			}
+		}
+	}
+	if len(files) != wantFiles || wantFiles == 0 {
+		t.Errorf("%d Drive files of suspended accounts in the truth, want %d", len(files), wantFiles)
 	}
 	if retained != 2*len(g.Users()) || posts != 3*len(g.Groups()) || suspended != want || want == 0 {
 		t.Errorf("%d retained, %d posts, %d messages of suspended accounts (want %d)", retained, posts, suspended, want)

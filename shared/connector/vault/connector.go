@@ -116,6 +116,9 @@ type run struct {
 	svc *vault.Service
 	e   connector.Emitter
 	st  cursor
+	// docs are the metadata documents of unpacked exports read in this
+	// part, by export name and then by name in the zip.
+	docs map[string]map[string]document
 }
 
 // next moves to stage and checkpoints there.

@@ -89,6 +89,9 @@ func (c *copier) copy(ctx context.Context, fl file) error {
 	if perr != nil && !slices.Contains(c.broken, fl.export.Name) {
 		c.fail(fl, "is not readable EDRM XML ("+perr.Error()+")")
 	}
+	if unpacked(fl.export) {
+		return c.unpackedItems(ctx, fl, items.docs)
+	}
 	for _, id := range ids {
 		if slices.Contains(c.broken, fl.export.Name) {
 			c.e.Fail(connector.Failure{Product: export.Vault, ItemID: id, Path: path.Dir(fl.path),
@@ -96,6 +99,27 @@ func (c *copier) copy(ctx context.Context, fl file) error {
 			continue
 		}
 		c.e.Item(id)
+	}
+	return nil
+}
+
+// unpackedItems: the files of an unpacked export were recorded as they
+// were written (unpack); a document of its metadata in none of its zips
+// is reported failed.
+func (c *copier) unpackedItems(ctx context.Context, fl file, docs []document) error {
+	inZips, err := held(ctx, c.st, fl.export)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if inZips[d.zipName()] {
+			continue
+		}
+		why := "Vault's metadata lists it, but none of the export's zip files holds it"
+		if slices.Contains(c.broken, fl.export.Name) {
+			why = "a file of the Vault export " + fl.export.Name + " that holds it could not be read (its own failure says why)"
+		}
+		c.e.Fail(connector.Failure{Product: export.Vault, ItemID: d.ID, Path: path.Dir(fl.path), Reason: why})
 	}
 	return nil
 }
@@ -147,6 +171,7 @@ func reason(err error) string {
 type docIDs struct {
 	pw   *io.PipeWriter
 	ids  []string
+	docs []document // with the file of the zip each is in
 	errc chan error
 }
 
@@ -180,10 +205,26 @@ func (d *docIDs) parse(r io.Reader) error {
 		if err != nil {
 			return err
 		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Document" {
+		se, ok := tok.(xml.StartElement)
+		switch {
+		case !ok:
+		case se.Name.Local == "Document":
 			for _, at := range se.Attr {
 				if at.Name.Local == "DocID" && at.Value != "" {
 					d.ids = append(d.ids, at.Value)
+					d.docs = append(d.docs, document{ID: at.Value})
+				}
+			}
+		case se.Name.Local == "ExternalFile" && len(d.docs) > 0:
+			doc := &d.docs[len(d.docs)-1]
+			for _, at := range se.Attr {
+				switch at.Name.Local {
+				case "FilePath":
+					doc.Path = at.Value
+				case "FileName":
+					doc.Name = at.Value
+				case "Hash":
+					doc.Hash = at.Value
 				}
 			}
 		}
@@ -214,7 +255,13 @@ func (r *run) copyAll(ctx context.Context) error {
 	}
 	cp := &copier{st: st, e: r.e, broken: r.st.Broken}
 	for i := r.st.File; i < len(files); i++ {
-		if err := cp.copy(ctx, files[i]); err != nil {
+		fl := files[i]
+		if unpacked(fl.export) && !fl.metadata && strings.HasSuffix(fl.f.ObjectName, ".zip") {
+			err = r.unpack(ctx, cp, fl, i)
+		} else {
+			err = cp.copy(ctx, fl)
+		}
+		if err != nil {
 			return err
 		}
 		if err := r.next(ctx, cursor{Stage: stageCopy, Matter: r.st.Matter, File: i + 1, Broken: cp.broken}); err != nil {

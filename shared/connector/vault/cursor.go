@@ -20,6 +20,9 @@ type cursor struct {
 	Matter string `json:"m,omitempty"`
 	// File counts the files already copied, in the order of files().
 	File int `json:"f,omitempty"`
+	// Entry counts the entries of file File already written, for a zip
+	// unpacked file by file (the Drive files of suspended accounts).
+	Entry int `json:"n,omitempty"`
 	// Broken names the Vault exports with a file that did not arrive whole.
 	Broken []string `json:"b,omitempty"`
 }

@@ -15,7 +15,10 @@
 //     deleted; their live mail is in their own folders), MAIL with
 //     "-label:^deleted" for the suspended users (Google refuses delegated
 //     reads of a suspended account's mailbox, Vault reads it; up to 100
-//     accounts an export, with no end time), GROUPS over every
+//     accounts an export, with no end time), DRIVE of all data by account
+//     for the same suspended users (Drive lists their files but serves no
+//     content; Vault exports the files they own, Google files converted),
+//     GROUPS over every
 //     group (conversations), and for each other corpus in which an open
 //     matter holds data, that held data. Searches end at the export's
 //     cut-off (R4), and Vault is asked to keep the files in the US (R8a).
@@ -25,7 +28,10 @@
 //     against the MD5 Vault lists; a file that does not match is reported
 //     as failed, and so is every item its export lists. Vault's metadata
 //     file of each export (EDRM XML) names the items: they go into the
-//     account's item index.
+//     account's item index. The zips of the suspended accounts' Drive
+//     exports are not copied whole but unpacked (drive.go): each file is
+//     an entry of its own, Vault/Drive/<export>/<email>/<name>, whose item
+//     is the Drive file id, checked against the metadata's SHA-256.
 //  5. Vault/exports.json (what was asked of Vault and what it answered),
 //     then the matter is closed and deleted, which deletes Vault's copies.
 //
@@ -37,5 +43,5 @@
 // The files follow the stages: cursor.go (the stages and the cursor),
 // holds.go (1), matter.go (2, and closing and deleting the matter in 5),
 // plan.go (what to ask of Vault), wait.go (3, and Vault/exports.json),
-// copy.go (4).
+// copy.go (4), drive.go (4, the unpacked Drive zips).
 package vault

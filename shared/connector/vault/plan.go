@@ -112,6 +112,16 @@ func (r *run) plan(ctx context.Context) ([]*vault.Export, error) {
 				AccountInfo: &vault.AccountInfo{Emails: batch}, MailOptions: &vault.MailOptions{}},
 			ExportOptions: &vault.ExportOptions{Region: us, MailOptions: &vault.MailExportOptions{ExportFormat: "MBOX"}},
 		})
+		// Drive lists a suspended account's files but serves none of
+		// their content; Vault exports the files it owns (Google files
+		// converted), with no end. Shared drives are exported as
+		// accounts of their own, through a member.
+		xs = append(xs, &vault.Export{
+			Name: fmt.Sprintf("%s%03d", suspendedDrivePrefix, i/accountsPerExport+1),
+			Query: &vault.Query{Corpus: "DRIVE", DataScope: "ALL_DATA", Method: "ACCOUNT",
+				AccountInfo: &vault.AccountInfo{Emails: batch}, DriveOptions: &vault.DriveOptions{SharedDrivesOption: "NOT_INCLUDED"}},
+			ExportOptions: &vault.ExportOptions{Region: us, DriveOptions: &vault.DriveExportOptions{IncludeAccessInfo: true}},
+		})
 	}
 	groups, err := r.groups(ctx)
 	if err != nil {
@@ -188,11 +198,11 @@ func (r *run) heldCorpora(ctx context.Context) ([]string, error) {
 }
 
 // accountsPerExport bounds the accounts one Vault export of suspended
-// accounts' mail names.
+// accounts' mail or Drive files names.
 const accountsPerExport = 100
 
 // suspendedUsers lists the suspended users created before the cut-off
-// (R4): their mail can be read only through Vault.
+// (R4): their mail and Drive files can be read only through Vault.
 func (r *run) suspendedUsers(ctx context.Context) ([]string, error) {
 	svc, err := r.c.clients.Directory(ctx, r.a.Subject)
 	if err != nil {

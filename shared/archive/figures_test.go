@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +45,62 @@ func TestFigures(t *testing.T) {
 	}
 	t.Run("PipelineVsRawDeflate", figureA)
 	t.Run("StreamVsZipThenUpload", figureB)
+	t.Run("Workers", figureWorkers)
+}
+
+// median runs each function rounds times, alternating, and returns the
+// median time of each.
+func median(rounds int, fns ...func()) []time.Duration {
+	times := make([][]time.Duration, len(fns))
+	for range rounds {
+		for i, fn := range fns {
+			start := time.Now()
+			fn()
+			times[i] = append(times[i], time.Since(start))
+		}
+	}
+	out := make([]time.Duration, len(fns))
+	for i, ts := range times {
+		slices.Sort(ts)
+		out[i] = ts[len(ts)/2]
+	}
+	return out
+}
+
+// figureWorkers measures issue 21's targets on the same files in the same
+// run, by medians: the part writer with one worker at least 0.9 times raw
+// deflate's throughput, and with two workers at least 1.6 times one
+// worker's (when the process has two CPUs). It logs the load average:
+// other work on the machine lowers both.
+func figureWorkers(t *testing.T) {
+	files := textFiles()
+	size := totalSize(files)
+	out := &byteCounter{}
+	fw, _ := kflate.NewWriter(out, DefaultLevel)
+	raw := func() {
+		for _, f := range files {
+			fw.Reset(out)
+			fw.Write(f)
+			fw.Close()
+		}
+	}
+	one := func() { writeFiles(t, files, &byteCounter{}, 1) }
+	two := func() { writeFiles(t, files, &byteCounter{}, 2) }
+	load, _ := os.ReadFile("/proc/loadavg")
+	d := median(9, raw, one, two)
+	t.Logf("%d MiB in %d files, load average %s", size>>20, len(files), strings.TrimSpace(string(load)))
+	t.Logf("raw deflate %.1f MB/s, part writer %.1f MB/s with 1 worker (%.2fx raw), %.1f MB/s with 2 (%.2fx 1 worker)",
+		mbps(size, d[0]), mbps(size, d[1]), d[0].Seconds()/d[1].Seconds(), mbps(size, d[2]), d[1].Seconds()/d[2].Seconds())
+	if r := d[0].Seconds() / d[1].Seconds(); r < 0.9 {
+		t.Errorf("the part writer reaches %.2fx raw deflate, target 0.9x", r)
+	}
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Log("one CPU: the parallel target needs two")
+		return
+	}
+	if r := d[1].Seconds() / d[2].Seconds(); r < 1.6 {
+		t.Errorf("two workers are %.2fx one, target 1.6x", r)
+	}
 }
 
 func figureA(t *testing.T) {

@@ -45,8 +45,8 @@ type pool struct {
 	slots chan struct{} // one per worker
 	queue []*chunk      // handed out, in order, not yet written
 	max   int           // chunks out at once
-	bufs  sync.Pool // chunkSize buffers of content
-	outs  sync.Pool // *bytes.Buffer of deflated chunks
+	bufs  sync.Pool     // chunkSize buffers of content
+	outs  sync.Pool     // *bytes.Buffer of deflated chunks
 }
 
 func newPool(workers, level int) *pool {

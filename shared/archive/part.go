@@ -25,7 +25,7 @@ var ErrDuplicate = errors.New("duplicate zip entry")
 var ErrClosed = errors.New("part already closed")
 
 // DefaultMaxDirectory is Options.MaxDirectory when it is 0.
-const DefaultMaxDirectory = 32 << 20
+const DefaultMaxDirectory = 16 << 20
 
 // testWorkers is Options.Workers when it is 0; only tests change it, to
 // run the package's tests again with parallel deflate.
@@ -50,7 +50,7 @@ type Options struct {
 	// MaxDirectory cuts the part at the first checkpoint at which its
 	// central directory, which is held in memory until Close, holds at
 	// least this many bytes, so an account of a million small files
-	// takes bounded memory: 0 means DefaultMaxDirectory, about 250,000
+	// takes bounded memory: 0 means DefaultMaxDirectory, about 150,000
 	// entries.
 	MaxDirectory int64
 	// Deadline cuts the part at the first checkpoint at or after it, so the

@@ -82,8 +82,13 @@ func (l *listing) add(f *drive.File) {
 	}
 	b = append(b, flags)
 	if flags&recTime != 0 {
+		// Drive's times have milliseconds: store those when they say all.
 		b = binary.AppendVarint(b, mod.Unix())
-		b = binary.AppendUvarint(b, uint64(mod.Nanosecond()))
+		if ns := mod.Nanosecond(); ns%1e6 == 0 {
+			b = binary.AppendUvarint(b, uint64(ns/1e6)<<1)
+		} else {
+			b = binary.AppendUvarint(b, uint64(ns)<<1|1)
+		}
 	}
 	if flags&recSize != 0 {
 		b = binary.AppendVarint(b, f.Size)
@@ -156,9 +161,13 @@ func (l *listing) record(i int32) record {
 	if flags&recTime != 0 {
 		s, k := binary.Varint(b[off:])
 		off += k
-		ns, k := binary.Uvarint(b[off:])
+		frac, k := binary.Uvarint(b[off:])
 		off += k
-		r.modified = time.Unix(s, int64(ns)).UTC()
+		ns := int64(frac >> 1)
+		if frac&1 == 0 {
+			ns *= 1e6
+		}
+		r.modified = time.Unix(s, ns).UTC()
 	}
 	if flags&recSize != 0 {
 		r.size, k = binary.Varint(b[off:])
@@ -264,13 +273,14 @@ func (l *listing) nameSiblings() {
 		start[b] += start[b-1]
 	}
 	kids := make([]int32, len(l.byID))
-	next := slices.Clone(start)
 	for _, i := range l.byID {
 		b := l.parent[i] + 1
-		kids[next[b]] = i
-		next[b]++
+		kids[start[b]] = i
+		start[b]++
 	}
-	next = nil
+	// start[b] is now where bucket b ends: shift back to where each starts.
+	copy(start[1:], start[:len(start)-1])
+	start[0] = 0
 	for b := 0; b+1 < len(start); b++ {
 		group := kids[start[b]:start[b+1]]
 		if len(group) == 0 {

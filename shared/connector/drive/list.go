@@ -35,8 +35,11 @@ func listAll(ctx context.Context, svc *drive.Service, a connector.Account, pageS
 	l := newListing()
 	err := call.Pages(ctx, func(page *drive.FileList) error {
 		for _, f := range page.Files {
-			if exported(f, shared) {
-				l.add(f)
+			if !exported(f, shared) {
+				continue
+			}
+			if err := l.add(f); err != nil {
+				return err
 			}
 		}
 		return nil

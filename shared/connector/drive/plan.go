@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"iter"
 	"slices"
 	"strings"
@@ -28,11 +29,12 @@ import (
 // names are deduplicated per folder in id order and paths follow the
 // parents, exactly as the planner that held whole drive.File values did.
 type listing struct {
-	arena []byte
-	recs  []uint32 // each file's record in arena
+	arena   arena
+	recs    []uint32 // each file's record in arena
+	scratch []byte
 	// rawParents holds each file's parent ids while listing (offsets in
 	// parentOff); plan resolves them into parent and drops them.
-	rawParents []byte
+	rawParents arena
 	parentOff  []uint32
 	parent     []int32 // index of the parent folder among the listed files, or -1
 	byID       []int32 // file indexes in id order (one per id)
@@ -54,10 +56,43 @@ func newListing() *listing {
 	return &listing{mimeIndex: map[string]uint32{}, renamed: map[int32]string{}}
 }
 
+// arena holds records in blocks: it grows without copying, so its memory
+// is that of its records (an append-grown slice would hold up to a
+// quarter more, and twice as much while it is copied).
+type arena struct{ blocks [][]byte }
+
+const (
+	arenaShift = 20
+	arenaBlock = 1 << arenaShift
+	// maxBlocks keeps offsets in 32 bits: 4 GiB of records, some 80
+	// million files.
+	maxBlocks = 1 << (32 - arenaShift)
+)
+
+var errListingTooLarge = errors.New("the drive's listing is over 4 GiB (some 80 million files), more than one export can plan")
+
+// put stores rec and returns its offset.
+func (a *arena) put(rec []byte) (uint32, error) {
+	n := len(a.blocks)
+	if n == 0 || len(a.blocks[n-1])+len(rec) > cap(a.blocks[n-1]) {
+		if n == maxBlocks {
+			return 0, errListingTooLarge
+		}
+		a.blocks = append(a.blocks, make([]byte, 0, max(arenaBlock, len(rec))))
+		n++
+	}
+	b := &a.blocks[n-1]
+	off := uint32(n-1)<<arenaShift | uint32(len(*b))
+	*b = append(*b, rec...)
+	return off, nil
+}
+
+// at is the arena from off to the end of off's block.
+func (a *arena) at(off uint32) []byte { return a.blocks[off>>arenaShift][off&(arenaBlock-1):] }
+
 // add appends f, whose fields are fileFields.
-func (l *listing) add(f *drive.File) {
-	b := l.arena
-	l.recs = append(l.recs, uint32(len(b)))
+func (l *listing) add(f *drive.File) error {
+	b := l.scratch[:0]
 	b = appendString(b, f.Id)
 	b = appendString(b, zipname.Sanitize(displayName(f)))
 	b = binary.AppendUvarint(b, uint64(l.mime(f.MimeType)))
@@ -102,12 +137,21 @@ func (l *listing) add(f *drive.File) {
 	if flags&recTarget != 0 {
 		b = appendString(b, f.ShortcutDetails.TargetId)
 	}
-	l.arena = b
-	l.parentOff = append(l.parentOff, uint32(len(l.rawParents)))
-	l.rawParents = binary.AppendUvarint(l.rawParents, uint64(len(f.Parents)))
-	for _, p := range f.Parents {
-		l.rawParents = appendString(l.rawParents, p)
+	off, err := l.arena.put(b)
+	if err != nil {
+		return err
 	}
+	b = binary.AppendUvarint(b[:0], uint64(len(f.Parents)))
+	for _, p := range f.Parents {
+		b = appendString(b, p)
+	}
+	poff, err := l.rawParents.put(b)
+	if err != nil {
+		return err
+	}
+	l.scratch = b
+	l.recs, l.parentOff = append(l.recs, off), append(l.parentOff, poff)
+	return nil
 }
 
 func (l *listing) mime(m string) uint32 {
@@ -135,7 +179,7 @@ func readBytes(b []byte, off int) ([]byte, int) {
 
 // id is file i's id, without copying.
 func (l *listing) id(i int32) []byte {
-	id, _ := readBytes(l.arena, int(l.recs[i]))
+	id, _ := readBytes(l.arena.at(l.recs[i]), 0)
 	return id
 }
 
@@ -149,9 +193,9 @@ type record struct {
 }
 
 func (l *listing) record(i int32) record {
-	b := l.arena
+	b := l.arena.at(l.recs[i])
 	var r record
-	id, off := readBytes(b, int(l.recs[i]))
+	id, off := readBytes(b, 0)
 	name, off := readBytes(b, off)
 	m, k := binary.Uvarint(b[off:])
 	off += k
@@ -195,15 +239,17 @@ func (l *listing) nameAt(i int32) string {
 	if n, ok := l.renamed[i]; ok {
 		return n
 	}
-	_, off := readBytes(l.arena, int(l.recs[i]))
-	name, _ := readBytes(l.arena, off)
+	b := l.arena.at(l.recs[i])
+	_, off := readBytes(b, 0)
+	name, _ := readBytes(b, off)
 	return string(name)
 }
 
 func (l *listing) isFolder(i int32) bool {
-	_, off := readBytes(l.arena, int(l.recs[i]))
-	_, off = readBytes(l.arena, off)
-	m, _ := binary.Uvarint(l.arena[off:])
+	b := l.arena.at(l.recs[i])
+	_, off := readBytes(b, 0)
+	_, off = readBytes(b, off)
+	m, _ := binary.Uvarint(b[off:])
 	return l.mimes[m] == mimeFolder
 }
 
@@ -245,9 +291,8 @@ func (l *listing) resolveParents() {
 	l.parent = make([]int32, len(l.recs))
 	for i := range l.parent {
 		l.parent[i] = -1
-		b := l.rawParents
-		count, off := binary.Uvarint(b[l.parentOff[i]:])
-		off += int(l.parentOff[i])
+		b := l.rawParents.at(l.parentOff[i])
+		count, off := binary.Uvarint(b)
 		for range count {
 			var p []byte
 			p, off = readBytes(b, off)
@@ -257,7 +302,7 @@ func (l *listing) resolveParents() {
 			}
 		}
 	}
-	l.rawParents, l.parentOff = nil, nil
+	l.rawParents, l.parentOff = arena{}, nil
 }
 
 // nameSiblings deduplicates names per folder, siblings in id order, and

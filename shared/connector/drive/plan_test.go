@@ -137,7 +137,9 @@ func TestPlanIsTodays(t *testing.T) {
 			for _, f := range files {
 				if exported(f, shared) {
 					kept = append(kept, f)
-					l.add(f)
+					if err := l.add(f); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			l.plan()
@@ -210,7 +212,9 @@ func TestListingIsCompact(t *testing.T) {
 		if m := i / 10; m > 0 {
 			f.Parents = []string{fmt.Sprintf("1u0k%dz%06x-padded-to-drive-id-length", (m-1)/8*10+9, ((m-1)/8*10+9)*7919&0xffffff)}
 		}
-		l.add(f)
+		if err := l.add(f); err != nil {
+			t.Fatal(err)
+		}
 	}
 	l.plan()
 	runtime.GC()

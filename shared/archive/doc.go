@@ -21,8 +21,8 @@
 // KiB before it as its dictionary and ended with a sync flush, so the
 // chunks join into one ordinary deflate stream and a single huge file uses
 // every CPU too; the ratio is within a fraction of a percent of one
-// stream's. At most 4·Workers chunks are out at once, so memory stays
-// bounded (about 8 MiB per worker). The index, the counts and the
+// stream's. At most 2·Workers+2 chunks are out at once, so memory stays
+// bounded (about 4 MiB per worker and 6 MiB more). The index, the counts and the
 // central directory come out exactly as with one worker; the compressed
 // bytes differ, but the same input gives the same zip on every run.
 //

@@ -60,7 +60,7 @@ func (w *entryWriter) hand(last bool, then func()) {
 	if !c.store {
 		c.dict = w.tail
 		if !last {
-			w.tail = append(make([]byte, 0, dictSize), w.buf[len(w.buf)-min(dictSize, len(w.buf)):]...)
+			w.tail = append(w.p.pool.dict(), w.buf[len(w.buf)-min(dictSize, len(w.buf)):]...)
 		}
 	}
 	w.buf = nil

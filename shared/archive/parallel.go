@@ -3,7 +3,6 @@ package archive
 import (
 	"bytes"
 	"io"
-	"sync"
 )
 
 // Parallel deflate (Options.Workers > 1).
@@ -15,9 +14,9 @@ import (
 // entries of any size, a 5 GiB mbox as well as a thousand small mails, use
 // every worker. The writer (the caller's goroutine) hands chunks out in
 // order and writes each one's output, in order, as soon as the chunks
-// before it are written: at most 4·Workers chunks are out at once, so
-// memory is bounded by about 8·Workers·chunkSize whatever the entry's
-// size. Everything else the part does when an entry ends (its data
+// before it are written: at most 2·Workers+2 chunks are out at once, so
+// memory is bounded by about 2·(2·Workers+3)·chunkSize whatever the
+// entry's size. Everything else the part does when an entry ends (its data
 // descriptor, central directory and index records, and the index records
 // of Emitter.Item) waits in the same queue, so the zip, the index and the
 // counts come out as with one worker.
@@ -45,15 +44,15 @@ type pool struct {
 	slots chan struct{} // one per worker
 	queue []*chunk      // handed out, in order, not yet written
 	max   int           // chunks out at once
-	bufs  sync.Pool     // chunkSize buffers of content
-	outs  sync.Pool     // *bytes.Buffer of deflated chunks
+	// Buffers of content, of dictionaries and of deflated chunks that
+	// were written, for the next chunks: at most max+1 of each exist, and
+	// they outlive garbage collections (a sync.Pool would drop them).
+	bufs, dicts [][]byte
+	outs        []*bytes.Buffer
 }
 
 func newPool(workers, level int) *pool {
-	p := &pool{level: level, slots: make(chan struct{}, workers), max: 4 * workers}
-	p.bufs.New = func() any { b := make([]byte, 0, chunkSize); return &b }
-	p.outs.New = func() any { return new(bytes.Buffer) }
-	return p
+	return &pool{level: level, slots: make(chan struct{}, workers), max: 2*workers + 2}
 }
 
 // deflate compresses c into c.out.
@@ -79,12 +78,41 @@ func (p *pool) deflate(c *chunk) {
 	close(c.done)
 }
 
-func (p *pool) buffer() []byte { return (*p.bufs.Get().(*[]byte))[:0] }
-
-func (p *pool) release(b []byte) {
-	if cap(b) == chunkSize {
-		p.bufs.Put(&b)
+// take returns a free buffer of list, or a new one of size n.
+func take(list *[][]byte, n int) []byte {
+	if k := len(*list); k > 0 {
+		b := (*list)[k-1]
+		*list = (*list)[:k-1]
+		return b[:0]
 	}
+	return make([]byte, 0, n)
+}
+
+func (p *pool) buffer() []byte { return take(&p.bufs, chunkSize) }
+
+func (p *pool) dict() []byte { return take(&p.dicts, dictSize) }
+
+// release keeps a written chunk's buffers for the next chunks.
+func (p *pool) release(c *chunk) {
+	if c.raw != nil {
+		p.bufs = append(p.bufs, c.raw)
+	}
+	if c.dict != nil {
+		p.dicts = append(p.dicts, c.dict)
+	}
+	if c.out != nil {
+		p.outs = append(p.outs, c.out)
+	}
+}
+
+func (p *pool) out() *bytes.Buffer {
+	if k := len(p.outs); k > 0 {
+		b := p.outs[k-1]
+		p.outs = p.outs[:k-1]
+		b.Reset()
+		return b
+	}
+	return new(bytes.Buffer)
 }
 
 // submit queues c, handing it to a worker unless it is stored or an
@@ -101,8 +129,7 @@ func (pw *PartWriter) submit(c *chunk) {
 	}
 	p.queue = append(p.queue, c)
 	if c.raw != nil && !c.store {
-		c.out = p.outs.Get().(*bytes.Buffer)
-		c.out.Reset()
+		c.out = p.out()
 		go p.deflate(c)
 	}
 	for len(p.queue) > 0 && pw.writeHead(false) {
@@ -134,12 +161,7 @@ func (pw *PartWriter) writeHead(wait bool) bool {
 			pw.fail(err)
 		}
 	}
-	if c.raw != nil {
-		p.release(c.raw)
-	}
-	if c.out != nil && c.out.Cap() <= 2*chunkSize {
-		p.outs.Put(c.out)
-	}
+	p.release(c)
 	if c.then != nil {
 		c.then()
 	}

@@ -70,12 +70,9 @@ func (w *entryWriter) hand(last bool, then func()) {
 	w.p.submit(c)
 }
 
-// release returns the compressor and ends the writer.
+// release ends the writer.
 func (w *entryWriter) release() {
-	if w.fw != nil {
-		putCompressor(w.fw, w.p.opts.Level)
-		w.fw = nil
-	}
+	w.fw = nil // the part's, used again by the next entry
 	w.closed = true
 }
 

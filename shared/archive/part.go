@@ -119,7 +119,8 @@ type PartWriter struct {
 	failures []connector.Failure
 	index    *IndexLog
 	records  []IndexRecord
-	pool     *pool // nil unless Options.Workers > 1
+	pool     *pool         // nil unless Options.Workers > 1
+	fw       *flate.Writer // the entries' compressor, with one worker
 }
 
 // counts are a part's per-product tallies.
@@ -214,8 +215,14 @@ func (p *PartWriter) Create(en connector.Entry) (io.Writer, error) {
 	}
 	ew := &entryWriter{p: p, e: e, start: p.zip.w.n, dst: p.zip.w}
 	if e.method == methodDeflate {
-		ew.fw = getCompressor(p.zip.w, p.opts.Level)
-		ew.dst = ew.fw
+		// One compressor for the part's entries, reset for each, as a
+		// single deflate stream would be; Close returns it to the pool.
+		if p.fw == nil {
+			p.fw = getCompressor(p.zip.w, p.opts.Level)
+		} else {
+			p.fw.Reset(p.zip.w)
+		}
+		ew.fw, ew.dst = p.fw, p.fw
 	}
 	p.cur = ew
 	p.lastPath = path
@@ -304,6 +311,10 @@ func (p *PartWriter) Close() (Summary, error) {
 	}
 	if err := p.finishEntry(); err != nil {
 		return Summary{}, err
+	}
+	if p.fw != nil {
+		putCompressor(p.fw, p.opts.Level)
+		p.fw = nil
 	}
 	if p.drain(); p.err != nil {
 		return Summary{}, p.err

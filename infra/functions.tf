@@ -36,7 +36,7 @@ locals {
       description   = "Exports one account into zip parts (Cloud Tasks)."
       timeout       = 1800
       memory        = "2Gi"
-      cpu           = "1"
+      cpu           = var.export_account_cpu
       max_instances = 50
       concurrency   = 1
       secret_env    = []
@@ -149,7 +149,7 @@ locals {
   env = {
     StartExport    = merge(local.env_common, local.env_admin, local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_cli, { ORGEXPORT_HOLD = var.hold })
     BeginExport    = merge(local.env_common, local.env_service["BeginExport"], local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_events)
-    ExportAccount  = merge(local.env_common, local.env_service["ExportAccount"], local.env_workspace, local.env_tasks, local.env_bucket, local.env_events, { ORGEXPORT_PART_SIZE = var.part_size, ORGEXPORT_TIME_BUDGET = var.time_budget })
+    ExportAccount  = merge(local.env_common, local.env_service["ExportAccount"], local.env_workspace, local.env_tasks, local.env_bucket, local.env_events, { ORGEXPORT_PART_SIZE = var.part_size, ORGEXPORT_TIME_BUDGET = var.time_budget, ORGEXPORT_ZIP_WORKERS = var.export_account_cpu })
     AssembleReport = merge(local.env_common, local.env_service["AssembleReport"], local.env_workspace, local.env_mail, local.env_bucket)
     Housekeeping   = merge(local.env_common, local.env_service["Housekeeping"], local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_events)
     Support        = merge(local.env_common, local.env_admin, { ORGEXPORT_SUPPORT_STAFF = join(",", var.support_staff) })

@@ -199,3 +199,22 @@ func TestNoSecretIsATerraformVariable(t *testing.T) {
 		}
 	}
 }
+
+// ExportAccount's part writer deflates on as many workers as the function
+// has vCPUs: one variable sets both.
+func TestZipWorkersFollowExportAccountCPU(t *testing.T) {
+	for _, cpu := range []string{"1", "2", "4"} {
+		m := loadModule(t, map[string]cty.Value{"export_account_cpu": cty.StringVal(cpu)})
+		d := deployedFunctions(t, m)["ExportAccount"]
+		if got := str(d.value, "service_config", 0, "available_cpu"); got != cpu {
+			t.Errorf("export_account_cpu %s gives ExportAccount %q vCPUs", cpu, got)
+		}
+		if got := d.env["ORGEXPORT_ZIP_WORKERS"]; got != cpu {
+			t.Errorf("ExportAccount with %s vCPUs deflates on %q workers", cpu, got)
+		}
+	}
+	m := loadModule(t, nil)
+	if !m.validates(t, "export_account_cpu", cty.StringVal("2")) || m.validates(t, "export_account_cpu", cty.StringVal("3")) {
+		t.Error("export_account_cpu accepts other values than 1, 2 and 4")
+	}
+}

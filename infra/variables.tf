@@ -118,6 +118,16 @@ variable "part_size" {
   default     = "2GiB"
 }
 
+variable "export_account_cpu" {
+  description = "vCPUs of ExportAccount (its memory stays 2Gi); its part writer deflates on as many at once (ORGEXPORT_ZIP_WORKERS). Two reach at least 1.6 times one's zip throughput (shared/archive BenchmarkWorkers)."
+  type        = string
+  default     = "1"
+  validation {
+    condition     = contains(["1", "2", "4"], var.export_account_cpu)
+    error_message = "ExportAccount's CPU must be 1, 2 or 4 vCPUs."
+  }
+}
+
 variable "time_budget" {
   description = "How long one ExportAccount invocation works before it checkpoints; below the 30-minute dispatch deadline."
   type        = string

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	stdflate "compress/flate"
 	"context"
 	"fmt"
@@ -111,6 +112,68 @@ func BenchmarkPipeline(b *testing.B) {
 		}
 		b.ReportMetric(float64(sum.Size)/float64(totalSize(files)), "ratio")
 	}
+}
+
+// BenchmarkWorkers is issue 21's zip pipeline: raw deflate of the files,
+// and the part writer with one worker (in the caller's goroutine) and
+// with two, on the same files, into a sink that only counts (the part
+// writer's own work: deflate, zip framing, CRC-32, the part's SHA-256,
+// MD5 and CRC32C, the index). Compare the three in one run.
+func BenchmarkWorkers(b *testing.B) {
+	files := textFiles()
+	b.Run("raw", func(b *testing.B) {
+		out := &byteCounter{}
+		w, _ := kflate.NewWriter(out, DefaultLevel)
+		deflateFiles(b, files, out, func() { w.Reset(out) }, w)
+	})
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			b.SetBytes(totalSize(files))
+			for b.Loop() {
+				writeFiles(b, files, &byteCounter{}, workers)
+			}
+		})
+	}
+}
+
+// BenchmarkWorkersOneEntry is BenchmarkWorkers with the same bytes as
+// one long entry (an mbox): parallel deflate cuts it into chunks.
+func BenchmarkWorkersOneEntry(b *testing.B) {
+	one := [][]byte{bytes.Join(textFiles(), nil)}
+	b.Run("raw", func(b *testing.B) {
+		out := &byteCounter{}
+		w, _ := kflate.NewWriter(out, DefaultLevel)
+		deflateFiles(b, one, out, func() { w.Reset(out) }, w)
+	})
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			b.SetBytes(totalSize(one))
+			for b.Loop() {
+				writeFiles(b, one, &byteCounter{}, workers)
+			}
+		})
+	}
+}
+
+// writeFiles writes files through a part writer into sink, with a
+// checkpoint every 50 files, as the Drive connector does every 200.
+func writeFiles(tb testing.TB, files [][]byte, sink io.Writer, workers int) Summary {
+	p, _ := New(sink, Options{Index: io.Discard, Failures: io.Discard, Workers: workers})
+	for i, f := range files {
+		w, err := p.Create(connector.Entry{Path: fmt.Sprintf("Drive/doc %05d.txt", i), ItemID: fmt.Sprint(i)})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		w.Write(f)
+		if i%50 == 49 {
+			p.Checkpoint(context.Background(), fmt.Sprint(i))
+		}
+	}
+	sum, err := p.Close()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sum
 }
 
 // BenchmarkVsZip is target (b): `zip -r` of a folder followed by an upload

@@ -24,6 +24,13 @@ var ErrDuplicate = errors.New("duplicate zip entry")
 // ErrClosed is returned for calls after Close.
 var ErrClosed = errors.New("part already closed")
 
+// DefaultMaxDirectory is Options.MaxDirectory when it is 0.
+const DefaultMaxDirectory = 16 << 20
+
+// testWorkers is Options.Workers when it is 0; only tests change it, to
+// run the package's tests again with parallel deflate.
+var testWorkers = 1
+
 // maxCursor is the longest cursor Checkpoint accepts (see package connector).
 const maxCursor = 1024
 
@@ -40,6 +47,12 @@ type Options struct {
 	// least this many bytes. A part can be larger by the items written
 	// since the previous checkpoint. 0 means no limit.
 	PartSize int64
+	// MaxDirectory cuts the part at the first checkpoint at which its
+	// central directory, which is held in memory until Close, holds at
+	// least this many bytes, so an account of a million small files
+	// takes bounded memory: 0 means DefaultMaxDirectory, about 150,000
+	// entries.
+	MaxDirectory int64
 	// Deadline cuts the part at the first checkpoint at or after it, so the
 	// caller has time to finish it. Zero means none.
 	Deadline time.Time
@@ -51,6 +64,11 @@ type Options struct {
 	// as it is reported. If nil, failures are kept in memory and returned
 	// by Failures, which suits tests and small accounts only.
 	Failures io.Writer
+	// Workers is how many deflate streams run at once: with more than
+	// one, entries (and 1 MiB chunks of a long entry) are deflated in
+	// parallel and written in order (see parallel.go); 0 or 1 deflates in
+	// the caller's goroutine. Set it to the CPUs the process has.
+	Workers int
 	// Index receives the part's item index as NDJSON (see IndexRecord):
 	// which source items went into which entry. If nil, the index is kept
 	// in memory and returned by Index, for tests and small accounts only.
@@ -101,6 +119,8 @@ type PartWriter struct {
 	failures []connector.Failure
 	index    *IndexLog
 	records  []IndexRecord
+	pool     *pool         // nil unless Options.Workers > 1
+	fw       *flate.Writer // the entries' compressor, with one worker
 }
 
 // counts are a part's per-product tallies.
@@ -125,6 +145,9 @@ func New(w io.Writer, o Options) (*PartWriter, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.MaxDirectory <= 0 {
+		o.MaxDirectory = DefaultMaxDirectory
+	}
 	p := &PartWriter{opts: o, digest: newDigester(w), names: map[uint64]bool{}, seed: maphash.MakeSeed(),
 		counts: counts{files: map[export.Product]int{}, items: map[export.Product]int{}, failed: map[export.Product]int{},
 			deleted: map[export.Product]int{}}}
@@ -136,14 +159,24 @@ func New(w io.Writer, o Options) (*PartWriter, error) {
 	if o.Index != nil {
 		p.index = NewIndexLog(o.Index)
 	}
+	if o.Workers == 0 {
+		o.Workers = testWorkers
+	}
+	if o.Workers > 1 {
+		p.pool = newPool(o.Workers, o.Level)
+	}
 	return p, nil
 }
 
 // Part is the part's number, from 1.
 func (p *PartWriter) Part() int { return p.opts.Part }
 
-// Size is the number of bytes written so far.
-func (p *PartWriter) Size() int64 { return p.zip.w.n }
+// Size is the number of bytes written so far (of the entries before the
+// open one, and the open one's header).
+func (p *PartWriter) Size() int64 {
+	p.drain()
+	return p.zip.w.n
+}
 
 // Create starts the file e, whose path must pass zipname.Valid, and returns
 // the writer for its content, valid until the next Create, Checkpoint, Fail
@@ -166,13 +199,30 @@ func (p *PartWriter) Create(en connector.Entry) (io.Writer, error) {
 	if en.Content == connector.Compressed {
 		e.method, e.zip64 = methodStore, true
 	}
+	if p.pool != nil {
+		ew := &entryWriter{p: p, e: e, buf: p.pool.buffer()}
+		p.later(func() {
+			if err := p.zip.begin(e); err != nil {
+				p.fail(err)
+			}
+			ew.start = p.zip.w.n
+		})
+		p.cur, p.lastPath = ew, path
+		return ew, p.err
+	}
 	if err := p.zip.begin(e); err != nil {
 		return nil, p.fail(err)
 	}
 	ew := &entryWriter{p: p, e: e, start: p.zip.w.n, dst: p.zip.w}
 	if e.method == methodDeflate {
-		ew.fw = getCompressor(p.zip.w, p.opts.Level)
-		ew.dst = ew.fw
+		// One compressor for the part's entries, reset for each, as a
+		// single deflate stream would be; Close returns it to the pool.
+		if p.fw == nil {
+			p.fw = getCompressor(p.zip.w, p.opts.Level)
+		} else {
+			p.fw.Reset(p.zip.w)
+		}
+		ew.fw, ew.dst = p.fw, p.fw
 	}
 	p.cur = ew
 	p.lastPath = path
@@ -182,8 +232,11 @@ func (p *PartWriter) Create(en connector.Entry) (io.Writer, error) {
 // Item records that the current entry (or, after it ended, the latest one)
 // holds the source item id.
 func (p *PartWriter) Item(id string) {
-	p.counts.items[productOf(p.lastPath)]++
-	p.record(IndexRecord{Kind: KindItem, Path: p.lastPath, ItemID: id})
+	path := p.lastPath
+	p.later(func() {
+		p.counts.items[productOf(path)]++
+		p.record(IndexRecord{Kind: KindItem, Path: path, ItemID: id})
+	})
 }
 
 // Fail records an item that could not be exported. If the file being
@@ -227,7 +280,11 @@ func (p *PartWriter) Checkpoint(ctx context.Context, cursor string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	full := p.opts.PartSize > 0 && p.zip.w.n >= p.opts.PartSize
+	p.drain() // the part's size counts what is deflated so far
+	if p.err != nil {
+		return fmt.Errorf("checkpoint: %w", p.err)
+	}
+	full := p.opts.PartSize > 0 && p.zip.w.n >= p.opts.PartSize || p.zip.central.Len() >= p.opts.MaxDirectory
 	late := !p.opts.Deadline.IsZero() && !p.opts.Now().Before(p.opts.Deadline)
 	if !full && !late {
 		// The open file stays open: a connector writing one long file (an
@@ -255,6 +312,13 @@ func (p *PartWriter) Close() (Summary, error) {
 	if err := p.finishEntry(); err != nil {
 		return Summary{}, err
 	}
+	if p.fw != nil {
+		putCompressor(p.fw, p.opts.Level)
+		p.fw = nil
+	}
+	if p.drain(); p.err != nil {
+		return Summary{}, p.err
+	}
 	if err := p.zip.close(); err != nil {
 		return Summary{}, p.fail(err)
 	}
@@ -267,7 +331,10 @@ func (p *PartWriter) Close() (Summary, error) {
 // Summary is what the part holds so far, without closing it: a part that
 // wrote no file at all is not uploaded, but its counts and its last cursor
 // still count.
-func (p *PartWriter) Summary() Summary { return p.summary() }
+func (p *PartWriter) Summary() Summary {
+	p.drain()
+	return p.summary()
+}
 
 func (p *PartWriter) summary() Summary {
 	return Summary{

@@ -286,3 +286,30 @@ func TestSinkErrorSurfaces(t *testing.T) {
 		t.Error("Close after a sink error succeeded")
 	}
 }
+
+// A part of many small files is cut when its central directory (held in
+// memory until Close) reaches Options.MaxDirectory, as one is cut at
+// PartSize: an account of a million files takes bounded memory.
+func TestCutAtDirectorySize(t *testing.T) {
+	var buf bytes.Buffer
+	p := newPart(t, &buf, Options{MaxDirectory: 4 << 10})
+	cut := -1
+	for i := range 1000 {
+		create(t, p, connector.Entry{Path: fmt.Sprintf("Drive/file %04d.txt", i), ItemID: strconv.Itoa(i)}, "x")
+		if err := p.Checkpoint(context.Background(), strconv.Itoa(i)); errors.Is(err, connector.ErrCut) {
+			cut = i
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := p.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each record is 46 bytes and a 19-byte name; at the checkpoint after
+	// file i, the directory holds files 0 to i-1.
+	if cut < 0 || sum.Entries != int64(cut+1) || cut != (4<<10+64)/65 || len(entries(t, buf.Bytes())) != cut+1 {
+		t.Fatalf("cut after file %d, %d entries; want a cut at the first checkpoint with 4 KiB of directory", cut, sum.Entries)
+	}
+}

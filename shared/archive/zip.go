@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -66,8 +65,48 @@ type entry struct {
 // entries until close.
 type zipWriter struct {
 	w       *counter
-	central bytes.Buffer
+	central blocks
 	entries uint64
+	scratch []byte // for encoding a central record
+}
+
+// blocks is a byte buffer in blocks of blockSize: it grows without
+// copying or doubling, so a directory of hundreds of thousands of
+// entries takes the memory of its bytes.
+type blocks struct {
+	list [][]byte
+	n    int64
+}
+
+const blockSize = 1 << 20
+
+func (b *blocks) Write(p []byte) {
+	for len(p) > 0 {
+		if len(b.list) == 0 || len(b.list[len(b.list)-1]) == blockSize {
+			b.list = append(b.list, make([]byte, 0, blockSize))
+		}
+		last := &b.list[len(b.list)-1]
+		k := copy((*last)[len(*last):blockSize], p)
+		*last, p = (*last)[:len(*last)+k], p[k:]
+		b.n += int64(k)
+	}
+}
+
+func (b *blocks) Len() int64 { return b.n }
+
+// WriteTo writes the blocks to w and drops them.
+func (b *blocks) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for i, blk := range b.list {
+		k, err := w.Write(blk)
+		n += int64(k)
+		b.list[i] = nil
+		if err != nil {
+			return n, err
+		}
+	}
+	b.list, b.n = nil, 0
+	return n, nil
 }
 
 // begin writes e's local header at the current offset.
@@ -104,7 +143,8 @@ func (z *zipWriter) end(e *entry) error {
 	if err := z.descriptor(e); err != nil {
 		return err
 	}
-	z.central.Write(centralRecord(e))
+	z.scratch = appendCentral(z.scratch[:0], e)
+	z.central.Write(z.scratch)
 	z.entries++
 	return nil
 }
@@ -127,8 +167,8 @@ func (z *zipWriter) descriptor(e *entry) error {
 	return err
 }
 
-// centralRecord encodes e's central directory header.
-func centralRecord(e *entry) []byte {
+// appendCentral appends e's central directory header to b.
+func appendCentral(b []byte, e *entry) []byte {
 	zip64 := e.size >= max32 || e.csize >= max32 || e.offset >= max32
 	needed, csize, size, offset := uint16(version20), uint32(e.csize), uint32(e.size), uint32(e.offset)
 	var extra []byte
@@ -141,7 +181,6 @@ func centralRecord(e *entry) []byte {
 		extra = binary.LittleEndian.AppendUint64(extra, e.offset)
 	}
 	extra = appendTimeExtra(extra, e.modified)
-	b := make([]byte, 0, centralLen+len(e.name)+len(extra))
 	b = binary.LittleEndian.AppendUint32(b, sigCentral)
 	b = binary.LittleEndian.AppendUint16(b, madeByUnix|version45)
 	b = binary.LittleEndian.AppendUint16(b, needed)

@@ -76,12 +76,17 @@ type ExportAccount struct {
 	// TimeBudget is how long one invocation works before it checkpoints and
 	// continues in a new task; below the dispatch deadline.
 	TimeBudget time.Duration
+	// ZipWorkers is how many deflate streams a part writer runs at once
+	// (archive.Options.Workers): the function's vCPUs, which infra/ sets
+	// from the same variable (export_account_cpu).
+	ZipWorkers int
 }
 
 // LoadExportAccount reads ExportAccount's configuration.
 func LoadExportAccount(get Getenv) (ExportAccount, error) {
 	return load(get, func(r *reader) ExportAccount {
-		return ExportAccount{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), PartSize: r.size("ORGEXPORT_PART_SIZE", DefaultPartSize, 1<<20, 64<<30), TimeBudget: r.duration("ORGEXPORT_TIME_BUDGET", 25*time.Minute, 10*time.Second, 29*time.Minute)}
+		return ExportAccount{Common: r.common(), Service: r.serviceAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Bucket: r.bucket(), Topic: r.topic(), PartSize: r.size("ORGEXPORT_PART_SIZE", DefaultPartSize, 1<<20, 64<<30), TimeBudget: r.duration("ORGEXPORT_TIME_BUDGET", 25*time.Minute, 10*time.Second, 29*time.Minute),
+			ZipWorkers: r.integer("ORGEXPORT_ZIP_WORKERS", 1, 1, 8)}
 	})
 }
 

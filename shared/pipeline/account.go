@@ -178,7 +178,7 @@ func (p *Pipeline) writePart(ctx context.Context, e *export.Export, a *export.Ac
 	}
 	zipObj, idxObj, failObj := objs[0], objs[1], objs[2]
 	pw, err := archive.New(zipObj, archive.Options{Part: n, PartSize: p.PartSize, Deadline: start.Add(p.Budget),
-		Now: p.now, Failures: failObj, Index: idxObj})
+		Now: p.now, Failures: failObj, Index: idxObj, Workers: p.ZipWorkers})
 	if err != nil {
 		return partResult{}, nil, err
 	}

@@ -28,6 +28,9 @@ type Pipeline struct {
 	// Budget is how long one invocation works before it hands over to a
 	// continuation task; below the dispatch deadline.
 	Budget time.Duration
+	// ZipWorkers is how many entries a part writer deflates at once
+	// (archive.Options.Workers); 0 or 1 deflates in the worker's goroutine.
+	ZipWorkers int
 }
 
 func (p *Pipeline) now() time.Time {

@@ -223,6 +223,23 @@ func TestPartsSplitAndContinue(t *testing.T) {
 	}
 }
 
+// With two zip workers (ExportAccount with two vCPUs) parts are cut and
+// continued the same, a crash mid-part is redone, and every item lands in
+// exactly one part.
+func TestPartsWithTwoZipWorkers(t *testing.T) {
+	conn := &numbered{n: 30, size: 100 << 10, crashAt: 17}
+	p, rec, _, bucket, _ := setup(t, conn, 1<<20)
+	p.ZipWorkers = 2
+	if f := run(t, p, rec, conn); f != 1 {
+		t.Fatalf("%d tasks failed, want the one that crashed", f)
+	}
+	names, parts := entries(t, bucket, "c1/e1/users/")
+	checkAllOnce(t, names, 30)
+	if parts < 3 {
+		t.Errorf("%d parts for 3 MiB at 1 MiB a part", parts)
+	}
+}
+
 // An instance that dies in the middle of a part leaves no broken part: the
 // retried task redoes the part under the same name, and nothing is
 // duplicated or lost.

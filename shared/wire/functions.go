@@ -121,7 +121,7 @@ func ExportAccount(ctx context.Context, c config.ExportAccount, log *slog.Logger
 	if err != nil {
 		return nil, nil, p.fail(err)
 	}
-	pl.PartSize, pl.Budget = c.PartSize, c.TimeBudget
+	pl.PartSize, pl.Budget, pl.ZipWorkers = c.PartSize, c.TimeBudget, c.ZipWorkers
 	return pl, p.closers, nil
 }
 

@@ -1,8 +1,12 @@
 // Command accountmem measures the peak memory (resident set) of exporting
-// one large account the way ExportAccount does, for issue 5's target: an
-// account holding a 5 GiB file and 100,000 messages in at most 256 MiB.
+// one large account the way ExportAccount does, for issue 5's target (an
+// account holding a 5 GiB file and 100,000 messages in at most 256 MiB)
+// and issue 21's (a Drive of 1,000,000 files in nested folders, and a
+// mailbox of 1,000,000 messages, each in at most 256 MiB):
 //
 //	go run ./emulators/cmd/accountmem -messages 100000 -file-size 5GiB
+//	go run ./emulators/cmd/accountmem -messages 0 -drive-files 1000000 -file-size 8KiB
+//	go run ./emulators/cmd/accountmem -messages 1000000 -file-size 1MiB
 //
 // The Workspace emulator and the Firestore emulator run in their own
 // processes, so the figure is this process's alone: the real connectors,
@@ -20,6 +24,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -33,18 +39,22 @@ import (
 	"github.com/orgexport/orgexport/shared/wire"
 )
 
+var memProfile *string
+
 func main() {
 	messages := flag.Int("messages", 100000, "messages in the mailbox")
 	fileSize := flag.String("file-size", "5GiB", "size of the largest Drive file")
 	partSize := flag.String("part-size", "2GiB", "zip part size")
+	memProfile = flag.String("memprofile", "", "write a heap profile here whenever the heap in use reaches a new high")
+	driveFiles := flag.Int("drive-files", 0, "generated Drive files beyond the fixed ones, in nested folders (synth.Options.NestedFolders)")
 	flag.Parse()
-	if err := run(*messages, *fileSize, *partSize); err != nil {
+	if err := run(*messages, *driveFiles, *fileSize, *partSize); err != nil {
 		fmt.Fprintln(os.Stderr, "accountmem:", err)
 		os.Exit(1)
 	}
 }
 
-func run(messages int, fileSize, partSize string) error {
+func run(messages, driveFiles int, fileSize, partSize string) error {
 	ctx := context.Background()
 	size, err := config.ParseSize(fileSize)
 	if err != nil {
@@ -54,7 +64,7 @@ func run(messages int, fileSize, partSize string) error {
 	if err != nil {
 		return err
 	}
-	url, stop, err := startWorkspace(ctx, messages, size)
+	url, stop, err := startWorkspace(ctx, messages, driveFiles, size)
 	if err != nil {
 		return err
 	}
@@ -84,6 +94,9 @@ func run(messages int, fileSize, partSize string) error {
 	p := &pipeline.Pipeline{Store: st, Bucket: bucket, Tasks: q, Events: q, Connectors: wire.Connectors(f, slog.Default()),
 		Log: slog.Default(), PartSize: part, Budget: 25 * time.Minute}
 	q.tasks = append(q.tasks, export.AccountTask{CustomerID: "c", ExportID: "e", AccountKey: key, Part: 1})
+	if *memProfile != "" {
+		go profileHighs(*memProfile)
+	}
 	t0 := time.Now()
 	for len(q.tasks) > 0 {
 		t := q.tasks[0]
@@ -92,6 +105,7 @@ func run(messages int, fileSize, partSize string) error {
 			return fmt.Errorf("part %d: %w", t.Part, err)
 		}
 		fmt.Printf("part %d done after %s, peak RSS so far %s\n", t.Part, time.Since(t0).Round(time.Second), peakRSS())
+
 	}
 	a, err := st.Account(ctx, "c", "e", key)
 	if err != nil {
@@ -106,8 +120,10 @@ func run(messages int, fileSize, partSize string) error {
 }
 
 // startWorkspace runs the Workspace emulator in its own process with one
-// user holding the mailbox and the large file.
-func startWorkspace(ctx context.Context, messages int, size int64) (string, func(), error) {
+// user holding the mailbox, the Drive files and the large file. Stopping
+// it prints its own peak RSS: it generates content as it is asked for, so
+// it should stay small too.
+func startWorkspace(ctx context.Context, messages, driveFiles int, size int64) (string, func(), error) {
 	dir, err := os.MkdirTemp("", "accountmem")
 	if err != nil {
 		return "", nil, err
@@ -117,7 +133,8 @@ func startWorkspace(ctx context.Context, messages int, size int64) (string, func
 		return "", nil, fmt.Errorf("build: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-preset", "tiny", "-users", "1",
-		"-messages-per-user", fmt.Sprint(messages), "-files-per-user", "0", "-max-file-size", fmt.Sprint(size))
+		"-messages-per-user", fmt.Sprint(messages), "-files-per-user", fmt.Sprint(driveFiles), "-nested-folders",
+		"-max-file-size", fmt.Sprint(size))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", nil, err
@@ -126,7 +143,12 @@ func startWorkspace(ctx context.Context, messages int, size int64) (string, func
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
-	stop := func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait(); os.RemoveAll(dir) }
+	stop := func() {
+		fmt.Printf("peak RSS (VmHWM) of the Workspace emulator: %s\n", peakRSSOf(fmt.Sprint(cmd.Process.Pid)))
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+		os.RemoveAll(dir)
+	}
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		stop()
@@ -164,8 +186,37 @@ func (q *queue) Enqueue(ctx context.Context, t export.Task) error {
 func (q *queue) AccountFinished(ctx context.Context, cid, eid, key string) error { return nil }
 func (q *queue) AccountsFinished(ctx context.Context, cid, eid string) error     { return nil }
 
-func peakRSS() string {
-	b, _ := os.ReadFile("/proc/self/status")
+// profileHighs writes a heap profile to name each time the heap in use
+// grows by a tenth over its highest so far, checking every second.
+func profileHighs(name string) {
+	var high uint64
+	for range time.Tick(time.Second) {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if ms.HeapInuse > high+high/10 {
+			high = ms.HeapInuse
+			if err := writeHeapProfile(name); err != nil {
+				fmt.Fprintln(os.Stderr, "accountmem:", err)
+				return
+			}
+		}
+	}
+}
+
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("heap").WriteTo(f, 0)
+}
+
+func peakRSS() string { return peakRSSOf("self") }
+
+// peakRSSOf reads a process's VmHWM.
+func peakRSSOf(pid string) string {
+	b, _ := os.ReadFile("/proc/" + pid + "/status")
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(line, "VmHWM:") {
 			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))

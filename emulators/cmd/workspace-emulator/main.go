@@ -21,6 +21,7 @@ type flags struct {
 	users, messages, files                     int
 	maxFileSize                                int64
 	hostile, metadataOnly, youngCustomer       bool
+	nested                                     bool
 }
 
 func main() {
@@ -34,6 +35,7 @@ func main() {
 	flag.Int64Var(&f.maxFileSize, "max-file-size", 0, "override the preset's largest binary file, in bytes")
 	flag.StringVar(&f.domain, "domain", "", "override the domain (default example.com)")
 	flag.StringVar(&f.now, "now", "", "reference time, RFC 3339 (default: the start of the current hour)")
+	flag.BoolVar(&f.nested, "nested-folders", false, "put the generated Drive files in a tree of folders (synth.Options.NestedFolders)")
 	flag.BoolVar(&f.hostile, "hostile", false, "add hostile names and content")
 	flag.BoolVar(&f.metadataOnly, "metadata-only", false, "users without any data")
 	flag.BoolVar(&f.youngCustomer, "young-customer", false, "an organisation created 10 days ago")
@@ -114,5 +116,6 @@ func options(f flags) (synth.Options, error) {
 		opt.MaxFileSize = f.maxFileSize
 	}
 	opt.Hostile, opt.MetadataOnly, opt.YoungCustomer = f.hostile, f.metadataOnly, f.youngCustomer
+	opt.NestedFolders = f.nested
 	return opt, nil
 }

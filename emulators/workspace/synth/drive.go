@@ -176,6 +176,10 @@ func (g *Org) generatedFile(f *File, r interface {
 		bin(hostileNames[h], 64)
 		return
 	}
+	if g.opt.NestedFolders {
+		g.nestedFile(f, r, bin, folder)
+		return
+	}
 	switch p := r.IntN(10); {
 	case p < 7:
 		name := fmt.Sprintf("file-%d.bin", k)
@@ -190,6 +194,39 @@ func (g *Org) generatedFile(f *File, r interface {
 	}
 	if i := r.IntN(4); i < 3 {
 		f.Parent = folder(i)
+	}
+}
+
+// nestedFile fills generated file f of a NestedFolders tree: generated
+// file j (from 0) is folder m = j/10 when j%10 == 9, whose parent is folder
+// (m-1)/8 (Projects for m = 0); the others are in folder j/10-1 (in one of
+// the fixed folders for j < 10).
+func (g *Org) nestedFile(f *File, r interface {
+	IntN(int) int
+	Int64N(int64) int64
+}, bin func(string, int64), folder func(int) string) {
+	k := f.Index
+	j := k - fixedFiles
+	nested := func(m int) string { return folder(fixedFiles + m*10 + 9) }
+	if m := j / 10; j%10 == 9 {
+		f.Name, f.MimeType, f.Parent = fmt.Sprintf("Folder %d", k), MimeFolder, folder(0)
+		if m > 0 {
+			f.Parent = nested((m - 1) / 8)
+		}
+		return
+	}
+	if p := r.IntN(10); p < 8 {
+		name := fmt.Sprintf("file-%d.bin", k)
+		if r.IntN(5) == 0 {
+			name = "report.pdf"
+		}
+		bin(name, r.Int64N(g.opt.MaxFileSize+1))
+	} else {
+		f.Name, f.MimeType = fmt.Sprintf("Document %d", k), []string{MimeDoc, MimeSheet, MimeSlides}[r.IntN(3)]
+	}
+	f.Parent = folder(r.IntN(3))
+	if m := j / 10; m > 0 {
+		f.Parent = nested(m - 1)
 	}
 }
 

@@ -30,6 +30,13 @@ type Options struct {
 	// FilesPerUser counts the generated Drive files beyond the fixed set
 	// every user has (folders, odd names, Docs, a shortcut, a trashed file).
 	FilesPerUser int
+	// NestedFolders puts the generated files in a tree of folders instead
+	// of the fixed three: every tenth generated file is a folder, the
+	// child of an earlier one (eight subfolders each), and the other nine
+	// go in the latest folder before them, so a million files make
+	// 100,000 folders seven levels deep. Names still clash within a folder
+	// (report.pdf), as in a real drive.
+	NestedFolders bool
 	// MaxFileSize bounds generated binary files; one per user has exactly
 	// this size.
 	MaxFileSize int64

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"google.golang.org/api/drive/v3"
 
@@ -85,10 +84,7 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 		return fmt.Errorf("drive %s: %w", a.ID, err)
 	}
 	r := &run{c: c, svc: svc, e: e, http: c.clients.HTTPClient(ctx, subject, "drive")}
-	for _, it := range plan(files) {
-		if it.f.Id <= cursor {
-			continue
-		}
+	for it := range files.items(cursor) {
 		if err := r.one(ctx, it); err != nil {
 			if errors.Is(err, connector.ErrCut) {
 				return err
@@ -166,8 +162,7 @@ func (e unsupportedError) Error() string { return string(e) }
 // write puts one file into the zip and returns the bytes written.
 func (r *run) write(ctx context.Context, it item) (int64, error) {
 	f := it.f
-	entry := connector.Entry{Path: it.path, ItemID: f.Id, Content: contentFor(f.MimeType)}
-	entry.Modified, _ = time.Parse(time.RFC3339, f.ModifiedTime)
+	entry := connector.Entry{Path: it.path, ItemID: f.Id, Content: contentFor(f.MimeType), Modified: it.modified}
 	switch {
 	case f.MimeType == mimeShortcut:
 		return r.shortcut(entry, f)
@@ -215,9 +210,15 @@ func (r *run) exported(ctx context.Context, entry connector.Entry, f *drive.File
 		}
 		return int64(len(b)), nil
 	}
-	link := f.ExportLinks[format.mime]
 	if pacer.ClassOf(err) == pacer.Fatal {
 		return 0, err
+	}
+	link, lerr := exportLinkOf(ctx, r.svc, f.Id, format.mime)
+	if lerr != nil {
+		if pacer.ClassOf(lerr) == pacer.Fatal {
+			return 0, lerr
+		}
+		return 0, exportFailed{first: err, link: lerr}
 	}
 	if link == "" {
 		if tooLarge(err) {

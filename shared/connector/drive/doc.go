@@ -40,4 +40,13 @@
 // The listing (metadata only) is read at the start of every Export call,
 // and files are written in id order; the cursor is the id of the last file
 // written.
+//
+// # Memory
+//
+// A drive may hold millions of files, and paths can only be planned once
+// all are listed. The listing keeps what planning and downloads need of
+// each file as one compact record (its id, sanitised name, MIME type,
+// time, size, MD5 and shortcut target; a million files take about 100
+// MiB) and parents as indexes; a Doc's exportLinks are read from Drive only
+// when its export fails.
 package drive

@@ -171,6 +171,17 @@ func tooLarge(err error) bool {
 	return bytes.Contains([]byte(ge.Body), []byte("exportSizeLimitExceeded"))
 }
 
+// exportLinkOf asks Drive for the file's export link to mimeType (the
+// listing leaves exportLinks out: only a Doc whose export failed needs
+// one); "" means Drive gives none.
+func exportLinkOf(ctx context.Context, svc *drive.Service, id, mimeType string) (string, error) {
+	f, err := svc.Files.Get(id).SupportsAllDrives(true).Fields("exportLinks").Context(ctx).Do()
+	if err != nil {
+		return "", fmt.Errorf("read export links: %w", err)
+	}
+	return f.ExportLinks[mimeType], nil
+}
+
 // exportLink fetches url (one of the file's exportLinks) into a temporary
 // file, so that only a complete download reaches the zip. The caller
 // removes the file.

@@ -27,16 +27,12 @@ func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []
 	if err != nil {
 		return fmt.Errorf("drive %s: %w", a.ID, err)
 	}
-	byID := map[string]item{}
-	for _, it := range plan(files) {
-		byID[it.f.Id] = it
-	}
 	r := &run{c: c, svc: svc, e: e, http: c.clients.HTTPClient(ctx, a.Subject, "drive")}
 	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
 		if id <= cursor {
 			continue
 		}
-		it, ok := byID[id]
+		it, ok := files.lookup(id)
 		if !ok {
 			e.Fail(connector.Gone(export.Drive, id, ""))
 			continue

@@ -131,3 +131,42 @@ func TestBrokenDownloadsResumeWithRange(t *testing.T) {
 		t.Fatalf("only %d bodies were cut off", env.FaultsInjected())
 	}
 }
+
+// In a drive of nested folders (synth.Options.NestedFolders) every file is
+// exported under its folders' chain, as Drive's parents give it.
+func TestNestedFolders(t *testing.T) {
+	opts := synth.Tiny(5)
+	opts.NestedFolders, opts.FilesPerUser, opts.Users = true, 700, 2
+	env := connectortest.Start(t, opts)
+	a := env.Accounts()[1]
+	r, err := connectortest.ExportAll(context.Background(), drive.New(env.Factory, drive.Options{PageSize: 97}), a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	connectortest.Check(t, env.Truth(a, "Drive"), r, a)
+	org := env.Server.Org()
+	o := synth.Owner{Index: 1}
+	byID := map[string]synth.File{}
+	for k := range org.FileCount(o) {
+		f := org.File(o, k)
+		byID[f.ID] = f
+	}
+	deepest := 0
+	for _, e := range r.Entries() {
+		f, ok := byID[e.ItemID]
+		if !ok {
+			continue
+		}
+		var chain []string
+		for p, ok := byID[f.Parent]; ok; p, ok = byID[p.Parent] {
+			chain = append([]string{p.Name}, chain...)
+		}
+		if dir := e.Path[:strings.LastIndex(e.Path, "/")]; dir != strings.Join(append([]string{"Drive"}, chain...), "/") {
+			t.Fatalf("%s is at %q, its folders are %q", f.ID, e.Path, chain)
+		}
+		deepest = max(deepest, len(chain))
+	}
+	if deepest < 4 {
+		t.Errorf("the deepest file is %d folders deep: the tree is not nested", deepest)
+	}
+}

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/orgexport/orgexport/shared/export"
 	"time"
+
+	"github.com/orgexport/orgexport/shared/export"
 
 	"cloud.google.com/go/pubsub/v2"
 )

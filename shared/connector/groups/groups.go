@@ -3,10 +3,13 @@ package groups
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	admin "google.golang.org/api/admin/directory/v1"
+	"google.golang.org/api/googleapi"
 	"google.golang.org/api/groupssettings/v1"
 
 	"github.com/orgexport/orgexport/shared/connector"
@@ -49,6 +52,20 @@ type Member struct {
 // Export implements connector.Connector. The files are small and written
 // whole, so the cursor is unused.
 func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, nil, e)
+}
+
+var _ connector.ItemExporter = (*Connector)(nil)
+
+// ExportItems implements connector.ItemExporter. A group's one item is
+// the group (its id): its three files are written as Export writes them;
+// a group the Directory no longer has (404) was deleted since the export.
+func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []string, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, connector.Want(ids), e)
+}
+
+// export writes the group's files if want has it (nil: always).
+func (c *Connector) export(ctx context.Context, a connector.Account, cursor string, want *connector.Wanted, e connector.Emitter) error {
 	if cursor == "done" {
 		return nil
 	}
@@ -57,8 +74,16 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 		return err
 	}
 	g, err := svc.Groups.Get(a.ID).Context(ctx).Do()
+	if want != nil && gone(err) {
+		want.Gone(e, export.Groups)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("group %s: %w", a.ID, err)
+	}
+	if !want.Has(g.Id) {
+		want.Gone(e, export.Groups)
+		return nil
 	}
 	members, err := c.members(ctx, svc, a.ID)
 	if err != nil {
@@ -93,7 +118,15 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err := connector.WriteJSON(e, "Groups/settings.json", now, settings); err != nil {
 		return err
 	}
+	want.Gone(e, export.Groups)
 	return e.Checkpoint(ctx, "done")
+}
+
+// gone reports whether the Directory answered that the group does not
+// exist.
+func gone(err error) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && (ge.Code == http.StatusNotFound || ge.Code == http.StatusGone)
 }
 
 // Info is info.json.

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/orgexport/orgexport/shared/export"
 )
@@ -57,18 +58,54 @@ func (w *Wanted) Any(ids ...string) bool {
 // Gone records each asked-for id the listing did not pass as deleted
 // since the export (connector.Gone), in a stable order. Call it once the
 // walk has passed over the whole listing.
-func (w *Wanted) Gone(e Emitter, p export.Product) {
+func (w *Wanted) Gone(e Emitter, p export.Product) { w.GoneWithin(e, p, "") }
+
+// Within reports whether some asked-for id starts with prefix (always,
+// for a nil Wanted): for ids that name their container ("spaces/S/…").
+func (w *Wanted) Within(prefix string) bool {
+	if w == nil {
+		return true
+	}
+	for id := range w.ids {
+		if strings.HasPrefix(id, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// GoneWithin records as deleted the asked-for ids under prefix that the
+// listing did not pass, and counts every asked-for id under prefix as
+// dealt with from then on: for a connector whose parts end after a
+// container (a Chat space), so that a later part, which passes over the
+// container without listing it, neither records them again nor takes them
+// for deleted.
+func (w *Wanted) GoneWithin(e Emitter, p export.Product, prefix string) {
 	if w == nil {
 		return
 	}
 	var gone []string
 	for id := range w.ids {
-		if !w.seen[id] {
+		if strings.HasPrefix(id, prefix) && !w.seen[id] {
 			gone = append(gone, id)
 		}
 	}
 	slices.Sort(gone)
 	for _, id := range gone {
 		e.Fail(Gone(p, id, ""))
+	}
+	w.Passed(prefix)
+}
+
+// Passed counts every asked-for id under prefix as dealt with (by an
+// earlier part).
+func (w *Wanted) Passed(prefix string) {
+	if w == nil {
+		return
+	}
+	for id := range w.ids {
+		if strings.HasPrefix(id, prefix) {
+			w.seen[id] = true
+		}
 	}
 }

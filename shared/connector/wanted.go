@@ -1,8 +1,12 @@
 package connector
 
 import (
+	"errors"
+	"net/http"
 	"slices"
 	"strings"
+
+	"google.golang.org/api/googleapi"
 
 	"github.com/orgexport/orgexport/shared/export"
 )
@@ -108,4 +112,11 @@ func (w *Wanted) Passed(prefix string) {
 			w.seen[id] = true
 		}
 	}
+}
+
+// NotFound reports whether an API answered that the item asked for by id
+// does not exist (404, or 410): it was deleted since the export.
+func NotFound(err error) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && (ge.Code == http.StatusNotFound || ge.Code == http.StatusGone)
 }

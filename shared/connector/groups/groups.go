@@ -3,13 +3,10 @@ package groups
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	admin "google.golang.org/api/admin/directory/v1"
-	"google.golang.org/api/googleapi"
 	"google.golang.org/api/groupssettings/v1"
 
 	"github.com/orgexport/orgexport/shared/connector"
@@ -74,7 +71,7 @@ func (c *Connector) export(ctx context.Context, a connector.Account, cursor stri
 		return err
 	}
 	g, err := svc.Groups.Get(a.ID).Context(ctx).Do()
-	if want != nil && gone(err) {
+	if want != nil && connector.NotFound(err) {
 		want.Gone(e, export.Groups)
 		return nil
 	}
@@ -120,13 +117,6 @@ func (c *Connector) export(ctx context.Context, a connector.Account, cursor stri
 	}
 	want.Gone(e, export.Groups)
 	return e.Checkpoint(ctx, "done")
-}
-
-// gone reports whether the Directory answered that the group does not
-// exist.
-func gone(err error) bool {
-	var ge *googleapi.Error
-	return errors.As(err, &ge) && (ge.Code == http.StatusNotFound || ge.Code == http.StatusGone)
 }
 
 // Info is info.json.

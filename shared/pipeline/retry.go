@@ -163,38 +163,80 @@ func (p *Pipeline) failedItems(ctx context.Context, objects []string) (map[expor
 // retry's objects and the new reports, so a downloaded copy verifies;
 // then the original's record notes the retry. That order makes a
 // redelivery redo what a crash left undone: the record changes last.
+//
+// Retries of one original complete one after another but are recorded
+// concurrently (a retry may complete while the last one's recording still
+// stamps objects), so the report is built from every retry's own record,
+// never from the original's list alone, and written again until the
+// retries' records are what it was built from: the last report written
+// is then never older than the last retry's completion.
 func (p *Pipeline) recordRetry(ctx context.Context, r *export.Export) error {
-	orig, err := p.Store.Export(ctx, r.CustomerID, r.Parent)
-	if err != nil {
-		return fmt.Errorf("retry %s: its original %s: %w", r.ID, r.Parent, err)
-	}
-	if !orig.Recorded(r) {
-		return nil // recorded already
-	}
-	if orig.State.Done() { // an expired original's objects are gone
-		finished := orig.FinishedAt
-		if finished.IsZero() { // completed before FinishedAt existed
-			finished = orig.CompletedAt
+	var wrote []export.RetryRef
+	for {
+		orig, err := p.Store.Export(ctx, r.CustomerID, r.Parent)
+		if err != nil {
+			return fmt.Errorf("retry %s: its original %s: %w", r.ID, r.Parent, err)
 		}
-		rep, err := p.buildReport(ctx, orig, orig.State, finished)
+		retries, err := p.retriesOf(ctx, orig)
 		if err != nil {
 			return err
 		}
-		if err := p.writeReport(ctx, orig, rep); err != nil {
+		changed := false
+		for _, x := range retries {
+			changed = orig.Recorded(x) || changed
+		}
+		if !changed && (wrote == nil || slices.Equal(orig.Retries, wrote)) {
+			return nil // recorded already, and as written
+		}
+		if err := p.rewriteOriginal(ctx, orig); err != nil {
 			return err
 		}
-		if _, err := p.writeManifest(ctx, orig, finished); err != nil {
-			return err
-		}
-		if err := p.stamp(ctx, orig.Prefix, orig.RetentionFrom()); err != nil {
+		wrote = slices.Clone(orig.Retries)
+		if _, err := p.Store.Update(ctx, orig.CustomerID, orig.ID, func(x *export.Export) ([]export.AuditEntry, error) {
+			for _, rx := range retries {
+				x.Recorded(rx)
+			}
+			return nil, nil
+		}); err != nil {
 			return err
 		}
 	}
-	_, err = p.Store.Update(ctx, orig.CustomerID, orig.ID, func(x *export.Export) ([]export.AuditEntry, error) {
-		x.Recorded(r)
-		return nil, nil
-	})
-	return err
+}
+
+// retriesOf reads the records of e's retries.
+func (p *Pipeline) retriesOf(ctx context.Context, e *export.Export) ([]*export.Export, error) {
+	var out []*export.Export
+	for _, ref := range e.Retries {
+		x, err := p.Store.Export(ctx, e.CustomerID, ref.ID)
+		if err != nil {
+			return nil, fmt.Errorf("retry %s of %s: %w", ref.ID, e.ID, err)
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// rewriteOriginal writes orig's report and manifest again with its list
+// of retries, unless it expired (its objects are gone).
+func (p *Pipeline) rewriteOriginal(ctx context.Context, orig *export.Export) error {
+	if !orig.State.Done() {
+		return nil
+	}
+	finished := orig.FinishedAt
+	if finished.IsZero() { // completed before FinishedAt existed
+		finished = orig.CompletedAt
+	}
+	rep, err := p.buildReport(ctx, orig, orig.State, finished)
+	if err != nil {
+		return err
+	}
+	if err := p.writeReport(ctx, orig, rep); err != nil {
+		return err
+	}
+	if _, err := p.writeManifest(ctx, orig, finished); err != nil {
+		return err
+	}
+	return p.stamp(ctx, orig.Prefix, orig.RetentionFrom())
 }
 
 // reportRetries are an original's retries as its report shows them.

@@ -176,6 +176,19 @@ func (e *Export) Recorded(r *Export) bool {
 	return false
 }
 
+// RecordedEnd reports whether e lists its retry r as ended (done,
+// cancelled or expired) while r, as read, is not: r was read before it
+// ended, and recording it would take e's list back.
+func (e *Export) RecordedEnd(r *Export) bool {
+	ended := func(s State) bool { return s.Done() || s == Cancelled || s == Expired }
+	for _, ref := range e.Retries {
+		if ref.ID == r.ID {
+			return ended(ref.State) && !ended(r.State)
+		}
+	}
+	return false
+}
+
 // Retried lists what a retry's account plan says of a source account a:
 // nil when a has nothing to retry (no failed item, not failed as a
 // whole). Products that were only listed as not available (R7b) are not

@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/report"
@@ -167,15 +169,20 @@ func (p *Pipeline) failedItems(ctx context.Context, objects []string) (map[expor
 // Retries of one original complete one after another but are recorded
 // concurrently (a retry may complete while the last one's recording still
 // stamps objects), so the report is built from every retry's own record,
-// never from the original's list alone, and written again until the
-// retries' records are what it was built from: the last report written
-// is then never older than the last retry's completion.
+// never from the original's list alone, and each of its objects is
+// written only over the generation read before those records were: a
+// write from older records than the object already holds fails, and is
+// done again from fresh ones. The record never goes back from a retry's
+// end to its running.
 func (p *Pipeline) recordRetry(ctx context.Context, r *export.Export) error {
-	var wrote []export.RetryRef
 	for {
 		orig, err := p.Store.Export(ctx, r.CustomerID, r.Parent)
 		if err != nil {
 			return fmt.Errorf("retry %s: its original %s: %w", r.ID, r.Parent, err)
+		}
+		g, err := p.generations(ctx, orig.Prefix, "report.html", "report.json", "manifest.json")
+		if err != nil {
+			return err
 		}
 		retries, err := p.retriesOf(ctx, orig)
 		if err != nil {
@@ -185,22 +192,42 @@ func (p *Pipeline) recordRetry(ctx context.Context, r *export.Export) error {
 		for _, x := range retries {
 			changed = orig.Recorded(x) || changed
 		}
-		if !changed && (wrote == nil || slices.Equal(orig.Retries, wrote)) {
-			return nil // recorded already, and as written
+		if !changed {
+			return nil // recorded already
 		}
-		if err := p.rewriteOriginal(ctx, orig); err != nil {
+		err = p.rewriteOriginal(ctx, orig, g)
+		if errors.Is(err, blob.ErrPrecondition) {
+			continue // written meanwhile from records as new as these, or newer
+		}
+		if err != nil {
 			return err
 		}
-		wrote = slices.Clone(orig.Retries)
-		if _, err := p.Store.Update(ctx, orig.CustomerID, orig.ID, func(x *export.Export) ([]export.AuditEntry, error) {
+		_, err = p.Store.Update(ctx, orig.CustomerID, orig.ID, func(x *export.Export) ([]export.AuditEntry, error) {
 			for _, rx := range retries {
-				x.Recorded(rx)
+				if !x.RecordedEnd(rx) {
+					x.Recorded(rx)
+				}
 			}
 			return nil, nil
-		}); err != nil {
-			return err
+		})
+		return err
+	}
+}
+
+// generations reads the generations of names under prefix (0: absent).
+func (p *Pipeline) generations(ctx context.Context, prefix string, names ...string) (generations, error) {
+	g := generations{}
+	for _, n := range names {
+		a, err := p.Bucket.Attrs(ctx, prefix+n)
+		switch {
+		case errors.Is(err, blob.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("read %s: %w", prefix+n, err)
+		default:
+			g[prefix+n] = a.Generation
 		}
 	}
+	return g, nil
 }
 
 // retriesOf reads the records of e's retries.
@@ -218,7 +245,7 @@ func (p *Pipeline) retriesOf(ctx context.Context, e *export.Export) ([]*export.E
 
 // rewriteOriginal writes orig's report and manifest again with its list
 // of retries, unless it expired (its objects are gone).
-func (p *Pipeline) rewriteOriginal(ctx context.Context, orig *export.Export) error {
+func (p *Pipeline) rewriteOriginal(ctx context.Context, orig *export.Export, g generations) error {
 	if !orig.State.Done() {
 		return nil
 	}
@@ -230,10 +257,10 @@ func (p *Pipeline) rewriteOriginal(ctx context.Context, orig *export.Export) err
 	if err != nil {
 		return err
 	}
-	if err := p.writeReport(ctx, orig, rep); err != nil {
+	if err := p.writeReport(ctx, orig, rep, g); err != nil {
 		return err
 	}
-	if _, err := p.writeManifest(ctx, orig, finished); err != nil {
+	if _, err := p.writeManifest(ctx, orig, finished, g); err != nil {
 		return err
 	}
 	return p.stamp(ctx, orig.Prefix, orig.RetentionFrom())
@@ -256,7 +283,9 @@ func (p *Pipeline) noteRunning(ctx context.Context, r *export.Export) {
 		return
 	}
 	_, err := p.Store.Update(ctx, r.CustomerID, r.Parent, func(x *export.Export) ([]export.AuditEntry, error) {
-		x.Recorded(r)
+		if !x.RecordedEnd(r) { // a late delivery
+			x.Recorded(r)
+		}
 		return nil, nil
 	})
 	if err != nil {

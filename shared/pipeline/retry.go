@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/orgexport/orgexport/shared/archive"
 	"github.com/orgexport/orgexport/shared/blob"
@@ -184,6 +185,7 @@ func (p *Pipeline) recordRetry(ctx context.Context, r *export.Export) error {
 		if err != nil {
 			return err
 		}
+		g.stamp = orig.RetentionFrom().Truncate(time.Second) // Custom-Time keeps seconds
 		retries, err := p.retriesOf(ctx, orig)
 		if err != nil {
 			return err
@@ -215,8 +217,8 @@ func (p *Pipeline) recordRetry(ctx context.Context, r *export.Export) error {
 }
 
 // generations reads the generations of names under prefix (0: absent).
-func (p *Pipeline) generations(ctx context.Context, prefix string, names ...string) (generations, error) {
-	g := generations{}
+func (p *Pipeline) generations(ctx context.Context, prefix string, names ...string) (*rewrite, error) {
+	g := &rewrite{gen: map[string]int64{}}
 	for _, n := range names {
 		a, err := p.Bucket.Attrs(ctx, prefix+n)
 		switch {
@@ -224,7 +226,7 @@ func (p *Pipeline) generations(ctx context.Context, prefix string, names ...stri
 		case err != nil:
 			return nil, fmt.Errorf("read %s: %w", prefix+n, err)
 		default:
-			g[prefix+n] = a.Generation
+			g.gen[prefix+n] = a.Generation
 		}
 	}
 	return g, nil
@@ -245,7 +247,7 @@ func (p *Pipeline) retriesOf(ctx context.Context, e *export.Export) ([]*export.E
 
 // rewriteOriginal writes orig's report and manifest again with its list
 // of retries, unless it expired (its objects are gone).
-func (p *Pipeline) rewriteOriginal(ctx context.Context, orig *export.Export, g generations) error {
+func (p *Pipeline) rewriteOriginal(ctx context.Context, orig *export.Export, g *rewrite) error {
 	if !orig.State.Done() {
 		return nil
 	}

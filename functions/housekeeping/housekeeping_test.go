@@ -286,3 +286,91 @@ func TestMissingBeginIsEnqueuedAgain(t *testing.T) {
 		}
 	}
 }
+
+// A retry's objects and record expire with its original (R12, R16): at
+// the original's expiry a completed retry expires too, and one still
+// running — requested late, and allowed 14 days — is cancelled, so it
+// uploads nothing after the original's objects are deleted and its purge
+// deletes what it wrote; every object under the original's folder,
+// retry-N/ included, is deleted.
+func TestRetriesExpireWithTheirOriginal(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	done := t0.Add(72 * time.Hour)
+	finish := func(id string, states ...export.State) {
+		t.Helper()
+		for _, st := range states {
+			if _, err := r.store.Update(ctx, "c5", id, func(x *export.Export) ([]export.AuditEntry, error) {
+				x.State = st
+				if st == export.Running {
+					x.StartedAt, x.Deadline = r.now, export.Deadline(r.now)
+				}
+				if st.Done() {
+					x.CompletedAt = r.now
+					if !x.IsRetry() {
+						x.Expires = export.Expires(r.now)
+					}
+				}
+				return nil, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	e := r.export("c5", running)
+	r.now = done
+	finish(e.ID, export.Assembling, export.CompletedWithErrors)
+	retry := func(at time.Time) *export.Export {
+		t.Helper()
+		x, err := r.store.StartRetry(ctx, "c5", e.ID, func(orig, latest *export.Export) (*export.Export, []export.AuditEntry, error) {
+			if err := orig.CanRetry(latest, at); err != nil {
+				return nil, nil, err
+			}
+			return export.NewRetry(orig, latest, orig.RequestedBy, []string{orig.RequestedBy}, at), nil, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	r.now = done.Add(24 * time.Hour)
+	r1 := retry(r.now)
+	finish(r1.ID, export.Running, export.Assembling, export.CompletedWithErrors)
+	r.now = done.Add(export.RetryWindow - time.Hour) // the last day a retry may be asked for
+	r2 := retry(r.now)
+	finish(r2.ID, export.Running)
+	names := []string{e.Prefix + "report.html", r1.Prefix + "report.html", r1.Prefix + "users/a@c5.example/a-001.zip",
+		r2.Prefix + "users/a@c5.example/a-001.zip", "c5/other-export/report.html"}
+	for _, n := range names {
+		w := r.bucket.NewWriter(ctx, n, "application/octet-stream")
+		io.WriteString(w, "data")
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.now = export.Expires(done)
+	rep := r.run()
+	if rep.Expired != 2 || rep.RetriesStopped != 1 || rep.ObjectsDeleted != 4 {
+		t.Errorf("at the original's expiry: %+v; want it and its completed retry expired, the running retry stopped, 4 objects deleted", rep)
+	}
+	for id, want := range map[string]export.State{e.ID: export.Expired, r1.ID: export.Expired, r2.ID: export.Cancelled} {
+		got, err := r.store.Export(ctx, "c5", id)
+		if err != nil || got.State != want {
+			t.Errorf("%s after the original's expiry: %v %v, want %s", id, got.State, err, want)
+		}
+	}
+	if purge, ok := r.rec.tasks[string(export.PurgeData(r2).Queue)+"/"+export.PurgeData(r2).Name]; !ok {
+		t.Errorf("no purge of the stopped retry %s: %v", r2.ID, r.rec.tasks)
+	} else {
+		t.Logf("purge of the stopped retry: %+v", purge.Body)
+	}
+	for i, n := range names {
+		_, err := r.bucket.Attrs(ctx, n)
+		if gone := err != nil; gone != (i < 4) {
+			t.Errorf("%s: gone %v (%v)", n, gone, err)
+		}
+	}
+	if rep := r.run(); rep.Expired != 0 || rep.RetriesStopped != 0 || rep.ObjectsDeleted != 0 {
+		t.Errorf("second run: %+v", rep)
+	}
+}

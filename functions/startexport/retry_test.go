@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/orgexport/orgexport/emulators/workspace/synth"
+	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
 )
 
@@ -104,5 +106,64 @@ func TestRetryFailedThroughTheAPI(t *testing.T) {
 	}
 	if r := s.as(s.user(0), http.MethodPost, "/exports/"+rv.ID+":retryFailed", "{}"); r.Code != http.StatusConflict || reasonOf(t, r) != export.RetryNotOriginal {
 		t.Errorf("a retry of a retry: %d %s", r.Code, r.Body)
+	}
+}
+
+// late is a store whose StartRetry first runs before, once: what other
+// requests do while one request's transaction waits.
+type late struct {
+	control.Store
+	ran    atomic.Bool
+	before func()
+}
+
+func (l *late) StartRetry(ctx context.Context, cid, eid string, decide func(orig, latest *export.Export) (*export.Export, []export.AuditEntry, error)) (*export.Export, error) {
+	if !l.ran.Swap(true) { // not sync.Once: before's own request comes here
+		l.before()
+	}
+	return l.Store.StartRetry(ctx, cid, eid, decide)
+}
+
+// Two requests at once give one retry (R16), even when the second is
+// decided only after the first retry has finished (the Firestore
+// emulator holds a waiting transaction for seconds): a request asks for
+// the retry after those recorded when it arrived, and the one that finds
+// it made gets it, 200, not another. A request that names the retry it
+// asks for ({"retry": n}, as the console's button does) gets it too, the
+// same request sent again; a number that is neither gets a reason.
+func TestConcurrentRetryRequestsGiveOneRetry(t *testing.T) {
+	s := newStack(t, synth.Tiny(23))
+	v := s.start(s.user(0))
+	done := s.clock.Now().Add(49 * time.Hour)
+	s.withErrors(v.ID, done)
+	s.clock.Set(done.Add(time.Hour))
+	first := ""
+	s.svc.Store = &late{Store: s.svc.Store, before: func() {
+		r := s.as(s.user(1), http.MethodPost, "/exports/"+v.ID+":retryFailed", "{}")
+		if r.Code != http.StatusAccepted {
+			t.Fatalf("the other request: %d %s", r.Code, r.Body)
+		}
+		first = r.Location
+		s.withErrors(v.ID+"-retry-1", done.Add(30*time.Minute)) // it finished, failing still
+	}}
+	r := s.as(s.user(0), http.MethodPost, "/exports/"+v.ID+":retryFailed", "{}")
+	if r.Code != http.StatusOK || r.Location != first || first != "exports/"+v.ID+"-retry-1" {
+		t.Fatalf("the request decided after the other's retry finished: %d %s (the other made %s): %s", r.Code, r.Location, first, r.Body)
+	}
+	if got := s.get(s.user(0), v.ID); len(got.Retries) != 1 {
+		t.Errorf("two requests at once made %d retries: %+v", len(got.Retries), got.Retries)
+	}
+	if r := s.as(s.user(0), http.MethodPost, "/exports/"+v.ID+":retryFailed", `{"retry":1}`); r.Code != http.StatusOK || r.Location != first {
+		t.Errorf("retry 1 asked for again: %d %s", r.Code, r.Location)
+	}
+	if r := s.as(s.user(0), http.MethodPost, "/exports/"+v.ID+":retryFailed", `{"retry":3}`); r.Code != http.StatusConflict || reasonOf(t, r) != export.RetryNoSuch {
+		t.Errorf("retry 3 asked for when there is one: %d %s", r.Code, r.Body)
+	}
+	if r := s.as(s.user(0), http.MethodPost, "/exports/"+v.ID+":retryFailed", `{"retry":4}`); r.Code != http.StatusBadRequest {
+		t.Errorf("retry 4: %d %s", r.Code, r.Body)
+	}
+	// A request after the first finished asks for the next: retry 2.
+	if r := s.as(s.user(0), http.MethodPost, "/exports/"+v.ID+":retryFailed", "{}"); r.Code != http.StatusAccepted || r.Location != "exports/"+v.ID+"-retry-2" {
+		t.Errorf("a later request: %d %s %s", r.Code, r.Location, r.Body)
 	}
 }

@@ -71,18 +71,30 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request, p auth.Principa
 // retryFailed starts a remediation export of what export id failed (R16):
 // 202 with the retry's view and its Location, or 409 with the reason.
 func (h *Handler) retryFailed(w http.ResponseWriter, r *http.Request, p auth.Principal, id string) {
-	var body struct{}
+	// retry is the number of the retry asked for, as the caller saw the
+	// export (optional): a request sent again gets the same retry.
+	var body struct {
+		Retry int `json:"retry"`
+	}
 	if err := httpapi.Decode(r, &body, true); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	e, err := h.Service.RetryFailed(r.Context(), p, id)
+	if body.Retry < 0 || body.Retry > export.MaxRemediations {
+		h.fail(w, r, httpapi.BadRequest("retry is the number of the retry asked for, 1 to %d, or absent for the next one.", export.MaxRemediations))
+		return
+	}
+	e, made, err := h.Service.RetryFailed(r.Context(), p, id, body.Retry)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "exports/"+e.ID)
-	httpapi.JSON(w, http.StatusAccepted, h.view(r.Context(), e, false))
+	code := http.StatusAccepted
+	if !made { // the retry this request asks for was made by another
+		code = http.StatusOK
+	}
+	httpapi.JSON(w, code, h.view(r.Context(), e, false))
 }
 
 func (h *Handler) audit(w http.ResponseWriter, r *http.Request, p auth.Principal) {

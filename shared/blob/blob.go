@@ -27,6 +27,10 @@ type Bucket interface {
 	// otherwise Close fails with ErrPrecondition and the object is left as
 	// it is (Cloud Storage's ifGenerationMatch).
 	NewWriterIf(ctx context.Context, name, contentType string, generation int64) io.WriteCloser
+	// NewWriterStamped is NewWriterIf of an object that has Custom-Time
+	// stamp from its creation (see SetCustomTime): an object written again
+	// into an archive whose retention runs already is never without one.
+	NewWriterStamped(ctx context.Context, name, contentType string, generation int64, stamp time.Time) io.WriteCloser
 	// NewReader opens name for reading.
 	NewReader(ctx context.Context, name string) (io.ReadCloser, error)
 	// List yields the objects whose names start with prefix, in name order.

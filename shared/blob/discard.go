@@ -32,6 +32,13 @@ func (d *Discard) NewWriterIf(ctx context.Context, name, contentType string, gen
 	return newMemWriter(ctx, d.m, name, contentType, false, generation)
 }
 
+// NewWriterStamped is NewWriterIf of an object with Custom-Time stamp.
+func (d *Discard) NewWriterStamped(ctx context.Context, name, contentType string, generation int64, stamp time.Time) io.WriteCloser {
+	w := newMemWriter(ctx, d.m, name, contentType, false, generation)
+	w.stamp = stamp
+	return w
+}
+
 // NewReader fails: a Discard keeps no content.
 func (d *Discard) NewReader(_ context.Context, name string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("read %s: %w: a discard bucket keeps no content", name, ErrNotExist)

@@ -73,11 +73,24 @@ func (g *GCS) NewWriter(ctx context.Context, name, contentType string) io.WriteC
 
 // NewWriterIf starts a resumable upload with ifGenerationMatch.
 func (g *GCS) NewWriterIf(ctx context.Context, name, contentType string, generation int64) io.WriteCloser {
-	cond := storage.Conditions{GenerationMatch: generation}
+	return g.newWriter(ctx, g.bucket.Object(name).If(atGeneration(generation)), name, contentType)
+}
+
+// atGeneration is the condition that the object is at generation (0:
+// that it does not exist).
+func atGeneration(generation int64) storage.Conditions {
 	if generation == 0 {
-		cond = storage.Conditions{DoesNotExist: true}
+		return storage.Conditions{DoesNotExist: true}
 	}
-	return g.newWriter(ctx, g.bucket.Object(name).If(cond), name, contentType)
+	return storage.Conditions{GenerationMatch: generation}
+}
+
+// NewWriterStamped is NewWriterIf with the object's Custom-Time in the
+// upload's metadata.
+func (g *GCS) NewWriterStamped(ctx context.Context, name, contentType string, generation int64, stamp time.Time) io.WriteCloser {
+	w := g.newWriter(ctx, g.bucket.Object(name).If(atGeneration(generation)), name, contentType)
+	w.(*gcsWriter).w.CustomTime = stamp
+	return w
 }
 
 func (g *GCS) newWriter(ctx context.Context, o *storage.ObjectHandle, name, contentType string) io.WriteCloser {

@@ -48,6 +48,13 @@ func (m *Memory) NewWriterIf(ctx context.Context, name, contentType string, gene
 	return newMemWriter(ctx, m, name, contentType, true, generation)
 }
 
+// NewWriterStamped is NewWriterIf of an object with Custom-Time stamp.
+func (m *Memory) NewWriterStamped(ctx context.Context, name, contentType string, generation int64, stamp time.Time) io.WriteCloser {
+	w := newMemWriter(ctx, m, name, contentType, true, generation)
+	w.stamp = stamp
+	return w
+}
+
 // NewReader opens name.
 func (m *Memory) NewReader(_ context.Context, name string) (io.ReadCloser, error) {
 	o, err := m.get(name)
@@ -129,6 +136,7 @@ type memWriter struct {
 	contentType string
 	keep        bool
 	ifGen       int64 // the generation the object must be at; -1 for any
+	stamp       time.Time
 	buf         bytes.Buffer
 	size        int64
 	md5         hash.Hash
@@ -165,7 +173,7 @@ func (w *memWriter) Close() error {
 		return fmt.Errorf("upload %s: %w", w.name, err)
 	}
 	o := memObject{attrs: Attrs{Name: w.name, Size: w.size, ContentType: w.contentType,
-		MD5: w.md5.Sum(nil), CRC32C: w.crc, Updated: w.m.now()}}
+		MD5: w.md5.Sum(nil), CRC32C: w.crc, Updated: w.m.now(), CustomTime: w.stamp}}
 	if w.keep {
 		o.data = bytes.Clone(w.buf.Bytes())
 		if o.data == nil {

@@ -163,6 +163,15 @@ type ItemExporter interface {
 	ExportItems(ctx context.Context, a Account, ids []string, cursor string, e Emitter) error
 }
 
+// Whole is a connector whose items cannot meaningfully be fetched again
+// one by one; Whole says why, in words for the code's readers. A retry
+// (R16) runs it again whole for the account, as it runs any connector
+// that is no ItemExporter. Every connector is one or the other (the
+// conformance suite checks it).
+type Whole interface {
+	Whole() string
+}
+
 // Discarder is a connector that makes something in the organisation while
 // it exports an account (a Vault matter holding copies of the data).
 // Discard removes it when the account will not finish because its export

@@ -247,6 +247,68 @@ func TestConsoleInChromium(t *testing.T) {
 		}
 	})
 
+	t.Run("retry failed items: what, progress, report", func(t *testing.T) {
+		if done == "" {
+			t.Skip("no export completed")
+		}
+		// The faults lifted; Drive still slow, so the retry's page shows
+		// it running before it completes.
+		soloOrg, _ := s.Workspace.Tenant("solo.example")
+		slow := map[string]workspace.APIFaults{"drive": {Latency: workspace.Duration(time.Second)}}
+		if err := soloOrg.SetFaults(workspace.Faults{APIs: slow}); err != nil {
+			t.Fatal(err)
+		}
+		b.open(t, con+"/exports/"+done)
+		offer := b.text(t, "#retry")
+		for _, must := range []string{"2 items of", "fetched again by id", "retry-N/", "3 of 3 retries left", "Possible until"} {
+			if !strings.Contains(offer, must) {
+				t.Errorf("the retry section does not say %q:\n%s", must, offer)
+			}
+		}
+		if eval[bool](t, b, `document.getElementById("retry-failed").disabled`) {
+			t.Fatalf("Retry failed items is disabled: %s", offer)
+		}
+		b.checkAccessibility(t, axe, "export with a retry to offer")
+		b.do(t, "click Retry failed items", chromedp.Click(chromedp.CSS("#retry-failed")))
+		b.waitFor(t, "the retry's page", `document.getElementById("retry-of") && document.querySelector("#timeline li.current")`, 20*time.Second)
+		retry := eval[string](t, b, `location.pathname.split("/").pop()`)
+		if retry != done+"-retry-1" {
+			t.Errorf("the button led to %s, want retry 1 of %s", retry, done)
+		}
+		if of := b.text(t, "#retry-of"); !strings.Contains(of, "Retry 1 of what failed") || !strings.Contains(of, "retry-1/") ||
+			eval[string](t, b, `document.querySelector("#retry-of a").getAttribute("href")`) != "/console/exports/"+done {
+			t.Errorf("the retry's page does not name its original: %q", of)
+		}
+		// Its progress without reloading, to completion: both files
+		// recovered.
+		eval[bool](t, b, `window.stayed = true; window.states = [];
+			new MutationObserver(() => states.push(document.getElementById("state").innerText))
+				.observe(document.getElementById("state"), {childList: true, characterData: true, subtree: true}); true`)
+		b.waitFor(t, "the retry's completion", `document.getElementById("state").innerText.startsWith("Completed")`, 3*time.Minute)
+		if !eval[bool](t, b, `window.stayed === true`) {
+			t.Error("the retry's page reloaded to show progress")
+		}
+		t.Logf("the retry's page showed: %q", eval[[]string](t, b, `[...new Set(window.states)]`))
+		if st := b.text(t, "#state"); st != "Completed" {
+			t.Errorf("the retry ended %q, want Completed (the faults were lifted)", st)
+		}
+		b.checkAccessibility(t, axe, "retry completed")
+		b.do(t, "open the retry's report", chromedp.Click(chromedp.CSS("#report-link")))
+		b.waitFor(t, "the retry's report", `location.pathname.endsWith("/report") && document.body.innerText.includes(`+jsonString(retry)+`)`, 10*time.Second)
+		// The original lists it with what it recovered, and offers no more.
+		b.open(t, con+"/exports/"+done)
+		b.waitFor(t, "the original to list the completed retry", `(() => { const l = document.getElementById("retries"); return l && l.innerText.includes("2 recovered") })()`, 30*time.Second)
+		if l := b.text(t, "#retries"); !strings.Contains(l, "Retry 1") || !strings.Contains(l, "0 still failed") {
+			t.Errorf("the original's list of retries: %q", l)
+		}
+		if !eval[bool](t, b, `document.getElementById("retry-failed").disabled`) || !strings.Contains(b.text(t, "#retry-why"), "recovered every failed item") {
+			t.Errorf("after a retry that recovered everything the button should be disabled, saying why: %s", b.text(t, "#retry"))
+		}
+		if href := eval[string](t, b, `document.querySelector("#retries a").getAttribute("href")`); href != "/console/exports/"+retry {
+			t.Errorf("the original links its retry as %q", href)
+		}
+	})
+
 	t.Run("cool-down, support's reset, sign out", func(t *testing.T) {
 		if done == "" {
 			t.Skip("no export completed")

@@ -28,7 +28,9 @@ type Control interface {
 	Get(ctx context.Context, p auth.Principal, eid string) (*export.Export, error)
 	List(ctx context.Context, p auth.Principal) ([]*export.Export, error)
 	Cancel(ctx context.Context, p auth.Principal, eid, note string) (*export.Export, error)
-	RetryFailed(ctx context.Context, p auth.Principal, eid string) (*export.Export, error)
+	// RetryFailed asks for retry n of export eid (0: the next one); made
+	// is false when that retry existed already (a form sent twice).
+	RetryFailed(ctx context.Context, p auth.Principal, eid string, n int) (r *export.Export, made bool, err error)
 	AuditLog(ctx context.Context, p auth.Principal) ([]export.AuditEntry, error)
 	Breakdown(ctx context.Context, p auth.Principal, eid string) (*export.Export, export.Breakdown, error)
 }

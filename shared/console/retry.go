@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/orgexport/orgexport/shared/export"
@@ -21,6 +22,9 @@ type retryOffer struct {
 	Until          time.Time
 	Left           int
 	Retries        []export.RetryRef
+	// Next is the number of the retry the button asks for, so a form sent
+	// twice gives one retry.
+	Next int
 	// Of and N are, on a retry's page, its original and its number.
 	Of string
 	N  int
@@ -35,7 +39,7 @@ func (c *Console) retryOffer(r *http.Request, s session, e *export.Export) retry
 	}
 	o := retryOffer{Show: e.State != export.Completed || len(e.Retries) > 0, FailedItems: e.Totals.FailedItems,
 		FailedAccounts: e.Totals.AccountsFailed, Until: export.RetryDeadline(e.CompletedAt),
-		Left: max(0, export.MaxRemediations-len(e.Retries)), Retries: e.Retries}
+		Left: max(0, export.MaxRemediations-len(e.Retries)), Retries: e.Retries, Next: len(e.Retries) + 1}
 	var latest *export.Export
 	if n := len(e.Retries); n > 0 {
 		l, err := c.o.Control.Get(r.Context(), s.principal(), e.Retries[n-1].ID)
@@ -54,9 +58,11 @@ func (c *Console) retryOffer(r *http.Request, s session, e *export.Export) retry
 	return o
 }
 
-// retry starts a retry of the export's failed items and shows the retry.
+// retry starts a retry of the export's failed items and shows the retry:
+// the one the form asks for, which a form sent twice finds made already.
 func (c *Console) retry(w http.ResponseWriter, r *http.Request, s session) {
-	e, err := c.o.Control.RetryFailed(r.Context(), s.principal(), r.PathValue("id"))
+	n, _ := strconv.Atoi(r.PostFormValue("retry")) // absent or garbled: the next
+	e, _, err := c.o.Control.RetryFailed(r.Context(), s.principal(), r.PathValue("id"), max(n, 0))
 	if err != nil {
 		c.refuseAs(w, r, err, s.principal())
 		return

@@ -23,10 +23,13 @@ type HousekeepingReport struct {
 	PurgesEnqueued  int `json:"purges_enqueued"`
 	DeadlinesPassed int `json:"deadlines_passed"`
 	Expired         int `json:"expired"`
-	ObjectsDeleted  int `json:"objects_deleted"`
-	StuckRequeued   int `json:"stuck_requeued"`
-	EmailsSent      int `json:"emails_sent"`
-	AssemblyNudged  int `json:"assembly_nudged"`
+	// RetriesStopped are retries still at work when their original
+	// expired: cancelled, so their objects are deleted with it (R12).
+	RetriesStopped int `json:"retries_stopped"`
+	ObjectsDeleted int `json:"objects_deleted"`
+	StuckRequeued  int `json:"stuck_requeued"`
+	EmailsSent     int `json:"emails_sent"`
+	AssemblyNudged int `json:"assembly_nudged"`
 }
 
 // Housekeeping does the hourly work. Running it twice in a row changes
@@ -181,6 +184,10 @@ func (s *Service) retention(ctx context.Context, now time.Time, rep *Housekeepin
 }
 
 func (s *Service) expire(ctx context.Context, e *export.Export, now time.Time, rep *HousekeepingReport) error {
+	if err := s.stopRetries(ctx, e, rep); err != nil {
+		return fmt.Errorf("expire %s: %w", e.ID, err)
+	}
+	// The prefix holds the retries' folders (retry-N/) too.
 	n, err := s.Archive.DeletePrefix(ctx, e.Prefix)
 	rep.ObjectsDeleted += n
 	if err != nil {
@@ -195,6 +202,35 @@ func (s *Service) expire(ctx context.Context, e *export.Export, now time.Time, r
 		return fmt.Errorf("expire %s: %w", e.ID, err)
 	}
 	rep.Expired++
+	return nil
+}
+
+// stopRetries cancels the retries of e still on hold or running (R16 lets
+// one be requested 20 days after e completed, and R10 lets it run 14): a
+// retry's objects expire with its original (R12), so none may be written
+// after the original's are deleted. The cancel's purge deletes what its
+// stopped workers upload; a retry assembling finishes, and, due already,
+// expires at the next run. A retry that moved on meanwhile is left be.
+func (s *Service) stopRetries(ctx context.Context, e *export.Export, rep *HousekeepingReport) error {
+	for _, ref := range e.Retries {
+		r, err := s.Store.Export(ctx, e.CustomerID, ref.ID)
+		if err != nil {
+			return fmt.Errorf("retry %s: %w", ref.ID, err)
+		}
+		if r.State != export.OnHold && r.State != export.Running {
+			continue
+		}
+		_, err = s.cancel(ctx, r.CustomerID, r.ID, "orgexport",
+			"The export it retries expired: a retry's data is deleted with the original's, 30 days after it completed.", "")
+		var se *StateError
+		if errors.As(err, &se) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("stop retry %s: %w", r.ID, err)
+		}
+		rep.RetriesStopped++
+	}
 	return nil
 }
 

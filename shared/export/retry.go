@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -75,7 +76,15 @@ const (
 	RetryTooLate     = "TOO_LATE"
 	RetryRunning     = "RETRY_RUNNING"
 	RetryLimit       = "LIMIT_REACHED"
+	// RetryNoSuch: the request asked for a retry by a number that is
+	// neither recorded nor the next (a page far out of date).
+	RetryNoSuch = "NO_SUCH_RETRY"
 )
+
+// ErrRetryExists says that the retry a request asked for is recorded
+// already: the request is a duplicate of the one that made it, and gets
+// that retry.
+var ErrRetryExists = errors.New("the retry asked for is recorded already")
 
 // CanRetry decides whether export e may be retried at now (R16): an
 // original export COMPLETED_WITH_ERRORS within RetryWindow of its
@@ -163,6 +172,19 @@ func (e *Export) Recorded(r *Export) bool {
 		}
 		*ref = next
 		return true
+	}
+	return false
+}
+
+// RecordedEnd reports whether e lists its retry r as ended (done,
+// cancelled or expired) while r, as read, is not: r was read before it
+// ended, and recording it would take e's list back.
+func (e *Export) RecordedEnd(r *Export) bool {
+	ended := func(s State) bool { return s.Done() || s == Cancelled || s == Expired }
+	for _, ref := range e.Retries {
+		if ref.ID == r.ID {
+			return ended(ref.State) && !ended(r.State)
+		}
 	}
 	return false
 }

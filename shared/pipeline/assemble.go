@@ -113,10 +113,10 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 	if err != nil {
 		return err
 	}
-	if err := p.writeReport(ctx, e, rep); err != nil {
+	if err := p.writeReport(ctx, e, rep, nil); err != nil {
 		return err
 	}
-	bytes, err := p.writeManifest(ctx, e, now)
+	bytes, err := p.writeManifest(ctx, e, now, nil)
 	if err != nil {
 		return err
 	}
@@ -273,17 +273,34 @@ func (p *Pipeline) failures(ctx context.Context, prefix string, objs []string) i
 	}
 }
 
-func (p *Pipeline) writeReport(ctx context.Context, e *export.Export, rep *report.Report) error {
-	if err := p.writeObject(ctx, e.Prefix+"report.html", "text/html; charset=utf-8", rep.WriteHTML); err != nil {
+func (p *Pipeline) writeReport(ctx context.Context, e *export.Export, rep *report.Report, g *rewrite) error {
+	if err := p.writeObject(ctx, e.Prefix+"report.html", "text/html; charset=utf-8", rep.WriteHTML, g); err != nil {
 		return err
 	}
-	return p.writeObject(ctx, e.Prefix+"report.json", "application/json", rep.WriteJSON)
+	return p.writeObject(ctx, e.Prefix+"report.json", "application/json", rep.WriteJSON, g)
 }
 
-func (p *Pipeline) writeObject(ctx context.Context, name, contentType string, write func(io.Writer) error) error {
+// rewrite is how objects of a completed archive are written again: over
+// the generations read (0: absent), and stamped with the retention's start
+// from their creation, so that none is ever without it. A nil rewrite
+// writes whatever is there, unstamped (an archive being assembled is
+// stamped once complete).
+type rewrite struct {
+	gen   map[string]int64
+	stamp time.Time
+}
+
+// writeObject writes name, on the condition g sets for it: otherwise the
+// error wraps blob.ErrPrecondition.
+func (p *Pipeline) writeObject(ctx context.Context, name, contentType string, write func(io.Writer) error, g *rewrite) error {
 	wctx, abandon := context.WithCancel(ctx)
 	defer abandon()
-	w := p.Bucket.NewWriter(wctx, name, contentType)
+	var w io.WriteCloser
+	if g == nil {
+		w = p.Bucket.NewWriter(wctx, name, contentType)
+	} else {
+		w = p.Bucket.NewWriterStamped(wctx, name, contentType, g.gen[name], g.stamp)
+	}
 	if err := write(w); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
@@ -305,7 +322,7 @@ type ManifestEntry struct {
 // writeManifest lists every object of the export with its size and
 // checksums, so a download can be verified, and returns the bytes of the
 // accounts' parts (the export's size in its totals).
-func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time.Time) (int64, error) {
+func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time.Time, g *rewrite) (int64, error) {
 	sha := map[string]string{}
 	var bytes int64
 	// The original's manifest lists its retries' objects too (R16), so a
@@ -347,7 +364,7 @@ func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time
 		}
 		_, err := io.WriteString(w, "\n  ]\n}\n")
 		return err
-	})
+	}, g)
 }
 
 // stampers is how many objects are stamped at once.

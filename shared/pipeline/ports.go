@@ -37,6 +37,9 @@ type Bucket interface {
 	// none), so a stale worker can never replace the object of the worker
 	// that took its part over; Close fails with blob.ErrPrecondition.
 	NewWriterIf(ctx context.Context, name, contentType string, generation int64) io.WriteCloser
+	// NewWriterStamped is NewWriterIf of an object with Custom-Time stamp
+	// from its creation.
+	NewWriterStamped(ctx context.Context, name, contentType string, generation int64, stamp time.Time) io.WriteCloser
 	// Attrs describes an object (blob.ErrNotExist when there is none).
 	Attrs(ctx context.Context, name string) (blob.Attrs, error)
 	NewReader(ctx context.Context, name string) (io.ReadCloser, error)

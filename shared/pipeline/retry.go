@@ -2,10 +2,13 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/report"
@@ -163,38 +166,106 @@ func (p *Pipeline) failedItems(ctx context.Context, objects []string) (map[expor
 // retry's objects and the new reports, so a downloaded copy verifies;
 // then the original's record notes the retry. That order makes a
 // redelivery redo what a crash left undone: the record changes last.
+//
+// Retries of one original complete one after another but are recorded
+// concurrently (a retry may complete while the last one's recording still
+// stamps objects), so the report is built from every retry's own record,
+// never from the original's list alone, and each of its objects is
+// written only over the generation read before those records were: a
+// write from older records than the object already holds fails, and is
+// done again from fresh ones. The record never goes back from a retry's
+// end to its running.
 func (p *Pipeline) recordRetry(ctx context.Context, r *export.Export) error {
-	orig, err := p.Store.Export(ctx, r.CustomerID, r.Parent)
-	if err != nil {
-		return fmt.Errorf("retry %s: its original %s: %w", r.ID, r.Parent, err)
-	}
-	if !orig.Recorded(r) {
-		return nil // recorded already
-	}
-	if orig.State.Done() { // an expired original's objects are gone
-		finished := orig.FinishedAt
-		if finished.IsZero() { // completed before FinishedAt existed
-			finished = orig.CompletedAt
+	for {
+		orig, err := p.Store.Export(ctx, r.CustomerID, r.Parent)
+		if err != nil {
+			return fmt.Errorf("retry %s: its original %s: %w", r.ID, r.Parent, err)
 		}
-		rep, err := p.buildReport(ctx, orig, orig.State, finished)
+		g, err := p.generations(ctx, orig.Prefix, "report.html", "report.json", "manifest.json")
 		if err != nil {
 			return err
 		}
-		if err := p.writeReport(ctx, orig, rep); err != nil {
+		g.stamp = orig.RetentionFrom().Truncate(time.Second) // Custom-Time keeps seconds
+		retries, err := p.retriesOf(ctx, orig)
+		if err != nil {
 			return err
 		}
-		if _, err := p.writeManifest(ctx, orig, finished); err != nil {
+		changed := false
+		for _, x := range retries {
+			changed = orig.Recorded(x) || changed
+		}
+		if !changed {
+			return nil // recorded already
+		}
+		err = p.rewriteOriginal(ctx, orig, g)
+		if errors.Is(err, blob.ErrPrecondition) {
+			continue // written meanwhile from records as new as these, or newer
+		}
+		if err != nil {
 			return err
 		}
-		if err := p.stamp(ctx, orig.Prefix, orig.RetentionFrom()); err != nil {
-			return err
+		_, err = p.Store.Update(ctx, orig.CustomerID, orig.ID, func(x *export.Export) ([]export.AuditEntry, error) {
+			for _, rx := range retries {
+				if !x.RecordedEnd(rx) {
+					x.Recorded(rx)
+				}
+			}
+			return nil, nil
+		})
+		return err
+	}
+}
+
+// generations reads the generations of names under prefix (0: absent).
+func (p *Pipeline) generations(ctx context.Context, prefix string, names ...string) (*rewrite, error) {
+	g := &rewrite{gen: map[string]int64{}}
+	for _, n := range names {
+		a, err := p.Bucket.Attrs(ctx, prefix+n)
+		switch {
+		case errors.Is(err, blob.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("read %s: %w", prefix+n, err)
+		default:
+			g.gen[prefix+n] = a.Generation
 		}
 	}
-	_, err = p.Store.Update(ctx, orig.CustomerID, orig.ID, func(x *export.Export) ([]export.AuditEntry, error) {
-		x.Recorded(r)
-		return nil, nil
-	})
-	return err
+	return g, nil
+}
+
+// retriesOf reads the records of e's retries.
+func (p *Pipeline) retriesOf(ctx context.Context, e *export.Export) ([]*export.Export, error) {
+	var out []*export.Export
+	for _, ref := range e.Retries {
+		x, err := p.Store.Export(ctx, e.CustomerID, ref.ID)
+		if err != nil {
+			return nil, fmt.Errorf("retry %s of %s: %w", ref.ID, e.ID, err)
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// rewriteOriginal writes orig's report and manifest again with its list
+// of retries, unless it expired (its objects are gone).
+func (p *Pipeline) rewriteOriginal(ctx context.Context, orig *export.Export, g *rewrite) error {
+	if !orig.State.Done() {
+		return nil
+	}
+	finished := orig.FinishedAt
+	if finished.IsZero() { // completed before FinishedAt existed
+		finished = orig.CompletedAt
+	}
+	rep, err := p.buildReport(ctx, orig, orig.State, finished)
+	if err != nil {
+		return err
+	}
+	if err := p.writeReport(ctx, orig, rep, g); err != nil {
+		return err
+	}
+	if _, err := p.writeManifest(ctx, orig, finished, g); err != nil {
+		return err
+	}
+	return p.stamp(ctx, orig.Prefix, orig.RetentionFrom())
 }
 
 // reportRetries are an original's retries as its report shows them.
@@ -214,7 +285,9 @@ func (p *Pipeline) noteRunning(ctx context.Context, r *export.Export) {
 		return
 	}
 	_, err := p.Store.Update(ctx, r.CustomerID, r.Parent, func(x *export.Export) ([]export.AuditEntry, error) {
-		x.Recorded(r)
+		if !x.RecordedEnd(r) { // a late delivery
+			x.Recorded(r)
+		}
 		return nil, nil
 	})
 	if err != nil {

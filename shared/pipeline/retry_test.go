@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"slices"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/orgexport/orgexport/shared/archive"
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
+	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/store"
@@ -150,5 +152,92 @@ func TestRetryRunsOnlyWhatFailed(t *testing.T) {
 	names, _ := entries(t, bucket, "c1/e0/retry-1/users/")
 	if len(names) != 6 {
 		t.Errorf("the retry's zip holds %v", names)
+	}
+}
+
+// The original's report lists each retry as its own record says, even
+// when the original's list is behind: retry 1's recording had not yet
+// noted it completed when retry 2 was recorded (both ran at once in the
+// dev stack), and the report then showed retry 1 with nothing recovered.
+func TestOriginalsReportHasEveryRetrysCounts(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.New(ctx, testenv.Get(t).Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	bucket := blob.NewMemory()
+	now := time.Now().UTC().Truncate(time.Second)
+	orig := &export.Export{ID: "e7", CustomerID: "c7", Domain: "example.com", State: export.OnHold, RequestedBy: "admin@example.com",
+		RequestedAt: now, HoldEnd: now, Prefix: "c7/e7/"}
+	if err := st.Start(ctx, orig, export.AuditEntry{At: now}, now); err != nil {
+		t.Fatal(err)
+	}
+	move := func(id string, totals export.Totals, states ...export.State) {
+		t.Helper()
+		for _, s := range states {
+			if _, err := st.Update(ctx, "c7", id, func(e *export.Export) ([]export.AuditEntry, error) {
+				e.State = s
+				if s.Done() {
+					e.CompletedAt, e.FinishedAt, e.Totals = now, now, totals
+					if e.Expires.IsZero() {
+						e.Expires = export.Expires(now)
+					}
+				}
+				return nil, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	move(orig.ID, export.Totals{Accounts: 1, AccountsFailed: 1, FailedItems: 3}, export.Running, export.Assembling, export.CompletedWithErrors)
+	var ids []string
+	for range 2 {
+		r, err := st.StartRetry(ctx, "c7", orig.ID, func(o, latest *export.Export) (*export.Export, []export.AuditEntry, error) {
+			return export.NewRetry(o, latest, o.RequestedBy, []string{o.RequestedBy}, now), nil, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+		move(r.ID, export.Totals{Files: 2, FailedItems: 1}, export.Running, export.Assembling, export.CompletedWithErrors)
+	}
+	rec := &recorder{}
+	p := &pipeline.Pipeline{Store: st, Bucket: bucket, Tasks: rec, Events: rec, Log: slog.New(slog.DiscardHandler), PartSize: 1 << 20, Budget: time.Hour}
+	// Retry 2's completion is recorded; retry 1's recording never ran.
+	if err := p.Assemble(ctx, events.Event{CustomerID: "c7", ExportID: ids[1]}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := bucket.NewReader(ctx, "c7/e7/report.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var rep struct {
+		Retries []struct {
+			N         int   `json:"n"`
+			Recovered int64 `json:"recovered"`
+			Failed    int64 `json:"failed"`
+		} `json:"retries"`
+	}
+	if err := json.NewDecoder(r).Decode(&rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Retries) != 2 {
+		t.Fatalf("the original's report lists %d retries, want 2", len(rep.Retries))
+	}
+	for _, x := range rep.Retries {
+		if x.Recovered != 2 || x.Failed != 1 {
+			t.Errorf("retry %d in the original's report: %d recovered, %d failed; want 2 and 1, as its record says", x.N, x.Recovered, x.Failed)
+		}
+	}
+	got, err := st.Export(ctx, "c7", orig.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range got.Retries {
+		if ref.State != export.CompletedWithErrors || ref.Recovered != 2 {
+			t.Errorf("the original's record lists %+v", ref)
+		}
 	}
 }

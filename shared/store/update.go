@@ -173,8 +173,9 @@ func (s *Store) AppendAudit(ctx context.Context, cid string, entries ...export.A
 // decide check the rule and build the retry (changing the original), and
 // creates the retry with the audit entries decide returns. Concurrent
 // requests serialise on the original's record, and a retry's id names its
-// number, so of two requests at once one retry is made; the other is
-// decided again on the changed original and refused.
+// number, so two requests that decide the same retry make one: the other
+// is decided again on the changed original, or, should its create still
+// reach the store, gets export.ErrRetryExists.
 func (s *Store) StartRetry(ctx context.Context, cid, eid string, decide func(orig, latest *export.Export) (*export.Export, []export.AuditEntry, error)) (*export.Export, error) {
 	if err := validID(cid, eid); err != nil {
 		return nil, err
@@ -217,7 +218,7 @@ func (s *Store) StartRetry(ctx context.Context, cid, eid string, decide func(ori
 		return s.audit(tx, cid, audit...)
 	})
 	if alreadyExists(err) {
-		return nil, &export.RetryRefusal{Reason: export.RetryRunning, Message: "Another retry of this export was requested at the same moment; it is running."}
+		return nil, export.ErrRetryExists
 	}
 	if err != nil {
 		return nil, err

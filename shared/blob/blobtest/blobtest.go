@@ -30,6 +30,7 @@ func Run(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 		{"Delete", testDelete},
 		{"CustomTime", testCustomTime},
 		{"ConditionalWrite", testConditional},
+		{"StampedWrite", testStamped},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newBucket(t)) })
@@ -234,5 +235,28 @@ func testConditional(t *testing.T, b blob.Bucket) {
 	b2, _ := b.Attrs(ctx, "c/part.zip")
 	if string(get(t, b, "c/part.zip")) != "replaced" || b2.Generation == a.Generation {
 		t.Errorf("after replacing: %q at generation %d (was %d)", get(t, b, "c/part.zip"), b2.Generation, a.Generation)
+	}
+}
+
+// testStamped: an object written stamped has its Custom-Time from its
+// creation, on the same condition as NewWriterIf.
+func testStamped(t *testing.T, b blob.Bucket) {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	w := b.NewWriterStamped(ctx, "s/report.json", "application/json", 0, at)
+	if _, err := w.Write([]byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("create stamped: %v", err)
+	}
+	a, err := b.Attrs(ctx, "s/report.json")
+	if err != nil || !a.CustomTime.Equal(at) {
+		t.Fatalf("attrs %+v, %v: want Custom-Time %v", a, err, at)
+	}
+	w = b.NewWriterStamped(ctx, "s/report.json", "application/json", a.Generation+1000, at)
+	w.Write([]byte("stale"))
+	if err := w.Close(); !errors.Is(err, blob.ErrPrecondition) {
+		t.Errorf("stamped write on a wrong generation: %v, want ErrPrecondition", err)
 	}
 }

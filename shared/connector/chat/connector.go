@@ -68,6 +68,25 @@ func (c *Connector) Handles(a connector.Account) bool {
 
 // Export implements connector.Connector.
 func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, nil, e)
+}
+
+var _ connector.ItemExporter = (*Connector)(nil)
+
+// ExportItems implements connector.ItemExporter: ids are messages' and
+// attachments' resource names, which name their space
+// ("spaces/S/messages/M[/attachments/A]"). Each space holding asked-for
+// ids is written as Export writes it, through the same code — its
+// group_info.json, and messages.json and messages.html with only the
+// asked-for messages, and only the asked-for attachments, named as among
+// all the space's — and a name its space no longer lists (or a space the
+// account no longer has) was deleted since the export.
+func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []string, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, connector.Want(ids), e)
+}
+
+// export writes what want has (nil: everything) of a's spaces.
+func (c *Connector) export(ctx context.Context, a connector.Account, cursor string, want *connector.Wanted, e connector.Emitter) error {
 	if a.Kind == KindUnlisted {
 		return fmt.Errorf("%w: the Chat API refused the administrator's search of the organisation's spaces (spaces.search with useAdminAccess); enable the Chat API, configure a Chat app in the project and grant the chat.admin scopes", connector.ErrUnsupported)
 	}
@@ -75,15 +94,16 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 		if cursor == "1" {
 			return nil
 		}
-		if err := c.exportSpace(ctx, a, e); err != nil {
+		if err := c.exportSpace(ctx, a, want, e); err != nil {
 			return err
 		}
+		want.Gone(e, export.Chat)
 		return e.Checkpoint(ctx, "1")
 	}
-	return c.exportUser(ctx, a, cursor, e)
+	return c.exportUser(ctx, a, cursor, want, e)
 }
 
-func (c *Connector) exportUser(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+func (c *Connector) exportUser(ctx context.Context, a connector.Account, cursor string, want *connector.Wanted, e connector.Emitter) error {
 	svc, err := c.clients.Chat(ctx, a.Subject)
 	if err != nil {
 		return err
@@ -93,6 +113,7 @@ func (c *Connector) exportUser(ctx context.Context, a connector.Account, cursor 
 		return fmt.Errorf("chat spaces of %s: %w", a.ID, err)
 	}
 	if len(spaces) == 0 {
+		want.Gone(e, export.Chat)
 		return nil
 	}
 	done := -1
@@ -100,6 +121,9 @@ func (c *Connector) exportUser(ctx context.Context, a connector.Account, cursor 
 		if done, err = strconv.Atoi(cursor); err != nil || done < 0 {
 			return fmt.Errorf("chat: bad cursor %q", cursor)
 		}
+	}
+	if done < 0 && want != nil { // user_info.json is in the export retried
+		done = 0
 	}
 	if done < 0 {
 		if err := connector.WriteJSON(e, "Google Chat/Users/"+folder(a.ID)+"/user_info.json", c.opts.Now(), userInfo(a, spaces)); err != nil {
@@ -110,30 +134,41 @@ func (c *Connector) exportUser(ctx context.Context, a connector.Account, cursor 
 		}
 		done = 0
 	}
-	for i := done; i < len(spaces); i++ {
-		sp := spaces[i]
+	for i, sp := range spaces {
+		if i < done {
+			want.Passed(sp.Name + "/")
+			continue
+		}
+		if !want.Within(sp.Name + "/") {
+			continue
+		}
 		members, err := listMembers(ctx, svc, sp.Name, false)
 		if err != nil {
 			return fmt.Errorf("members of %s: %w", sp.Name, err)
 		}
-		if err := c.writeSpace(ctx, svc, e, sp, members); err != nil {
+		if err := c.writeSpace(ctx, svc, e, sp, members, want); err != nil {
 			return err
 		}
+		want.GoneWithin(e, export.Chat, sp.Name+"/")
 		if err := e.Checkpoint(ctx, strconv.Itoa(i+1)); err != nil {
 			return err
 		}
 	}
+	want.Gone(e, export.Chat) // of spaces the user is no longer in
 	return nil
 }
 
 // exportSpace reads a named space's record and members as the admin, and
 // its messages as one of its members.
-func (c *Connector) exportSpace(ctx context.Context, a connector.Account, e connector.Emitter) error {
+func (c *Connector) exportSpace(ctx context.Context, a connector.Account, want *connector.Wanted, e connector.Emitter) error {
 	admin, err := c.clients.Chat(ctx, a.Subject)
 	if err != nil {
 		return err
 	}
 	name := "spaces/" + a.ID
+	if !want.Within(name + "/") {
+		return nil
+	}
 	sp, err := admin.Spaces.Get(name).UseAdminAccess(true).Context(ctx).Do()
 	if err != nil {
 		return fmt.Errorf("space %s: %w", name, err)
@@ -149,7 +184,7 @@ func (c *Connector) exportSpace(ctx context.Context, a connector.Account, e conn
 	if err != nil {
 		return err
 	}
-	return c.writeSpace(ctx, svc, e, sp, members)
+	return c.writeSpace(ctx, svc, e, sp, members, want)
 }
 
 // maxReaders bounds how many members are tried as the reader of a space.

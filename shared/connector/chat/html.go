@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"google.golang.org/api/chat/v1"
+
+	"github.com/orgexport/orgexport/shared/connector"
 )
 
 var (
@@ -20,7 +22,7 @@ var (
 
 // writeHTML streams messages.html: every value through html/template, links
 // only to the attachments beside it and to Drive.
-func writeHTML(ctx context.Context, svc *chat.Service, sp *chat.Space, w io.Writer) error {
+func writeHTML(ctx context.Context, svc *chat.Service, sp *chat.Space, w io.Writer, want *connector.Wanted) error {
 	title := sp.DisplayName
 	if title == "" {
 		title = spaceFolder(sp)
@@ -33,7 +35,11 @@ func writeHTML(ctx context.Context, svc *chat.Service, sp *chat.Space, w io.Writ
 		if err != nil {
 			return err
 		}
-		if err := row.Execute(w, messageRecord(m, names)); err != nil {
+		rec := messageRecord(m, names)
+		if !want.Asked(m.Name) {
+			continue
+		}
+		if err := row.Execute(w, rec); err != nil {
 			return err
 		}
 	}

@@ -17,9 +17,26 @@ import (
 )
 
 // writeSpace writes group_info.json, messages.json, messages.html and the
-// attachments, passing over the messages once for each.
-func (c *Connector) writeSpace(ctx context.Context, svc *chat.Service, e connector.Emitter, sp *chat.Space, members []*chat.Membership) error {
+// attachments, passing over the messages once for each: of the messages
+// and attachments, those want has (nil: all), and nothing when it has
+// none of the space's.
+func (c *Connector) writeSpace(ctx context.Context, svc *chat.Service, e connector.Emitter, sp *chat.Space, members []*chat.Membership, want *connector.Wanted) error {
 	dir := "Google Chat/Groups/" + zipname.Sanitize(spaceFolder(sp)) + "/"
+	if want != nil {
+		found := false
+		for m, err := range messages(ctx, svc, sp.Name) {
+			if err != nil {
+				return fmt.Errorf("messages of %s: %w", sp.Name, err)
+			}
+			found = want.Has(m.Name) || found
+			for _, a := range m.Attachment {
+				found = want.Has(a.Name) || found
+			}
+		}
+		if !found {
+			return nil
+		}
+	}
 	mod := c.opts.Now()
 	if err := connector.WriteJSON(e, dir+"group_info.json", mod, groupInfo(sp, members)); err != nil {
 		return err
@@ -28,17 +45,17 @@ func (c *Connector) writeSpace(ctx context.Context, svc *chat.Service, e connect
 	if err != nil {
 		return err
 	}
-	if err := writeMessages(ctx, svc, sp.Name, w, e.Item); err != nil {
+	if err := writeMessages(ctx, svc, sp.Name, w, want, e.Item); err != nil {
 		return fmt.Errorf("messages of %s: %w", sp.Name, err)
 	}
 	w, err = e.Create(connector.Entry{Path: dir + "messages.html", Modified: mod, Content: connector.Compressible})
 	if err != nil {
 		return err
 	}
-	if err := writeHTML(ctx, svc, sp, w); err != nil {
+	if err := writeHTML(ctx, svc, sp, w, want); err != nil {
 		return fmt.Errorf("messages of %s: %w", sp.Name, err)
 	}
-	return c.writeAttachments(ctx, svc, e, sp.Name, dir)
+	return c.writeAttachments(ctx, svc, e, sp.Name, dir, want)
 }
 
 // attachmentNames hands out the files' names in the folder, the same on
@@ -55,7 +72,7 @@ func newNames() attachmentNames {
 
 func (n attachmentNames) of(a *chat.Attachment) string { return n.d.Name(a.ContentName, a.Name) }
 
-func writeMessages(ctx context.Context, svc *chat.Service, space string, w io.Writer, item func(string)) error {
+func writeMessages(ctx context.Context, svc *chat.Service, space string, w io.Writer, want *connector.Wanted, item func(string)) error {
 	if _, err := io.WriteString(w, `{"messages":[`); err != nil {
 		return err
 	}
@@ -64,7 +81,11 @@ func writeMessages(ctx context.Context, svc *chat.Service, space string, w io.Wr
 		if err != nil {
 			return err
 		}
-		b, err := json.Marshal(messageRecord(m, names))
+		rec := messageRecord(m, names) // names every attachment, asked for or not
+		if !want.Asked(m.Name) {
+			continue
+		}
+		b, err := json.Marshal(rec)
 		if err != nil {
 			return err
 		}
@@ -82,7 +103,7 @@ func writeMessages(ctx context.Context, svc *chat.Service, space string, w io.Wr
 	return err
 }
 
-func (c *Connector) writeAttachments(ctx context.Context, svc *chat.Service, e connector.Emitter, space, dir string) error {
+func (c *Connector) writeAttachments(ctx context.Context, svc *chat.Service, e connector.Emitter, space, dir string, want *connector.Wanted) error {
 	names := newNames()
 	for m, err := range messages(ctx, svc, space) {
 		if err != nil {
@@ -93,6 +114,9 @@ func (c *Connector) writeAttachments(ctx context.Context, svc *chat.Service, e c
 				continue // Drive files are referenced by link, not copied
 			}
 			path := dir + names.of(a)
+			if !want.Asked(a.Name) {
+				continue
+			}
 			w, err := e.Create(connector.Entry{Path: path, Modified: parseTime(m.CreateTime), Content: connector.Compressible, ItemID: a.Name})
 			if err != nil {
 				return err

@@ -75,6 +75,23 @@ func (w Work) MarshalJSON() ([]byte, error) {
 
 // Export implements connector.Connector.
 func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, nil, e)
+}
+
+var _ connector.ItemExporter = (*Connector)(nil)
+
+// ExportItems implements connector.ItemExporter: ids are course ids. A
+// course's file is named by its title, deduplicated over all the user's
+// courses in id order, so the same walk as Export lists them all and
+// writes the asked-for ones; a course the user neither teaches nor
+// attends any more was deleted (or left) since the export.
+func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []string, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, connector.Want(ids), e)
+}
+
+// export writes the courses after cursor that want has (nil: all). The
+// cursor is the number of courses passed.
+func (c *Connector) export(ctx context.Context, a connector.Account, cursor string, want *connector.Wanted, e connector.Emitter) error {
 	done := 0
 	if cursor != "" {
 		n, err := strconv.Atoi(cursor)
@@ -94,7 +111,7 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	names := zipname.NewDedup()
 	for i, co := range courses {
 		name := names.Name(co.Name+".json", co.Id)
-		if i < done {
+		if !want.Has(co.Id) || i < done {
 			continue
 		}
 		file, err := read(ctx, svc, co)
@@ -114,6 +131,7 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 			return err
 		}
 	}
+	want.Gone(e, export.Classroom)
 	return nil
 }
 

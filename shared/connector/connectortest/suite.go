@@ -71,8 +71,13 @@ func Run(t *testing.T, env *Env, newConnector func() connector.Connector, s Suit
 	if s.FailItems {
 		t.Run("ReportsFailingItems", func(t *testing.T) { failing(t, env, newConnector, accounts[0]) })
 	}
-	if _, ok := c.(connector.ItemExporter); ok {
+	_, items := c.(connector.ItemExporter)
+	_, whole := c.(connector.Whole)
+	switch {
+	case items:
 		t.Run("ExportsItemsByID", func(t *testing.T) { byID(t, env, newConnector, accounts) })
+	case !whole:
+		t.Errorf("%s is neither a connector.ItemExporter (a retry fetches its failed items by id) nor a connector.Whole (it says why it is retried whole)", c.Product())
 	}
 }
 

@@ -58,6 +58,24 @@ func (c *Connector) Handles(a connector.Account) bool { return a.Type == export.
 // Export implements connector.Connector. The cursor is the number of
 // group files written.
 func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, nil, e)
+}
+
+var _ connector.ItemExporter = (*Connector)(nil)
+
+// ExportItems implements connector.ItemExporter: ids are contacts' and
+// other contacts' resource names, or "otherContacts" for the Other
+// Contacts file whole (when it could not be listed). The same walk as
+// Export writes each group's file with only the asked-for contacts, and
+// no file for a group without any; the People API lists contacts, so a
+// name no list has was deleted since the export.
+func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []string, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, connector.Want(ids), e)
+}
+
+// export writes the group files after cursor with the contacts want has
+// (nil: all).
+func (c *Connector) export(ctx context.Context, a connector.Account, cursor string, want *connector.Wanted, e connector.Emitter) error {
 	done := 0
 	if cursor != "" {
 		n, err := strconv.Atoi(cursor)
@@ -74,7 +92,21 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err != nil {
 		return fmt.Errorf("contacts %s: %w", a.ID, err)
 	}
-	w := &writer{e: e, http: c.opts.PhotoClient, names: map[string]string{}}
+	var other []*people.Person
+	if want != nil { // every part notes what the lists have, for Gone
+		for _, p := range conns {
+			want.Has(p.ResourceName)
+		}
+		if !want.Has(otherGroup) {
+			if other, err = others(ctx, svc, c.opts.PageSize); err != nil {
+				return fmt.Errorf("contacts %s: %w", a.ID, err)
+			}
+			for _, p := range other {
+				want.Has(p.ResourceName)
+			}
+		}
+	}
+	w := &writer{e: e, http: c.opts.PhotoClient, names: map[string]string{}, want: want}
 	exported := map[string]bool{}
 	for _, g := range gs {
 		exported[g.resource] = true
@@ -86,13 +118,14 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 		if i < done {
 			continue
 		}
-		if err := c.group(ctx, svc, w, g, folder, conns, exported); err != nil {
+		if err := c.group(ctx, svc, w, g, folder, conns, other, exported); err != nil {
 			return fmt.Errorf("contacts %s: %w", a.ID, err)
 		}
 		if err := e.Checkpoint(ctx, strconv.Itoa(i+1)); err != nil {
 			return err
 		}
 	}
+	want.Gone(e, export.Contacts)
 	return nil
 }
 
@@ -105,28 +138,34 @@ func (c *Connector) read(ctx context.Context, svc *people.Service) ([]group, []*
 	return gs, conns, err
 }
 
-// group writes one group's file.
+// group writes one group's file: of the other contacts, the list other
+// when the export of items read it already.
 func (c *Connector) group(ctx context.Context, svc *people.Service, w *writer, g group, folder string,
-	conns []*people.Person, exported map[string]bool) error {
+	conns, other []*people.Person, exported map[string]bool) error {
 	path := export.Contacts.TakeoutFolder() + "/" + folder + "/" + zipname.Sanitize(folder+".vcf")
-	if err := w.open(path); err != nil {
-		return err
-	}
+	w.start(path)
 	if g.resource == otherGroup {
-		list, err := others(ctx, svc, c.opts.PageSize)
-		if err != nil {
-			if pacer.ClassOf(err) == pacer.Fatal {
-				return err
+		list := other
+		if other == nil {
+			var err error
+			if list, err = others(ctx, svc, c.opts.PageSize); err != nil {
+				if pacer.ClassOf(err) == pacer.Fatal {
+					return err
+				}
+				w.e.Fail(connector.Failure{Product: export.Contacts, ItemID: otherGroup, Path: path, Reason: pacer.Reason(err)})
+				return w.end()
 			}
-			w.e.Fail(connector.Failure{Product: export.Contacts, ItemID: otherGroup, Path: path, Reason: pacer.Reason(err)})
-			return nil
+		}
+		if w.want.Asked(otherGroup) {
+			w.want = nil // the whole file
+			defer func(want *connector.Wanted) { w.want = want }(w.want)
 		}
 		for _, p := range list {
 			if err := w.person(ctx, p, []string{otherGroup}, true); err != nil {
 				return err
 			}
 		}
-		return nil
+		return w.end()
 	}
 	for _, p := range conns {
 		in := memberOf(p, exported)
@@ -140,7 +179,7 @@ func (c *Connector) group(ctx context.Context, svc *people.Service, w *writer, g
 			return err
 		}
 	}
-	return nil
+	return w.end()
 }
 
 func contains(l []string, s string) bool {
@@ -152,27 +191,54 @@ func contains(l []string, s string) bool {
 	return false
 }
 
-// writer writes cards into the current group's entry.
+// writer writes cards into the current group's entry: the contacts want
+// has (nil: all). A group's file is created at start in a whole export,
+// empty groups included, and at its first card in an export of items.
 type writer struct {
 	e     connector.Emitter
 	http  *http.Client
+	want  *connector.Wanted
 	enc   *vcard.Encoder
 	path  string
 	names map[string]string // group resource → name, for CATEGORIES
 }
 
-func (w *writer) open(path string) error {
-	out, err := w.e.Create(connector.Entry{Path: path, Content: connector.Compressible})
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
+// start begins the file at path.
+func (w *writer) start(path string) {
+	w.enc, w.path = nil, path
+}
+
+// create makes the current file's entry, once.
+func (w *writer) create() error {
+	if w.enc != nil {
+		return nil
 	}
-	w.enc, w.path = vcard.NewEncoder(folder{out}), path
+	out, err := w.e.Create(connector.Entry{Path: w.path, Content: connector.Compressible})
+	if err != nil {
+		return fmt.Errorf("create %s: %w", w.path, err)
+	}
+	w.enc = vcard.NewEncoder(folder{out})
+	return nil
+}
+
+// end finishes the current file: in a whole export it exists even when
+// empty.
+func (w *writer) end() error {
+	if w.want == nil {
+		return w.create()
+	}
 	return nil
 }
 
 // person writes one card; record says whether this file is where the
 // contact's item is recorded.
 func (w *writer) person(ctx context.Context, p *people.Person, in []string, record bool) error {
+	if !w.want.Asked(p.ResourceName) {
+		return nil
+	}
+	if err := w.create(); err != nil {
+		return err
+	}
 	img, typ, err := photo(ctx, w.http, p)
 	if err != nil {
 		if pacer.ClassOf(err) == pacer.Fatal {

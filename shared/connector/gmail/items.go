@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
-
-	"google.golang.org/api/googleapi"
 
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
@@ -46,7 +43,7 @@ func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []
 func (r *run) items(ctx context.Context, ids []string) error {
 	r.pos.Index = min(r.pos.Index, len(ids))
 	err := r.c.stream(ctx, r.svc, ids[r.pos.Index:], func(m message) error {
-		if notFound(m.err) {
+		if connector.NotFound(m.err) {
 			r.e.Fail(connector.Gone(export.Gmail, m.id, segmentPath(r.pos.Seg)))
 		} else if err := r.write(m); err != nil {
 			return err
@@ -67,10 +64,4 @@ func (r *run) items(ctx context.Context, ids []string) error {
 		return fmt.Errorf("write mbox: %w", err)
 	}
 	return nil
-}
-
-// notFound reports whether Gmail answered that the item does not exist.
-func notFound(err error) bool {
-	var ge *googleapi.Error
-	return errors.As(err, &ge) && (ge.Code == http.StatusNotFound || ge.Code == http.StatusGone)
 }

@@ -53,6 +53,23 @@ func (c *Connector) Handles(a connector.Account) bool { return a.Type == export.
 
 // Export implements connector.Connector.
 func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, nil, e)
+}
+
+var _ connector.ItemExporter = (*Connector)(nil)
+
+// ExportItems implements connector.ItemExporter: ids are task ids (or a
+// list's id, for the whole list). Tasks.json is one file, written as
+// Export writes it, with only the lists holding asked-for tasks and, in
+// them, only those tasks. The Tasks API finds a task only in its list, so
+// the lists are read once first to find them; an id in none was deleted
+// since the export.
+func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []string, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, connector.Want(ids), e)
+}
+
+// export writes Tasks.json with the lists and tasks want has (nil: all).
+func (c *Connector) export(ctx context.Context, a connector.Account, cursor string, want *connector.Wanted, e connector.Emitter) error {
 	switch cursor {
 	case done:
 		return nil
@@ -68,6 +85,12 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err != nil {
 		return fmt.Errorf("task lists of %s: %w", a.ID, err)
 	}
+	if want != nil {
+		if lists, err = holding(ctx, svc, lists, want); err != nil {
+			return fmt.Errorf("tasks of %s: %w", a.ID, err)
+		}
+		want.Gone(e, export.Tasks)
+	}
 	if len(lists) == 0 {
 		return nil
 	}
@@ -75,10 +98,29 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err != nil {
 		return err
 	}
-	if err := writeLists(ctx, svc, w, lists, e.Item); err != nil {
+	if err := writeLists(ctx, svc, w, lists, want, e.Item); err != nil {
 		return fmt.Errorf("tasks of %s: %w", a.ID, err)
 	}
 	return e.Checkpoint(ctx, done)
+}
+
+// holding keeps the lists that want has, or that hold a task it has.
+func holding(ctx context.Context, svc *tasks.Service, lists []*tasks.TaskList, want *connector.Wanted) ([]*tasks.TaskList, error) {
+	var out []*tasks.TaskList
+	for _, l := range lists {
+		has := want.Has(l.Id)
+		err := eachTask(ctx, svc, l.Id, func(t *tasks.Task) error {
+			has = want.Has(t.Id) || has
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list %q: %w", l.Title, err)
+		}
+		if has {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
 func taskLists(ctx context.Context, svc *tasks.Service) ([]*tasks.TaskList, error) {
@@ -97,8 +139,9 @@ func taskLists(ctx context.Context, svc *tasks.Service) ([]*tasks.TaskList, erro
 }
 
 // writeLists streams {"kind":"tasks#taskLists","items":[…]}: each list's
-// fields, then its tasks one at a time.
-func writeLists(ctx context.Context, svc *tasks.Service, w io.Writer, lists []*tasks.TaskList, item func(string)) error {
+// fields, then its tasks (those want has; a list it has, all) one at a
+// time.
+func writeLists(ctx context.Context, svc *tasks.Service, w io.Writer, lists []*tasks.TaskList, want *connector.Wanted, item func(string)) error {
 	if _, err := io.WriteString(w, `{"kind":"tasks#taskLists","items":[`); err != nil {
 		return err
 	}
@@ -115,7 +158,12 @@ func writeLists(ctx context.Context, svc *tasks.Service, w io.Writer, lists []*t
 		if _, err := fmt.Fprintf(w, "%s\n%s,\"items\":[", sep, head[:len(head)-1]); err != nil {
 			return err
 		}
-		if err := writeTasks(ctx, svc, w, l.Id, item); err != nil {
+		if !want.Asked(l.Id) {
+			err = writeTasks(ctx, svc, w, l.Id, want, item)
+		} else {
+			err = writeTasks(ctx, svc, w, l.Id, nil, item)
+		}
+		if err != nil {
 			return fmt.Errorf("list %q: %w", l.Title, err)
 		}
 		if _, err := io.WriteString(w, "]}"); err != nil {
@@ -126,8 +174,32 @@ func writeLists(ctx context.Context, svc *tasks.Service, w io.Writer, lists []*t
 	return err
 }
 
-func writeTasks(ctx context.Context, svc *tasks.Service, w io.Writer, list string, item func(string)) error {
-	token, n := "", 0
+func writeTasks(ctx context.Context, svc *tasks.Service, w io.Writer, list string, want *connector.Wanted, item func(string)) error {
+	n := 0
+	return eachTask(ctx, svc, list, func(t *tasks.Task) error {
+		if !want.Asked(t.Id) {
+			return nil
+		}
+		b, err := json.Marshal(fromAPI(t))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			b = append([]byte{','}, b...)
+		}
+		if _, err := w.Write(append([]byte{'\n'}, b...)); err != nil {
+			return err
+		}
+		item(t.Id)
+		n++
+		return nil
+	})
+}
+
+// eachTask calls fn with each task of the list, deleted and hidden ones
+// included.
+func eachTask(ctx context.Context, svc *tasks.Service, list string, fn func(*tasks.Task) error) error {
+	token := ""
 	for {
 		page, err := svc.Tasks.List(list).ShowCompleted(true).ShowHidden(true).ShowDeleted(true).
 			MaxResults(100).PageToken(token).Context(ctx).Do()
@@ -135,18 +207,9 @@ func writeTasks(ctx context.Context, svc *tasks.Service, w io.Writer, list strin
 			return err
 		}
 		for _, t := range page.Items {
-			b, err := json.Marshal(fromAPI(t))
-			if err != nil {
+			if err := fn(t); err != nil {
 				return err
 			}
-			if n > 0 {
-				b = append([]byte{','}, b...)
-			}
-			if _, err := w.Write(append([]byte{'\n'}, b...)); err != nil {
-				return err
-			}
-			item(t.Id)
-			n++
 		}
 		if token = page.NextPageToken; token == "" {
 			return nil

@@ -49,6 +49,20 @@ type Member struct {
 // Export implements connector.Connector. The files are small and written
 // whole, so the cursor is unused.
 func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, nil, e)
+}
+
+var _ connector.ItemExporter = (*Connector)(nil)
+
+// ExportItems implements connector.ItemExporter. A group's one item is
+// the group (its id): its three files are written as Export writes them;
+// a group the Directory no longer has (404) was deleted since the export.
+func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []string, cursor string, e connector.Emitter) error {
+	return c.export(ctx, a, cursor, connector.Want(ids), e)
+}
+
+// export writes the group's files if want has it (nil: always).
+func (c *Connector) export(ctx context.Context, a connector.Account, cursor string, want *connector.Wanted, e connector.Emitter) error {
 	if cursor == "done" {
 		return nil
 	}
@@ -57,8 +71,16 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 		return err
 	}
 	g, err := svc.Groups.Get(a.ID).Context(ctx).Do()
+	if want != nil && connector.NotFound(err) {
+		want.Gone(e, export.Groups)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("group %s: %w", a.ID, err)
+	}
+	if !want.Has(g.Id) {
+		want.Gone(e, export.Groups)
+		return nil
 	}
 	members, err := c.members(ctx, svc, a.ID)
 	if err != nil {
@@ -93,6 +115,7 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 	if err := connector.WriteJSON(e, "Groups/settings.json", now, settings); err != nil {
 		return err
 	}
+	want.Gone(e, export.Groups)
 	return e.Checkpoint(ctx, "done")
 }
 

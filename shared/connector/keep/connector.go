@@ -46,6 +46,24 @@ func (c *Connector) Handles(a connector.Account) bool { return a.Type == export.
 // Export implements connector.Connector. The cursor is the number of notes
 // written.
 func (c *Connector) Export(ctx context.Context, a connector.Account, cursor string, e connector.Emitter) error {
+	return c.walk(ctx, a, cursor, nil, e)
+}
+
+var _ connector.ItemExporter = (*Connector)(nil)
+
+// ExportItems implements connector.ItemExporter: ids are notes' and
+// attachments' resource names. Keep has no way to name a note's files but
+// by its place among all notes (untitled and same-titled notes are told
+// apart by order), so the same walk as Export lists every note and writes
+// only the asked-for: a note with its attachments, or an attachment alone.
+// A name the listing does not have was deleted since the export.
+func (c *Connector) ExportItems(ctx context.Context, a connector.Account, ids []string, cursor string, e connector.Emitter) error {
+	return c.walk(ctx, a, cursor, connector.Want(ids), e)
+}
+
+// walk writes the notes after cursor that want has (nil: all). The cursor
+// is the number of notes passed.
+func (c *Connector) walk(ctx context.Context, a connector.Account, cursor string, want *connector.Wanted, e connector.Emitter) error {
 	skip := 0
 	if cursor != "" {
 		n, err := strconv.Atoi(cursor)
@@ -65,16 +83,21 @@ func (c *Connector) Export(ctx context.Context, a connector.Account, cursor stri
 			return fmt.Errorf("keep notes of %s: %w", a.ID, err)
 		}
 		files := plan(names, note)
-		if i++; i <= skip {
+		wanted := want.Has(note.Name)
+		for _, at := range note.Attachments {
+			wanted = want.Has(at.Name) || wanted
+		}
+		if i++; i <= skip || !wanted {
 			continue
 		}
-		if err := c.writeNote(ctx, svc, e, note, files); err != nil {
+		if err := c.writeNote(ctx, svc, e, note, files, want); err != nil {
 			return err
 		}
 		if err := e.Checkpoint(ctx, strconv.Itoa(i)); err != nil {
 			return err
 		}
 	}
+	want.Gone(e, export.Keep)
 	return nil
 }
 

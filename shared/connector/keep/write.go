@@ -16,11 +16,20 @@ import (
 	"github.com/orgexport/orgexport/shared/export"
 )
 
-// writeNote writes the note's attachments, then its JSON and HTML.
-func (c *Connector) writeNote(ctx context.Context, svc *keep.Service, e connector.Emitter, n *keep.Note, f files) error {
+// writeNote writes the note's attachments, then its JSON and HTML; of
+// what want asks for, only that: the note's JSON and HTML then list every
+// attachment that is not failing now, as the whole export's do (the
+// attachments not asked for are in the export retried), and an attachment
+// asked for alone is written alone.
+func (c *Connector) writeNote(ctx context.Context, svc *keep.Service, e connector.Emitter, n *keep.Note, f files, want *connector.Wanted) error {
 	mod := parseTime(n.UpdateTime)
+	whole := want.Asked(n.Name)
 	var saved []Attachment
 	for k, a := range n.Attachments {
+		if !want.Asked(a.Name) {
+			saved = append(saved, Attachment{FilePath: f.attachments[k], MimeType: mimeOf(a)})
+			continue
+		}
 		path := "Keep/" + f.attachments[k]
 		w, err := e.Create(connector.Entry{Path: path, Modified: mod, Content: connector.Compressed, ItemID: a.Name})
 		if err != nil {
@@ -38,6 +47,9 @@ func (c *Connector) writeNote(ctx context.Context, svc *keep.Service, e connecto
 			continue
 		}
 		saved = append(saved, Attachment{FilePath: f.attachments[k], MimeType: mimeOf(a)})
+	}
+	if !whole {
+		return nil
 	}
 	rec := record(n, saved)
 	w, err := e.Create(connector.Entry{Path: "Keep/" + f.stem + ".json", Modified: mod, Content: connector.Compressible, ItemID: n.Name})

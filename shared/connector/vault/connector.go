@@ -49,7 +49,17 @@ type Connector struct {
 	opts    Options
 }
 
-var _ connector.Connector = (*Connector)(nil)
+var (
+	_ connector.Connector = (*Connector)(nil)
+	_ connector.Whole     = (*Connector)(nil)
+)
+
+// Whole implements connector.Whole: Vault is retried whole (R16).
+func (c *Connector) Whole() string {
+	return "Vault exports are made whole, one per corpus and batch of accounts, by a search over the organisation; " +
+		"Vault cannot export again one message or file of such an export, and its failures name exports, not items. " +
+		"A retry runs the Vault account again whole, in a matter named after the retry, with the original's cut-off."
+}
 
 // New returns a Vault connector.
 func New(clients Clients, opts Options) *Connector {

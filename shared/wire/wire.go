@@ -24,6 +24,7 @@ import (
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/quota"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
 )
@@ -141,7 +142,7 @@ func (p *parts) outbox(cfg config.Mail, st *store.Store) (*notify.Outbox, error)
 // Connectors are the product connectors this version exports with.
 func Connectors(f *delegation.Factory, log *slog.Logger) []pipeline.Connector {
 	return []pipeline.Connector{
-		gmail.New(f, gmail.Options{}),
+		gmail.New(f, gmail.Options{Workers: quota.Default.Workers(quota.Gmail)}),
 		drive.New(f, drive.Options{}),
 		calendar.New(f, calendar.Options{}),
 		contacts.New(f, contacts.Options{}),

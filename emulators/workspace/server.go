@@ -190,6 +190,7 @@ func (s *Server) routes() http.Handler {
 	s.chatRoutes(api)
 	s.classroomRoutes(api)
 	s.vaultRoutes(api)
+	s.reportsRoutes(api)
 	s.emulatorRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("Not Found: "+r.Method+" "+r.URL.Path))

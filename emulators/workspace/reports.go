@@ -82,7 +82,9 @@ func usageParams(r *http.Request, all []obj) []obj {
 	return out
 }
 
-func intParam(name string, v int64) obj { return obj{"name": name, "intValue": strconv.FormatInt(v, 10)} }
+func intParam(name string, v int64) obj {
+	return obj{"name": name, "intValue": strconv.FormatInt(v, 10)}
+}
 
 // inReport are the users the report of day d counts: those created by its end.
 func (s *Server) inReport(d time.Time) []synth.User {

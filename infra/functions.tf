@@ -147,7 +147,7 @@ locals {
   env_events = { ORGEXPORT_EVENTS_TOPIC = google_pubsub_topic.events.name }
 
   env = {
-    StartExport    = merge(local.env_common, local.env_admin, local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_cli, { ORGEXPORT_HOLD = var.hold })
+    StartExport    = merge(local.env_common, local.env_admin, local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_cli, { ORGEXPORT_HOLD = var.hold, ORGEXPORT_PART_SIZE = var.part_size })
     BeginExport    = merge(local.env_common, local.env_service["BeginExport"], local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_events)
     ExportAccount  = merge(local.env_common, local.env_service["ExportAccount"], local.env_workspace, local.env_tasks, local.env_bucket, local.env_events, { ORGEXPORT_PART_SIZE = var.part_size, ORGEXPORT_TIME_BUDGET = var.time_budget })
     AssembleReport = merge(local.env_common, local.env_service["AssembleReport"], local.env_workspace, local.env_mail, local.env_bucket)

@@ -32,6 +32,9 @@ type Control interface {
 	RetryFailed(ctx context.Context, p auth.Principal, eid string) (*export.Export, error)
 	AuditLog(ctx context.Context, p auth.Principal) ([]export.AuditEntry, error)
 	Accounts(ctx context.Context, p auth.Principal, eid string) (*export.Export, iter.Seq2[*export.Account, error], error)
+	// Estimate predicts the export from the usage reports
+	// (export.ErrNoEstimate when there are none yet).
+	Estimate(ctx context.Context, p auth.Principal) (export.Estimate, error)
 }
 
 var _ Control = (*control.Service)(nil)

@@ -113,6 +113,9 @@ locals {
     ORGEXPORT_DELEGATION_SERVICE_ACCOUNT = google_service_account.delegation.email
     ORGEXPORT_DELEGATION_CLIENT_ID       = google_service_account.delegation.unique_id
     ORGEXPORT_WORKSPACE_ENDPOINT         = var.workspace_endpoint
+    # Each account paces its Workspace calls to its share of the project's
+    # quotas: one of as many as the accounts queue runs at once.
+    ORGEXPORT_ACCOUNTS_CONCURRENCY = google_cloud_tasks_queue.accounts.rate_limits[0].max_concurrent_dispatches
   }
 
   env_tasks = {

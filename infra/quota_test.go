@@ -32,3 +32,19 @@ func TestAccountsQueueFollowsTheQuotaTable(t *testing.T) {
 	}
 	t.Fatalf("no queue %s", config.DefaultAccountsQueue)
 }
+
+// Every function that makes Workspace clients paces each account's calls
+// to its share of the quotas: one of as many as the accounts queue runs
+// at once.
+func TestFunctionsPaceForTheQueuesConcurrency(t *testing.T) {
+	m := loadModule(t, nil)
+	want := strconv.Itoa(quota.Default.AccountsQueue().MaxConcurrentDispatches)
+	for name, d := range deployedFunctions(t, m) {
+		if _, ok := d.env["ORGEXPORT_DELEGATION_SERVICE_ACCOUNT"]; !ok {
+			continue
+		}
+		if got := d.env["ORGEXPORT_ACCOUNTS_CONCURRENCY"]; got != want {
+			t.Errorf("%s: ORGEXPORT_ACCOUNTS_CONCURRENCY %q, want the accounts queue's %s", name, got, want)
+		}
+	}
+}

@@ -92,7 +92,13 @@ func (p *parts) workspace(ctx context.Context, cfg config.Workspace) (*delegatio
 	if p.ws != nil {
 		return p.ws, nil
 	}
-	f, err := delegation.New(ctx, cfg, delegation.Options{Logger: p.log})
+	opts := delegation.Options{Logger: p.log}
+	if cfg.ConcurrentAccounts > 0 {
+		t := quota.Default
+		t.ConcurrentAccounts = cfg.ConcurrentAccounts
+		opts.Quotas = &t
+	}
+	f, err := delegation.New(ctx, cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("workspace clients: %w", err)
 	}

@@ -47,9 +47,10 @@ type Options struct {
 	Transport http.RoundTripper
 	// Pacer tunes the retries of every (subject, API) pair.
 	Pacer pacer.Options
-	// Quotas are the quotas each pair's calls are paced under (nil means
-	// quota.Default; a Table without Limits paces nothing, only retries).
-	// Pacer.Limits, when set, wins.
+	// Quotas are the quotas each pair's calls are paced under, before
+	// they are sent (the functions pass quota.Default, shared/wire); nil
+	// paces nothing, only retries what Google refuses. Pacer.Limits, when
+	// set, wins.
 	Quotas *quota.Table
 	// Now is the clock for token lifetimes (default time.Now).
 	Now func() time.Time
@@ -88,7 +89,7 @@ func New(ctx context.Context, cfg config.Workspace, opts Options) (*Factory, err
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	opts.Pacer.Logger = opts.Logger
-	if opts.Pacer.Limits == nil {
+	if opts.Pacer.Limits == nil && opts.Quotas != nil {
 		opts.Pacer.Limits = Limits(opts.Quotas)
 	}
 	if opts.TokenURL == "" {

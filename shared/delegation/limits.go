@@ -12,9 +12,6 @@ import (
 // each call costing its method's units. APIs the table does not know
 // (Cloud Storage, the token endpoint) are not paced.
 func Limits(t *quota.Table) func(api string) pacer.Limit {
-	if t == nil {
-		t = &quota.Default
-	}
 	tb := *t
 	return func(api string) pacer.Limit {
 		b := tb.PerAccount(api)

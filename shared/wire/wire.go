@@ -92,12 +92,12 @@ func (p *parts) workspace(ctx context.Context, cfg config.Workspace) (*delegatio
 	if p.ws != nil {
 		return p.ws, nil
 	}
-	opts := delegation.Options{Logger: p.log}
+	// Every account paces its calls to its share of the quotas.
+	t := quota.Default
 	if cfg.ConcurrentAccounts > 0 {
-		t := quota.Default
 		t.ConcurrentAccounts = cfg.ConcurrentAccounts
-		opts.Quotas = &t
 	}
+	opts := delegation.Options{Logger: p.log, Quotas: &t}
 	f, err := delegation.New(ctx, cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("workspace clients: %w", err)

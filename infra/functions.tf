@@ -113,6 +113,9 @@ locals {
     ORGEXPORT_DELEGATION_SERVICE_ACCOUNT = google_service_account.delegation.email
     ORGEXPORT_DELEGATION_CLIENT_ID       = google_service_account.delegation.unique_id
     ORGEXPORT_WORKSPACE_ENDPOINT         = var.workspace_endpoint
+    # Each account paces its Workspace calls to its share of the project's
+    # quotas: one of as many as the accounts queue runs at once.
+    ORGEXPORT_ACCOUNTS_CONCURRENCY = google_cloud_tasks_queue.accounts.rate_limits[0].max_concurrent_dispatches
   }
 
   env_tasks = {
@@ -147,7 +150,7 @@ locals {
   env_events = { ORGEXPORT_EVENTS_TOPIC = google_pubsub_topic.events.name }
 
   env = {
-    StartExport    = merge(local.env_common, local.env_admin, local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_cli, { ORGEXPORT_HOLD = var.hold })
+    StartExport    = merge(local.env_common, local.env_admin, local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_cli, { ORGEXPORT_HOLD = var.hold, ORGEXPORT_PART_SIZE = var.part_size })
     BeginExport    = merge(local.env_common, local.env_service["BeginExport"], local.env_workspace, local.env_tasks, local.env_mail, local.env_bucket, local.env_events)
     ExportAccount  = merge(local.env_common, local.env_service["ExportAccount"], local.env_workspace, local.env_tasks, local.env_bucket, local.env_events, { ORGEXPORT_PART_SIZE = var.part_size, ORGEXPORT_TIME_BUDGET = var.time_budget, ORGEXPORT_ZIP_WORKERS = var.export_account_cpu })
     AssembleReport = merge(local.env_common, local.env_service["AssembleReport"], local.env_workspace, local.env_mail, local.env_bucket)

@@ -41,6 +41,19 @@ administrator it waits 48 hours first, and all of them are emailed.`)
 	return callAndPrint(ctx, e, a, http.MethodPost, "/exports", map[string]any{})
 }
 
+func runEstimate(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "estimate", "[flags]", `
+Prints what an export of the caller's organisation would take (GET
+/exports/estimate) as JSON: the bytes of mail and files, the zip parts and
+the duration under the deployment's quotas, from Google's usage reports of
+the latest day that has them (they trail by two to three days).`)
+	a := addAPIFlags(fs, e)
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	return callAndPrint(ctx, e, a, http.MethodGet, "/exports/estimate", nil)
+}
+
 func runCancel(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "cancel", "[flags] EXPORT", `
 Cancels an export during its hold or while it runs (POST /exports/EXPORT:cancel)

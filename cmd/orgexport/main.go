@@ -78,6 +78,7 @@ var commands = []command{
 	{"verify", "check a downloaded archive offline against its manifest", runVerify},
 	{"unpack", "extract every account's parts into one Takeout tree", runUnpack},
 	{"status", "show an export, or list the organisation's exports", runStatus},
+	{"estimate", "how big and how long an export would be, from the usage reports", runEstimate},
 	{"start", "start an export of the organisation", runStart},
 	{"cancel", "cancel an export", runCancel},
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -145,11 +146,14 @@ func (s *Stack) startIssuer(ctx context.Context) error {
 func (s *Stack) env(name string) []string {
 	ws := s.Workspace
 	m := map[string]string{
-		"GOOGLE_CLOUD_PROJECT":                 Project,
-		"FIRESTORE_EMULATOR_HOST":              s.firestore.HostPort(),
-		"PUBSUB_EMULATOR_HOST":                 s.pubsub.HostPort(),
-		"STORAGE_EMULATOR_HOST":                s.storage,
-		"ORGEXPORT_LOG_FORMAT":                 "json",
+		"GOOGLE_CLOUD_PROJECT":    Project,
+		"FIRESTORE_EMULATOR_HOST": s.firestore.HostPort(),
+		"PUBSUB_EMULATOR_HOST":    s.pubsub.HostPort(),
+		"STORAGE_EMULATOR_HOST":   s.storage,
+		"ORGEXPORT_LOG_FORMAT":    "json",
+		// Each account paces its calls to its share of the quotas, one of
+		// as many as the local accounts queue runs at once.
+		"ORGEXPORT_ACCOUNTS_CONCURRENCY":       strconv.Itoa(int(queues["export-accounts"].RateLimits.MaxConcurrentDispatches)),
 		"ORGEXPORT_ADMIN_TOKEN_ISSUER":         ws.IssuerURL(),
 		"ORGEXPORT_ADMIN_TOKEN_AUDIENCE":       AdminAudience,
 		"ORGEXPORT_WORKSPACE_ENDPOINT":         ws.URL(),

@@ -13,7 +13,7 @@ import (
 )
 
 // APIs are the fault-injection keys, one per emulated API.
-var APIs = []string{"directory", "gmail", "drive", "calendar", "people", "tasks", "keep", "chat", "classroom", "groupssettings", "vault", "storage"}
+var APIs = []string{"directory", "gmail", "drive", "calendar", "people", "tasks", "keep", "chat", "classroom", "groupssettings", "vault", "storage", "reports"}
 
 // APIFaults are the faults of one API. Rates are shares of requests in [0,1].
 type APIFaults struct {

@@ -61,6 +61,7 @@ var apiScopes = map[string][]string{
 	},
 	"vault":   {"https://www.googleapis.com/auth/ediscovery"},
 	"storage": {"https://www.googleapis.com/auth/devstorage.read_only"},
+	"reports": {"https://www.googleapis.com/auth/admin.reports.usage.readonly"},
 }
 
 // cloudPlatform is the scope of the emulator's own TokenSource helper; a
@@ -148,6 +149,7 @@ var apiTitles = map[string][2]string{
 	"keep": {"Google Keep API", "keep.googleapis.com"}, "groupssettings": {"Groups Settings API", "groupssettings.googleapis.com"},
 	"chat": {"Google Chat API", "chat.googleapis.com"}, "classroom": {"Google Classroom API", "classroom.googleapis.com"},
 	"vault": {"Google Vault API", "vault.googleapis.com"}, "storage": {"Cloud Storage API", "storage.googleapis.com"},
+	"reports": {"Admin SDK API", "admin.googleapis.com"},
 }
 
 // admit answers a call the token, the project or the organisation does not

@@ -37,6 +37,9 @@ type Config struct {
 	// secret): their code exchanges must present it. Other clients are
 	// public (PKCE only).
 	ClientSecrets map[string]string
+	// Quotas are the per-project and per-user rate quotas enforced per
+	// API (quotas.go); none by default.
+	Quotas map[string]Quota
 }
 
 // Server serves the emulated APIs on one listener.
@@ -67,6 +70,8 @@ type Server struct {
 	// urlSigner is the key of the local URL-signer service account
 	// (signblob.go), made on first use.
 	urlSigner *lazyKey
+	// quotas are the project's quota windows, shared by every view.
+	quotas *quotaState
 }
 
 // Start listens on addr (host:port; port 0 picks one) and serves until
@@ -94,6 +99,10 @@ func Start(cfg Config, addr string) (*Server, error) {
 		return nil, err
 	}
 	s.faults = newFaultState(cfg.Faults, cfg.Org.Options().Seed)
+	if err := validateQuotas(cfg.Quotas); err != nil {
+		return nil, err
+	}
+	s.quotas = newQuotaState(cfg.Quotas, s.now)
 	if s.ln, err = net.Listen("tcp", addr); err != nil {
 		return nil, fmt.Errorf("workspace emulator: listen: %w", err)
 	}
@@ -165,7 +174,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+AuthorizePath, s.serveAuthorize)
 	mux.HandleFunc("POST "+CodeTokenPath, s.serveCodeToken)
 	api := func(name string, pattern string, h http.HandlerFunc) {
-		inner := s.authed(name, checkParams(name, s.suspended(name, s.productsOff(name, s.faulty(name, h)))))
+		inner := s.authed(name, checkParams(name, s.suspended(name, s.productsOff(name, s.quotaLimited(name, s.faulty(name, h))))))
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			inner.ServeHTTP(&shapedWriter{ResponseWriter: w, api: name}, r)
 		}))
@@ -181,6 +190,7 @@ func (s *Server) routes() http.Handler {
 	s.chatRoutes(api)
 	s.classroomRoutes(api)
 	s.vaultRoutes(api)
+	s.reportsRoutes(api)
 	s.emulatorRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("Not Found: "+r.Method+" "+r.URL.Path))

@@ -36,7 +36,7 @@ func (s *Server) addTenants(cfg Config) error {
 		}
 		seen[domain] = true
 		t := &Server{org: org, log: s.log, now: s.now, url: s.url, issuer: s.issuer, saKey: s.saKey, macKey: s.macKey,
-			userSorts: sortUsers(org.Users()), faults: newFaultState(Faults{}, org.Options().Seed), signin: s.signin, urlSigner: s.urlSigner}
+			userSorts: sortUsers(org.Users()), faults: newFaultState(Faults{}, org.Options().Seed), signin: s.signin, urlSigner: s.urlSigner, quotas: s.quotas}
 		t.mux = t.routes()
 		s.tenants = append(s.tenants, t)
 	}

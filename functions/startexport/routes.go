@@ -131,6 +131,9 @@ type View struct {
 	RetryOf string            `json:"retry_of,omitempty"`
 	Retry   int               `json:"retry,omitempty"`
 	Retries []export.RetryRef `json:"retries,omitempty"`
+	// Estimate is what the usage reports predicted when the export was
+	// requested (absent when they had none).
+	Estimate *EstimateView `json:"estimate,omitempty"`
 }
 
 // ProgressView counts accounts and what they exported so far.
@@ -140,6 +143,9 @@ type ProgressView struct {
 	Files         int64 `json:"files"`
 	Bytes         int64 `json:"bytes"`
 	FailedItems   int64 `json:"failed_items"`
+	// LeftSeconds is the time a running export still needs: its bytes and
+	// items against the estimate, or else its accounts' pace.
+	LeftSeconds *float64 `json:"left_seconds,omitempty"`
 }
 
 func opt(t time.Time) *time.Time {
@@ -155,10 +161,7 @@ func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) Vie
 		ExpiresAt: opt(e.Expires), CancelledBy: e.CancelledBy, DataDeletedAt: opt(e.DataDeletedAt), Unsupported: e.Unsupported,
 		RetryOf: e.Parent, Retry: e.Retry, Retries: e.Retries}
 	if e.State == export.OnHold {
-		now := time.Now()
-		if h.Service.Now != nil {
-			now = h.Service.Now()
-		}
+		now := h.now()
 		v.HoldRemaining = "0s"
 		if left := e.HoldEnd.Sub(now); left > 0 {
 			v.HoldRemaining = left.Round(time.Second).String()
@@ -172,7 +175,17 @@ func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) Vie
 		} else {
 			v.Progress = &ProgressView{AccountsTotal: p.Accounts, AccountsDone: p.Final,
 				Files: p.Files, Bytes: p.Bytes, FailedItems: p.FailedItems}
+			if e.State == export.Running && !e.StartedAt.IsZero() {
+				if left, ok := export.TimeLeft(e.Estimate, h.now().Sub(e.StartedAt), p.Bytes, p.Files, p.Final, p.Accounts); ok {
+					s := left.Seconds()
+					v.Progress.LeftSeconds = &s
+				}
+			}
 		}
+	}
+	if e.Estimate != nil {
+		ev := estimateView(*e.Estimate)
+		v.Estimate = &ev
 	}
 	if e.State.Done() || e.State == export.Expired {
 		t := e.Totals
@@ -183,4 +196,11 @@ func (h *Handler) view(ctx context.Context, e *export.Export, progress bool) Vie
 		v.Links = map[string]string{"archive": base, "report": base + "report.html", "report_json": base + "report.json", "manifest": base + "manifest.json"}
 	}
 	return v
+}
+
+func (h *Handler) now() time.Time {
+	if h.Service.Now != nil {
+		return h.Service.Now()
+	}
+	return time.Now()
 }

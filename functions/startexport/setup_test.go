@@ -31,12 +31,19 @@ type setupReply struct {
 // Directory, through clients that know the delegation's client id.
 func withSetupCheck(t *testing.T, s *stack) {
 	t.Helper()
+	f := clientsOf(t, s)
+	s.svc.Checker, s.svc.Directory = setupcheck.New(f), directory.New(f)
+}
+
+// clientsOf are delegated clients of the stack's emulator.
+func clientsOf(t *testing.T, s *stack) *delegation.Factory {
+	t.Helper()
 	f, err := delegation.New(context.Background(), config.Workspace{Endpoint: s.ws.URL(), DelegationServiceAccount: s.ws.DelegationAccount(),
 		DelegationClientID: s.ws.DelegationClientID()}, delegation.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.svc.Checker, s.svc.Directory = setupcheck.New(f), directory.New(f)
+	return f
 }
 
 func (s *stack) setup(t *testing.T, faults workspace.Faults) setupReply {

@@ -8,6 +8,7 @@
 //	GET  /exports/{id}/downloads signed URLs of the archive's objects (R18)
 //	GET  /audit                 the organisation's audit log (R15)
 //	GET  /setup                 the setup check: each product ready, or what is missing and the fix
+//	GET  /exports/estimate      the estimate from the usage reports: bytes, parts, duration
 //
 // Every call carries a Google ID token (Authorization: Bearer), or, for the
 // admin console's own reads (GET), its session cookie. The caller's
@@ -95,8 +96,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.downloads(w, r, p, id)
 	case route == "setup" && r.Method == http.MethodGet:
 		h.setup(w, r, p)
+	case route == "estimate" && r.Method == http.MethodGet:
+		h.estimate(w, r, p)
 	case route == "":
-		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel, /exports/{id}:retryFailed, /exports/{id}/downloads, /audit and /setup."))
+		h.fail(w, r, httpapi.NotFound("There is no such resource. The API serves /exports, /exports/{id}, /exports/{id}:cancel, /exports/{id}:retryFailed, /exports/{id}/downloads, /exports/estimate, /audit and /setup."))
 	default:
 		w.Header().Set("Allow", allow(route))
 		httpapi.JSON(w, http.StatusMethodNotAllowed, map[string]any{"error": map[string]any{
@@ -136,6 +139,8 @@ func parse(path string) (route, id string) {
 		return "audit", ""
 	case n >= 1 && segs[n-1] == "setup":
 		return "setup", ""
+	case n >= 2 && segs[n-2] == "exports" && segs[n-1] == "estimate":
+		return "estimate", ""
 	case n >= 2 && segs[n-2] == "exports":
 		if id, ok := strings.CutSuffix(segs[n-1], ":cancel"); ok {
 			return "cancel", id

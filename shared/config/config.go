@@ -79,6 +79,11 @@ type Workspace struct {
 	// the one authorised in the Admin console; errors about a missing
 	// scope name it. Optional.
 	DelegationClientID string
+	// ConcurrentAccounts is how many accounts the export-accounts queue
+	// runs at once (its max_concurrent_dispatches): each account paces its
+	// calls to that share of the project's quotas (shared/quota). 0 means
+	// the quota table's default.
+	ConcurrentAccounts int
 }
 
 func (r *reader) workspace() Workspace {
@@ -86,6 +91,7 @@ func (r *reader) workspace() Workspace {
 		Endpoint:                 r.optURL("ORGEXPORT_WORKSPACE_ENDPOINT"),
 		DelegationServiceAccount: r.email("ORGEXPORT_DELEGATION_SERVICE_ACCOUNT"),
 		DelegationClientID:       r.strOr("ORGEXPORT_DELEGATION_CLIENT_ID", ""),
+		ConcurrentAccounts:       r.integer("ORGEXPORT_ACCOUNTS_CONCURRENCY", 0, 1, 5000),
 	}
 }
 

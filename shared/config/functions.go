@@ -29,13 +29,17 @@ type StartExport struct {
 	Bucket string
 	// Console configures the admin console's sign-in and sessions.
 	Console Console
+	// PartSize is ExportAccount's (ORGEXPORT_PART_SIZE), for the
+	// estimate's count of parts.
+	PartSize int64
 }
 
 // LoadStartExport reads StartExport's configuration.
 func LoadStartExport(get Getenv) (StartExport, error) {
 	return load(get, func(r *reader) StartExport {
 		return StartExport{Common: r.common(), Admin: r.adminAuth(), Workspace: r.workspace(), Tasks: r.tasks(), Mail: r.mail(),
-			Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour), CLI: r.cli(), Bucket: r.bucket(), Console: r.console()}
+			Hold: r.duration("ORGEXPORT_HOLD", DefaultHold, 0, 30*24*time.Hour), CLI: r.cli(), Bucket: r.bucket(), Console: r.console(),
+			PartSize: r.size("ORGEXPORT_PART_SIZE", DefaultPartSize, 1<<20, 64<<30)}
 	})
 }
 

@@ -33,6 +33,9 @@ type Control interface {
 	RetryFailed(ctx context.Context, p auth.Principal, eid string, n int) (r *export.Export, made bool, err error)
 	AuditLog(ctx context.Context, p auth.Principal) ([]export.AuditEntry, error)
 	Breakdown(ctx context.Context, p auth.Principal, eid string) (*export.Export, export.Breakdown, error)
+	// Estimate predicts the export from the usage reports
+	// (export.ErrNoEstimate when there are none yet).
+	Estimate(ctx context.Context, p auth.Principal) (export.Estimate, error)
 }
 
 var _ Control = (*control.Service)(nil)

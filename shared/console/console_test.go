@@ -497,3 +497,24 @@ func TestHistoryIsPagedNewestFirst(t *testing.T) {
 		t.Error("a page beyond the last is not the last")
 	}
 }
+
+func (f *fakeControl) Estimate(_ context.Context, p auth.Principal) (export.Estimate, error) {
+	if err := f.check(p); err != nil {
+		return export.Estimate{}, err
+	}
+	return export.Estimate{Date: "2026-11-28", Users: 12, Bytes: 3 << 30, Parts: 14, Duration: 90 * time.Minute,
+		Binding: "Gmail API: 6000 quota units per 1m0s per user"}, nil
+}
+
+// The confirmation says how big and how long the export will be, from
+// the usage reports, and what limits it.
+func TestConfirmationShowsTheEstimate(t *testing.T) {
+	s := newSite(t)
+	s.signIn("/console/", s.admin())
+	p := s.get("/console/start")
+	for _, want := range []string{"3.0 GiB", "14 zip parts", "2026-11-28", "1 hour 30 minutes", "Gmail API: 6000 quota units"} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the confirmation does not say %q:\n%s", want, p.body)
+		}
+	}
+}

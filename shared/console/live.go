@@ -29,7 +29,8 @@ type Live struct {
 	Failed      int64         `json:"failed"`
 	Bytes       int64         `json:"bytes"`
 	// Rate is bytes per second since the export started; Left the
-	// estimated time to go, from the accounts' pace, in seconds.
+	// estimated time to go, in seconds: the bytes and items done against
+	// the estimate made at the start, or the accounts' pace without one.
 	Rate   float64     `json:"rate"`
 	Left   float64     `json:"left"`
 	Errors []liveError `json:"errors"`
@@ -132,8 +133,12 @@ func (l *Live) pace(e *export.Export, now time.Time) {
 		return
 	}
 	l.Rate = float64(l.Bytes) / elapsed
-	if e.State == export.Running && l.Accounts.Done > 0 && l.Accounts.Total > l.Accounts.Done {
-		l.Left = elapsed * float64(l.Accounts.Total-l.Accounts.Done) / float64(l.Accounts.Done)
+	if e.State != export.Running {
+		return
+	}
+	// Bytes and items against the estimate; the accounts' pace without one.
+	if left, ok := export.TimeLeft(e.Estimate, end.Sub(e.StartedAt), l.Bytes, l.Files, l.Accounts.Done, l.Accounts.Total); ok {
+		l.Left = left.Seconds()
 	}
 }
 

@@ -1,11 +1,13 @@
 package console
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/orgexport/orgexport/shared/control"
 	"github.com/orgexport/orgexport/shared/export"
@@ -16,6 +18,10 @@ type homeData struct {
 	C control.Checklist
 	// Reasons say why Start is disabled; none when it is enabled.
 	Reasons []string
+	// Estimate is the confirmation's prediction; NoEstimate says why
+	// there is none.
+	Estimate   *export.Estimate
+	NoEstimate string
 }
 
 func (c *Console) home(w http.ResponseWriter, r *http.Request, s session) {
@@ -52,7 +58,28 @@ func (c *Console) confirmStart(w http.ResponseWriter, r *http.Request, s session
 		c.refuseAs(w, r, err, s.principal())
 		return
 	}
-	c.render(w, r, http.StatusOK, "confirm", s.page("Start an export of "+cl.Org.Domain, "home", homeData{C: cl, Reasons: reasons(cl)}))
+	d := homeData{C: cl, Reasons: reasons(cl)}
+	if len(d.Reasons) == 0 {
+		est, err := c.o.Control.Estimate(r.Context(), s.principal())
+		switch {
+		case err == nil:
+			d.Estimate = &est
+		case errors.Is(err, export.ErrNoEstimate):
+			d.NoEstimate = capitalise(err.Error()) + "."
+		default:
+			// The estimate is a convenience: the export can start without it.
+			c.log.WarnContext(r.Context(), "no estimate for the confirmation", "error", err)
+			d.NoEstimate = "The estimate could not be made right now (" + err.Error() + "); the export can still be started."
+		}
+	}
+	c.render(w, r, http.StatusOK, "confirm", s.page("Start an export of "+cl.Org.Domain, "home", d))
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // start requests the export; the control plane checks R1–R3 again.

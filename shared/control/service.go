@@ -32,6 +32,9 @@ type Service struct {
 	Work Work
 	// Checker runs the setup check (StartExport only).
 	Checker SetupChecker
+	// Estimator predicts an export from the usage reports (StartExport
+	// only); nil: no estimate.
+	Estimator Estimator
 }
 
 func (s *Service) now() time.Time {
@@ -134,6 +137,9 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, body StartRequest
 		ID: newID(now), CustomerID: org.CustomerID, Domain: org.Domain, State: export.OnHold,
 		RequestedBy: p.Email, SuperAdmins: admins, RequestedAt: now,
 		HoldEnd: export.HoldEnd(now, len(admins), s.Hold),
+	}
+	if req.IsSuperAdmin {
+		e.Estimate = s.estimateFor(ctx, p.Email)
 	}
 	e.Prefix = e.CustomerID + "/" + e.ID + "/"
 	if len(admins) > 1 { // R3a; with one super administrator the export starts at once, unannounced

@@ -20,6 +20,7 @@ import (
 
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/pacer"
+	"github.com/orgexport/orgexport/shared/quota"
 )
 
 // API names, the second half of a pacer's (subject, API) key.
@@ -46,6 +47,11 @@ type Options struct {
 	Transport http.RoundTripper
 	// Pacer tunes the retries of every (subject, API) pair.
 	Pacer pacer.Options
+	// Quotas are the quotas each pair's calls are paced under, before
+	// they are sent (the functions pass quota.Default, shared/wire); nil
+	// paces nothing, only retries what Google refuses. Pacer.Limits, when
+	// set, wins.
+	Quotas *quota.Table
 	// Now is the clock for token lifetimes (default time.Now).
 	Now func() time.Time
 	// Logger receives retry lines (default: discard).
@@ -84,6 +90,9 @@ func New(ctx context.Context, cfg config.Workspace, opts Options) (*Factory, err
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	opts.Pacer.Logger = opts.Logger
+	if opts.Pacer.Limits == nil && opts.Quotas != nil {
+		opts.Pacer.Limits = Limits(opts.Quotas)
+	}
 	if opts.TokenURL == "" {
 		opts.TokenURL = GoogleTokenURL
 		if cfg.Endpoint != "" {

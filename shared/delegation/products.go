@@ -3,6 +3,7 @@ package delegation
 import (
 	"context"
 
+	reports "google.golang.org/api/admin/reports/v1"
 	"google.golang.org/api/chat/v1"
 	"google.golang.org/api/classroom/v1"
 	"google.golang.org/api/groupssettings/v1"
@@ -21,6 +22,7 @@ const (
 	APIClassroom      = "classroom"
 	APIVault          = "vault"
 	APIStorage        = "storage"
+	APIReports        = "reports"
 )
 
 // Tasks returns a Tasks client acting as subject.
@@ -61,4 +63,10 @@ func (f *Factory) Vault(ctx context.Context, subject string) (*vault.Service, er
 // the administrator who made the export, not the service's own identity.
 func (f *Factory) Storage(ctx context.Context, subject string) (*storage.Service, error) {
 	return wrap(storage.NewService(ctx, f.options(ctx, subject, APIStorage, "storage/v1/")...))
+}
+
+// Reports returns an Admin SDK Reports client acting as subject (an
+// administrator): the usage reports the estimate reads.
+func (f *Factory) Reports(ctx context.Context, subject string) (*reports.Service, error) {
+	return wrap(reports.NewService(ctx, f.options(ctx, subject, APIReports, "")...))
 }

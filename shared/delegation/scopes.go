@@ -47,11 +47,13 @@ var apiScopes = map[string][]string{
 	APIVault: {"https://www.googleapis.com/auth/ediscovery"},
 	// Vault's export files are read from Vault's bucket as the administrator.
 	APIStorage: {"https://www.googleapis.com/auth/devstorage.read_only"},
+	// The usage reports the estimate before an export reads.
+	APIReports: {"https://www.googleapis.com/auth/admin.reports.usage.readonly"},
 }
 
 // APIs are the APIs the Factory makes clients for, in the order of Scopes.
 var APIs = []string{APIDirectory, APIGmail, APIDrive, APICalendar, APIPeople, APITasks, APIKeep,
-	APIGroupsSettings, APIChat, APIClassroom, APIVault, APIStorage}
+	APIGroupsSettings, APIChat, APIClassroom, APIVault, APIStorage, APIReports}
 
 // ScopesFor are the scopes a token for api asks for.
 func ScopesFor(api string) []string { return slices.Clone(apiScopes[api]) }

@@ -79,6 +79,9 @@ type Export struct {
 	Retry  int    `firestore:"retry,omitempty"`
 	// Retries are an original export's retries, in order (R16).
 	Retries []RetryRef `firestore:"retries,omitempty"`
+	// Estimate is what the usage reports predicted when it was requested
+	// (nil when they were not available); time left is reckoned against it.
+	Estimate *Estimate `firestore:"estimate,omitempty"`
 }
 
 // Enumeration is how far BeginExport has listed the organisation's accounts.

@@ -49,6 +49,8 @@ func Map(err error) error {
 		return FailedPrecondition("%s", st.Error())
 	case errors.As(err, &rr):
 		return FailedPrecondition("%s", rr.Message).WithDetails(map[string]any{"reason": rr.Reason})
+	case errors.Is(err, export.ErrNoEstimate):
+		return FailedPrecondition("%s", capital(err))
 	case errors.Is(err, export.ErrNotFound):
 		return NotFound("There is no export with that id in your organisation.")
 	case errors.Is(err, control.ErrInvalid):

@@ -4,6 +4,10 @@
 // as an http.RoundTripper under the google.golang.org/api clients, so retries
 // live in exactly one layer:
 //
+//   - Before a call is sent it waits for the pair's Limit (a token bucket:
+//     the account's share of the API's quotas, from shared/quota through
+//     Options.Limits; each call costing its method's units), so that
+//     quotas are kept rather than discovered.
 //   - 429, 403 rateLimitExceeded / userRateLimitExceeded, 5xx and network
 //     failures are retried with capped, jittered exponential backoff that honours
 //     Retry-After; while one call of a pair backs off, the pair's other calls

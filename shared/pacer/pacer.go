@@ -31,6 +31,9 @@ type Options struct {
 	Jitter func() float64
 	// Logger gets one debug line per retry (default: discard).
 	Logger *slog.Logger
+	// Limits are the pairs' limits by API, for Set.For (nil: none, only
+	// retries); New takes its pair's limit as WithLimit.
+	Limits func(api string) Limit
 }
 
 func (o Options) withDefaults() Options {
@@ -78,13 +81,23 @@ type Pacer struct {
 	opts Options
 	name string
 
-	mu    sync.Mutex
-	until time.Time // no call starts before this
+	limit Limit
+
+	mu     sync.Mutex
+	until  time.Time // no call starts before this
+	bucket bucket
 }
 
 // New returns a Pacer named name (for logs), e.g. "alice@example.com gmail".
 func New(name string, opts Options) *Pacer {
 	return &Pacer{opts: opts.withDefaults(), name: name}
+}
+
+// WithLimit makes p pace its calls under l before sending them; it
+// returns p.
+func (p *Pacer) WithLimit(l Limit) *Pacer {
+	p.limit = l
+	return p
 }
 
 // backoff is the pause before attempt n+1 after n failures: exponential,
@@ -154,6 +167,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	p := t.p
 	for attempt := 1; ; attempt++ {
 		if err := p.wait(ctx); err != nil {
+			return nil, err
+		}
+		if err := p.take(ctx, req); err != nil {
 			return nil, err
 		}
 		r, err := rewind(req, attempt)
@@ -276,6 +292,9 @@ func (s *Set) For(subject, api string) *Pacer {
 		return p
 	}
 	p := New(subject+" "+api, s.opts)
+	if s.opts.Limits != nil {
+		p.limit = s.opts.Limits(api)
+	}
 	s.m[k] = p
 	return p
 }

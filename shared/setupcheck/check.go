@@ -109,6 +109,7 @@ var services = map[string]string{
 	delegation.APIKeep: "keep.googleapis.com", delegation.APIGroupsSettings: "groupssettings.googleapis.com",
 	delegation.APIChat: "chat.googleapis.com", delegation.APIClassroom: "classroom.googleapis.com",
 	delegation.APIVault: "vault.googleapis.com", delegation.APIStorage: "storage.googleapis.com",
+	delegation.APIReports: "admin.googleapis.com",
 }
 
 // diagnose says what is missing and how to fix it.

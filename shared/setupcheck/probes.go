@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"google.golang.org/api/googleapi"
 
@@ -103,6 +104,19 @@ var probes = []probe{
 		if err == nil {
 			// Vault's export files are read with the admin's token too.
 			err = c.CheckToken(s, delegation.APIStorage)
+		}
+		return err
+	}},
+	{"Usage reports (the estimate)", AsAdmin, delegation.APIReports, func(ctx context.Context, c *delegation.Factory, s string) error {
+		svc, err := c.Reports(ctx, s)
+		if err == nil {
+			day := time.Now().UTC().AddDate(0, 0, -2).Format(time.DateOnly)
+			_, err = svc.CustomerUsageReports.Get(day).Parameters("accounts:num_users").Context(ctx).Do()
+		}
+		// A date without data yet is Google answering: the API is ready.
+		var ge *googleapi.Error
+		if errors.As(err, &ge) && ge.Code == http.StatusBadRequest {
+			return nil
 		}
 		return err
 	}},

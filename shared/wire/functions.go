@@ -8,6 +8,7 @@ import (
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/config"
 	"github.com/orgexport/orgexport/shared/control"
+	"github.com/orgexport/orgexport/shared/estimate"
 	"github.com/orgexport/orgexport/shared/pipeline"
 	"github.com/orgexport/orgexport/shared/setupcheck"
 )
@@ -46,6 +47,7 @@ func StartExport(ctx context.Context, c config.StartExport, log *slog.Logger) (*
 	}
 	svc.Hold = c.Hold
 	svc.Checker = setupcheck.New(p.ws)
+	svc.Estimator = &estimate.Estimator{Clients: p.ws, PartSize: c.PartSize}
 	return svc, p.closers, nil
 }
 

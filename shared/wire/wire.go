@@ -24,6 +24,7 @@ import (
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/notify"
 	"github.com/orgexport/orgexport/shared/pipeline"
+	"github.com/orgexport/orgexport/shared/quota"
 	"github.com/orgexport/orgexport/shared/store"
 	"github.com/orgexport/orgexport/shared/taskqueue"
 )
@@ -91,7 +92,13 @@ func (p *parts) workspace(ctx context.Context, cfg config.Workspace) (*delegatio
 	if p.ws != nil {
 		return p.ws, nil
 	}
-	f, err := delegation.New(ctx, cfg, delegation.Options{Logger: p.log})
+	// Every account paces its calls to its share of the quotas.
+	t := quota.Default
+	if cfg.ConcurrentAccounts > 0 {
+		t.ConcurrentAccounts = cfg.ConcurrentAccounts
+	}
+	opts := delegation.Options{Logger: p.log, Quotas: &t}
+	f, err := delegation.New(ctx, cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("workspace clients: %w", err)
 	}
@@ -141,7 +148,7 @@ func (p *parts) outbox(cfg config.Mail, st *store.Store) (*notify.Outbox, error)
 // Connectors are the product connectors this version exports with.
 func Connectors(f *delegation.Factory, log *slog.Logger) []pipeline.Connector {
 	return []pipeline.Connector{
-		gmail.New(f, gmail.Options{}),
+		gmail.New(f, gmail.Options{Workers: quota.Default.Workers(quota.Gmail)}),
 		drive.New(f, drive.Options{}),
 		calendar.New(f, calendar.Options{}),
 		contacts.New(f, contacts.Options{}),

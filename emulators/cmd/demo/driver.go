@@ -59,6 +59,17 @@ func (d *driver) call(ctx context.Context, admin, method, path string, body any,
 	return resp.StatusCode, json.Unmarshal(data, into)
 }
 
+// estimate prints what GET /exports/estimate predicts, or why it cannot.
+func (d *driver) estimate(ctx context.Context, admin string) {
+	var e startexport.EstimateView
+	if _, err := d.call(ctx, admin, http.MethodGet, "/exports/estimate", nil, &e); err != nil {
+		fmt.Fprintf(d.out, "\nNo estimate: %v\n", err)
+		return
+	}
+	fmt.Fprintf(d.out, "\nEstimate (usage reports of %s, %d users): %s in %d parts, %s under the quotas (bound by %s).\n",
+		e.Date, e.Users, size(e.Bytes), e.Parts, e.Duration, e.Binding)
+}
+
 func (d *driver) start(ctx context.Context, admin string) (exportView, error) {
 	var v exportView
 	fmt.Fprintf(d.out, "\nSigned in as %s. Starting the export…\n", admin)
@@ -111,8 +122,8 @@ func (d *driver) progress(v exportView, elapsed time.Duration) string {
 	b := bucketBytes(filepath.Join(d.stack.Dir(), "bucket"))
 	rate := float64(b) / elapsed.Seconds()
 	left := "?"
-	if done > 0 && total > done {
-		left = (time.Duration(float64(elapsed) / float64(done) * float64(total-done))).Round(time.Second).String()
+	if v.Progress != nil && v.Progress.LeftSeconds != nil {
+		left = (time.Duration(*v.Progress.LeftSeconds * float64(time.Second))).Round(time.Second).String()
 	} else if total > 0 && done == total {
 		left = "0s"
 	}
@@ -173,6 +184,10 @@ func (d *driver) summary(v exportView, objects int, dir string) {
 	fmt.Fprintf(d.out, "\nExport %s %s.\n", v.ID, v.State)
 	if t := v.Totals; t != nil {
 		fmt.Fprintf(d.out, "  %d accounts (%d with errors), %d items exported, %d failed.\n", t.Accounts, t.AccountsFailed, t.Files, t.FailedItems)
+		if e := v.Estimate; e != nil && t.Bytes > 0 {
+			fmt.Fprintf(d.out, "  Estimated %s (%d bytes), exported %s (%d bytes): %.2f× the estimate; archive on disk %s.\n",
+				size(e.Bytes), e.Bytes, size(t.Bytes), t.Bytes, float64(t.Bytes)/float64(e.Bytes), size(bucketBytes(filepath.Join(d.stack.Dir(), "bucket"))))
+		}
 	}
 	for _, u := range v.Unsupported {
 		fmt.Fprintf(d.out, "  unsupported: %s — %s\n", u.Product, u.Reason)

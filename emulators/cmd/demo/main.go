@@ -100,6 +100,7 @@ func run(ctx context.Context, o demo) error {
 
 	d := &driver{stack: s, out: os.Stdout}
 	admin := "admin@" + s.Workspace.Org().Customer().Domain
+	d.estimate(ctx, admin)
 	e, err := d.start(ctx, admin)
 	if err != nil {
 		return err

@@ -20,7 +20,7 @@ var Documents = map[string]string{
 	"people": "people/v1/people-api.json", "tasks": "tasks/v1/tasks-api.json", "keep": "keep/v1/keep-api.json",
 	"groupssettings": "groupssettings/v1/groupssettings-api.json", "chat": "chat/v1/chat-api.json",
 	"classroom": "classroom/v1/classroom-api.json", "vault": "vault/v1/vault-api.json",
-	"storage": "storage/v1/storage-api.json",
+	"storage": "storage/v1/storage-api.json", "reports": "admin/reports/v1/admin-api.json",
 }
 
 // Doc is the part of a discovery document the checks read.

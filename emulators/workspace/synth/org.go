@@ -18,6 +18,8 @@ type Org struct {
 	groups    []Group
 	drives    []SharedDrive
 	resources []Resource
+	// usage caches what the usage reports say (usage.go).
+	usage *usageCache
 }
 
 // Customer is the organisation's Directory customer.
@@ -104,7 +106,7 @@ func New(opt Options) (*Org, error) {
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
-	g := &Org{opt: opt, byEmail: make(map[string]int, opt.Users), byID: make(map[string]int, opt.Users)}
+	g := &Org{opt: opt, byEmail: make(map[string]int, opt.Users), byID: make(map[string]int, opt.Users), usage: &usageCache{}}
 	age := 3 * 365 * 24 * time.Hour
 	if opt.YoungCustomer {
 		age = 10 * 24 * time.Hour

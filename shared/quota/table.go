@@ -165,8 +165,10 @@ type Queue struct {
 
 // AccountsQueue is the export-accounts queue's rate_limits: accounts run
 // ConcurrentAccounts at once and start at most ConcurrentAccounts per
-// Ramp. Every start mints a token per API the account's connectors use
-// (one signJwt each), which must fit IAM Credentials' quota too.
+// Ramp. Every start mints one token for every scope (one signJwt), or,
+// where the delegation lacks a scope, one per API the account's
+// connectors use (package delegation); the rate is planned for the
+// latter, so it fits IAM Credentials' quota either way.
 func (t Table) AccountsQueue() Queue {
 	rate := float64(t.ConcurrentAccounts) / t.Ramp.Seconds()
 	if l := t.Limits[IAMCredentials]; l.PerProject.paced() {
@@ -175,6 +177,7 @@ func (t Table) AccountsQueue() Queue {
 	return Queue{MaxDispatchesPerSecond: rate, MaxConcurrentDispatches: t.ConcurrentAccounts}
 }
 
-// tokenAPIs are the APIs a user account's export mints a token for, one
-// signJwt each (a token lives an hour, longer than most accounts take).
+// tokenAPIs are the APIs a user account's export mints a token for when
+// the token for every scope is refused, one signJwt each (a token lives
+// an hour, longer than most accounts take).
 var tokenAPIs = []string{Gmail, Drive, Calendar, People, Tasks, Keep, Chat, Classroom}

@@ -63,7 +63,7 @@ func Make(u Usage, t quota.Table, partSize int64) export.Estimate {
 		days := calls / (float64(l.PerProject.N) * t.Headroom)
 		if need := time.Duration(days * float64(l.PerProject.Per)); days > 1 && need > e.Duration {
 			e.Duration = need
-			e.Binding = fmt.Sprintf("%s: %d queries a day per project", l.Title, l.PerProject.N)
+			e.Binding = fmt.Sprintf("%s: %s queries a day per project", l.Title, thousands(l.PerProject.N))
 		}
 	}
 	return e
@@ -85,10 +85,34 @@ func describe(t quota.Table, api string) string {
 	l := t.Limits[api]
 	b := t.PerAccount(api)
 	if l.PerUser.Known() && b.Rate >= l.PerUser.PerSecond()*t.Headroom*0.999 {
-		return fmt.Sprintf("%s: %d %s per %s per user", l.Title, l.PerUser.N, l.Units, l.PerUser.Per)
+		return fmt.Sprintf("%s: %s %s a %s per user", l.Title, thousands(l.PerUser.N), l.Units, window(l.PerUser.Per))
 	}
-	return fmt.Sprintf("%s: %d %s per %s per project, shared by %d accounts at once", l.Title, l.PerProject.N, l.Units,
-		l.PerProject.Per, t.ConcurrentAccounts)
+	return fmt.Sprintf("%s: %s %s a %s per project, shared by %d accounts at once", l.Title, thousands(l.PerProject.N), l.Units,
+		window(l.PerProject.Per), t.ConcurrentAccounts)
+}
+
+// window names a quota's window as people say it.
+func window(d time.Duration) string {
+	switch d {
+	case time.Second:
+		return "second"
+	case time.Minute:
+		return "minute"
+	case 100 * time.Second:
+		return "100 seconds"
+	case 24 * time.Hour:
+		return "day"
+	}
+	return d.String()
+}
+
+// thousands writes n with thousands separators: 1,200,000.
+func thousands[N ~int | ~int64](n N) string {
+	s := fmt.Sprint(int64(n))
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func ceilDiv(a, b int64) int64 {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -17,10 +18,11 @@ import (
 // process is a child process in its own process group, with its output in
 // a log file, that dies with the stack.
 type process struct {
-	name string
-	cmd  *exec.Cmd
-	log  string
-	done chan struct{}
+	name     string
+	cmd      *exec.Cmd
+	log      string
+	done     chan struct{}
+	stopping atomic.Bool
 }
 
 func startProcess(name, logDir string, env []string, bin string, args ...string) (*process, error) {
@@ -40,9 +42,15 @@ func startProcess(name, logDir string, env []string, bin string, args ...string)
 	}
 	p := &process{name: name, cmd: cmd, log: logPath, done: make(chan struct{})}
 	go func() {
-		_ = cmd.Wait()
+		err := cmd.Wait()
 		f.Close()
 		close(p.done)
+		if !p.stopping.Load() {
+			// Nothing stopped it: say so where a failing test's output
+			// shows it, with the end of its log, since every later call
+			// through its front door answers 503.
+			fmt.Fprintf(os.Stderr, "devstack: %s exited unexpectedly (%v); the end of %s:\n%s\n", name, err, logPath, tail(logPath))
+		}
 	}()
 	return p, nil
 }
@@ -76,6 +84,7 @@ func (p *process) stop() error {
 	if p == nil || p.cmd.Process == nil {
 		return nil
 	}
+	p.stopping.Store(true)
 	select {
 	case <-p.done:
 		return nil

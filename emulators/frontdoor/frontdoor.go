@@ -91,7 +91,7 @@ func New(svc Service, url string, o Options) (*Door, error) {
 			pr.Out.Host = pr.In.Host
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			http.Error(w, "Service Unavailable: the container did not answer", http.StatusServiceUnavailable)
+			http.Error(w, "Service Unavailable: the container did not answer ("+err.Error()+")", http.StatusServiceUnavailable)
 		},
 	}
 	return d, nil

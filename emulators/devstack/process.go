@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -34,14 +35,24 @@ func startProcess(name, logDir string, env []string, bin string, args ...string)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = f, f
-	// Its own group, and SIGKILL if this process dies first.
+	// Its own group, and SIGKILL if this process dies first. Pdeathsig
+	// fires when the thread that forked the child ends, not the process:
+	// fork from a locked thread that lives until the child has exited (the
+	// goroutine returns locked, which retires the thread only then).
+	// Forked from any thread instead, the child died with whatever later
+	// locked and retired that thread (another stack's emulator stopping),
+	// and its front door answered 503.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		f.Close()
-		return nil, err
-	}
 	p := &process{name: name, cmd: cmd, log: logPath, done: make(chan struct{})}
+	started := make(chan error, 1)
 	go func() {
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			f.Close()
+			started <- err
+			return
+		}
+		started <- nil
 		err := cmd.Wait()
 		f.Close()
 		close(p.done)
@@ -52,6 +63,9 @@ func startProcess(name, logDir string, env []string, bin string, args ...string)
 			fmt.Fprintf(os.Stderr, "devstack: %s exited unexpectedly (%v); the end of %s:\n%s\n", name, err, logPath, tail(logPath))
 		}
 	}()
+	if err := <-started; err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -200,9 +200,7 @@ func (s *Store) Unfinished(ctx context.Context, cid, eid string) (bool, error) {
 	if err := validID(cid, eid); err != nil {
 		return false, err
 	}
-	it := s.export(cid, eid).Collection("accounts").
-		Where("state", "in", []string{string(export.AccountPending), string(export.AccountRunning)}).
-		Select().Limit(1).Documents(ctx)
+	it := s.unfinished(cid, eid).Select().Limit(1).Documents(ctx)
 	defer it.Stop()
 	_, err := it.Next()
 	switch {
@@ -223,9 +221,13 @@ func (s *Store) StuckAccounts(ctx context.Context, cid, eid string, t time.Time)
 
 // UnfinishedAccounts yields accounts that are not final.
 func (s *Store) UnfinishedAccounts(ctx context.Context, cid, eid string) iter.Seq2[*export.Account, error] {
-	q := s.export(cid, eid).Collection("accounts").
+	return s.accountsWhere(ctx, s.unfinished(cid, eid))
+}
+
+// unfinished is the query of an export's accounts that are not final.
+func (s *Store) unfinished(cid, eid string) firestore.Query {
+	return s.export(cid, eid).Collection("accounts").
 		Where("state", "in", []string{string(export.AccountPending), string(export.AccountRunning)})
-	return s.accountsWhere(ctx, q)
 }
 
 // CountAccountsWithFailedItems counts an export's accounts with at least one
@@ -264,7 +266,7 @@ func (s *Store) SumAccounts(ctx context.Context, cid, eid string) (export.Sums, 
 			return export.Sums{}, fmt.Errorf("sum accounts of %s: %s: %w", eid, f.alias, err)
 		}
 	}
-	sums.Final, err = s.CountAccounts(ctx, cid, eid, export.AccountDone, export.AccountFailed, export.AccountCancelled)
+	sums.Final, err = s.CountAccounts(ctx, cid, eid, export.FinalAccountStates...)
 	return sums, err
 }
 

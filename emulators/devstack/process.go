@@ -9,11 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/orgexport/orgexport/emulators/procstat"
 )
 
 // process is a child process in its own process group, with its output in
@@ -139,53 +139,15 @@ func (s *Stack) Usage() map[string]Usage {
 		if p == nil || p.cmd.Process == nil {
 			continue
 		}
-		rss, err := peakRSS(p.cmd.Process.Pid)
+		rss, err := procstat.PeakRSS(p.cmd.Process.Pid)
 		if err != nil {
 			continue
 		}
-		cpu, err := cpuTime(p.cmd.Process.Pid)
+		cpu, err := procstat.CPU(p.cmd.Process.Pid)
 		if err != nil {
 			continue
 		}
 		out[name] = Usage{PeakRSS: rss, CPU: cpu}
 	}
 	return out
-}
-
-// cpuTime reads utime and stime (fields 14 and 15 of /proc/PID/stat, in
-// clock ticks of 1/100 s on Linux).
-func cpuTime(pid int) (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The command name, field 2, is in parentheses and may hold spaces.
-	rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
-	f := strings.Fields(rest) // f[0] is field 3
-	if len(f) < 13 {
-		return 0, errors.New("short /proc stat")
-	}
-	var ticks int64
-	for _, s := range f[11:13] {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return 0, err
-		}
-		ticks += n
-	}
-	return time.Duration(ticks) * 10 * time.Millisecond, nil
-}
-
-func peakRSS(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, errors.New("no VmHWM")
 }

@@ -9,4 +9,9 @@
 // whole upload in memory and large exports would otherwise swell the test
 // process. It ignores bucket location and lifecycle rules; those are checked
 // on the Terraform in infra/.
+//
+// Where fake-gcs-server is more lenient than Cloud Storage, the emulator
+// is made as strict: an object listing returns at most MaxListPage (1,000)
+// objects a page, as Cloud Storage does, where fake-gcs-server returns
+// every object at once unless asked for fewer.
 package gcs

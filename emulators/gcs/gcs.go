@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 )
@@ -27,6 +30,7 @@ type Options struct {
 // Server is a running Cloud Storage emulator.
 type Server struct {
 	fake *fakestorage.Server
+	http *http.Server
 	host string
 }
 
@@ -45,17 +49,57 @@ func Start(o Options) (*Server, error) {
 		o.Log = io.Discard
 	}
 	fake, err := fakestorage.NewServerWithOptions(fakestorage.Options{
-		Scheme: "http", Host: host, Port: port, StorageRoot: o.Root,
+		Scheme: "http", Host: host, Port: port, StorageRoot: o.Root, NoListener: true,
 		PublicHost: net.JoinHostPort(host, strconv.Itoa(int(port))), Writer: o.Log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage emulator on %s: %w", o.Addr, err)
 	}
-	s := &Server{fake: fake, host: net.JoinHostPort(host, strconv.Itoa(int(port)))}
+	addr := net.JoinHostPort(host, strconv.Itoa(int(port)))
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		fake.Stop()
+		return nil, fmt.Errorf("storage emulator on %s: %w", o.Addr, err)
+	}
+	s := &Server{fake: fake, host: addr, http: &http.Server{Handler: partial(pages(fake.HTTPHandler())), ReadHeaderTimeout: time.Minute}}
+	go s.http.Serve(l)
 	for _, b := range o.Buckets {
 		s.CreateBucket(b)
 	}
 	return s, nil
+}
+
+// MaxListPage is the most objects Cloud Storage returns in one page of a
+// listing, whatever maxResults asks for ("the service uses this parameter
+// or 1,000 items, whichever is smaller": objects.list). fake-gcs-server
+// returns every object at once when maxResults is absent, which would let
+// a client that reads a whole page into memory pass here and swell in the
+// cloud.
+const MaxListPage = 1000
+
+// pages caps the page size of JSON API object listings at MaxListPage.
+func pages(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && isObjectList(r.URL.Path) {
+			q := r.URL.Query()
+			if n, err := strconv.Atoi(q.Get("maxResults")); q.Get("maxResults") == "" || err == nil && n > MaxListPage {
+				q.Set("maxResults", strconv.Itoa(MaxListPage))
+				r.URL.RawQuery = q.Encode()
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isObjectList tells whether path is a JSON API listing of a bucket's
+// objects: /storage/v1/b/BUCKET/o.
+func isObjectList(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/storage/v1/b/")
+	if !ok {
+		return false
+	}
+	bucket, o, ok := strings.Cut(rest, "/")
+	return ok && bucket != "" && (o == "o" || o == "o/")
 }
 
 // resolve turns addr into a host and a concrete port, picking a free port
@@ -95,4 +139,7 @@ func (s *Server) CreateBucket(name string) {
 }
 
 // Stop closes the listener and drops the server's state.
-func (s *Server) Stop() { s.fake.Stop() }
+func (s *Server) Stop() {
+	_ = s.http.Close()
+	s.fake.Stop()
+}

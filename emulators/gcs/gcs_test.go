@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/api/option"
 
 	"cloud.google.com/go/storage"
 	"google.golang.org/api/iterator"
@@ -145,5 +151,141 @@ func TestRootKeepsObjectsAcrossRestart(t *testing.T) {
 	defer r.Close()
 	if b, _ := io.ReadAll(r); string(b) != "kept" {
 		t.Fatalf("read %q", b)
+	}
+}
+
+// Cloud Storage returns at most 1,000 objects a page, whatever maxResults
+// asks for; the emulator does too, and the client still lists them all.
+func TestListingsArePaged(t *testing.T) {
+	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := storage.NewClient(ctx, option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const n = gcs.MaxListPage + 201
+	bkt := c.Bucket("exports")
+	var g errgroup.Group
+	g.SetLimit(16)
+	for i := range n {
+		g.Go(func() error {
+			w := bkt.Object(fmt.Sprintf("p/%05d", i)).NewWriter(ctx)
+			w.Write([]byte("x"))
+			return w.Close()
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		query string
+		want  int
+	}{{"", gcs.MaxListPage}, {"&maxResults=5000", gcs.MaxListPage}, {"&maxResults=10", 10}} {
+		resp, err := http.Get(srv.URL() + "/storage/v1/b/exports/o?prefix=p/" + c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct {
+			Items         []json.RawMessage `json:"items"`
+			NextPageToken string            `json:"nextPageToken"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != c.want || page.NextPageToken == "" {
+			t.Errorf("list%s: %d objects, next page %q; want %d and a next page", c.query, len(page.Items), page.NextPageToken, c.want)
+		}
+	}
+	if names := list(t, ctx, bkt, "p/"); len(names) != n {
+		t.Errorf("the client listed %d objects; %d were written", len(names), n)
+	}
+}
+
+// A fields parameter gets a partial response, as from Cloud Storage: the
+// named fields only, nested ones by a(b) or a/b; a bad one gets 400. The
+// client's listing with an attribute selection still pages through all.
+func TestPartialResponses(t *testing.T) {
+	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := storage.NewClient(ctx, option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	bkt := c.Bucket("exports")
+	const n = gcs.MaxListPage + 5
+	var g errgroup.Group
+	g.SetLimit(16)
+	for i := range n {
+		g.Go(func() error {
+			w := bkt.Object(fmt.Sprintf("f/%05d", i)).NewWriter(ctx)
+			w.ContentType = "application/zip"
+			w.Write([]byte("zip"))
+			return w.Close()
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) (int, map[string]any) {
+		t.Helper()
+		resp, err := http.Get(srv.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return resp.StatusCode, v
+	}
+	if code, v := get("/storage/v1/b/exports/o/f%2F00001?fields=generation,size"); code != 200 || len(v) != 2 || v["generation"] == nil || v["size"] != "3" {
+		t.Errorf("object with fields=generation,size: %d %v", code, v)
+	}
+	code, v := get("/storage/v1/b/exports/o?prefix=f/&maxResults=2&fields=nextPageToken,items(name,contentType)")
+	items, _ := v["items"].([]any)
+	if code != 200 || len(v) != 2 || len(items) != 2 || v["nextPageToken"] == nil {
+		t.Fatalf("listing with fields: %d %v", code, v)
+	}
+	if item := items[0].(map[string]any); len(item) != 2 || item["name"] != "f/00000" || item["contentType"] != "application/zip" {
+		t.Errorf("listed %v, want its name and content type only", item)
+	}
+	if code, v := get("/storage/v1/b/exports/o?prefix=f/&maxResults=1&fields=items/name"); code != 200 || len(v) != 1 {
+		t.Errorf("listing with fields=items/name: %d %v", code, v)
+	}
+	if code, _ := get("/storage/v1/b/exports/o?fields=items(name"); code != http.StatusBadRequest {
+		t.Errorf("a bad fields parameter: %d, want 400", code)
+	}
+	q := &storage.Query{Prefix: "f/"}
+	q.SetAttrSelection([]string{"Name", "Generation"})
+	listed := 0
+	for it := bkt.Objects(ctx, q); ; listed++ {
+		o, err := it.Next()
+		if err == iterator.Done {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Generation == 0 || o.Size != 0 {
+			t.Fatalf("listed %s with generation %d and size %d; asked for the generation only", o.Name, o.Generation, o.Size)
+		}
+	}
+	if listed != n {
+		t.Errorf("the client listed %d objects with an attribute selection; %d were written", listed, n)
 	}
 }

@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -10,8 +9,9 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/orgexport/orgexport/emulators/procstat"
 
 	"github.com/orgexport/orgexport/shared/archive/internal/synth"
 	"github.com/orgexport/orgexport/shared/blob"
@@ -88,19 +88,10 @@ func writeBigAccount(t *testing.T) {
 }
 
 // vmHWM is the process's peak resident set size, in KiB.
-func vmHWM(t *testing.T) int {
-	f, err := os.Open("/proc/self/status")
+func vmHWM(t *testing.T) int64 {
+	b, err := procstat.PeakRSS(procstat.Self())
 	if err != nil {
-		t.Skip("no /proc/self/status")
+		t.Skip(err)
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			kib, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			return kib
-		}
-	}
-	t.Skip("no VmHWM")
-	return 0
+	return b >> 10
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
+	"github.com/orgexport/orgexport/emulators/gcs"
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/blob/blobtest"
 )
@@ -38,6 +39,27 @@ func TestGCS(t *testing.T) {
 		name := fmt.Sprintf("bucket-%d", buckets.Add(1))
 		srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: name})
 		return blob.NewGCS(srv.Client(), name, blob.GCSOptions{ChunkSize: 256 << 10})
+	})
+}
+
+// TestOpenGCS runs the suite on the bucket deployed code opens, whose
+// SetCustomTime is the JSON API's own PATCH.
+func TestOpenGCS(t *testing.T) {
+	srv, err := gcs.Start(gcs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	t.Setenv(gcs.EnvStorage, srv.HostPort())
+	blobtest.Run(t, func(t *testing.T) blob.Bucket {
+		name := fmt.Sprintf("bucket-%d", buckets.Add(1))
+		srv.CreateBucket(name)
+		b, err := blob.OpenGCS(context.Background(), name, blob.GCSOptions{ChunkSize: 256 << 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return b
 	})
 }
 

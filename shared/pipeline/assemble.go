@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/orgexport/orgexport/shared/archive"
+	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/events"
 	"github.com/orgexport/orgexport/shared/export"
@@ -109,15 +110,11 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 	if err != nil {
 		return err
 	}
-	rep, err := p.buildReport(ctx, e, final, now)
+	rep, sums, err := p.buildReport(ctx, e, final, now)
 	if err != nil {
 		return err
 	}
 	if err := p.writeReport(ctx, e, rep, nil); err != nil {
-		return err
-	}
-	bytes, err := p.writeManifest(ctx, e, now, nil)
-	if err != nil {
 		return err
 	}
 	// A retry's objects expire with its original's (R12, R16).
@@ -125,7 +122,14 @@ func (p *Pipeline) complete(ctx context.Context, e *export.Export) error {
 	if e.IsRetry() {
 		retention = e.RetentionFrom()
 	}
-	if err := p.stamp(ctx, e.Prefix, retention); err != nil {
+	stamps := p.stamper(ctx, retention)
+	bytes, err := p.writeManifest(ctx, e, now, nil, sums, stamps.add)
+	if err != nil {
+		_ = stamps.wait()
+		return err
+	}
+	stamps.add(blob.Attrs{Name: e.Prefix + "manifest.json"})
+	if err := stamps.wait(); err != nil {
 		return err
 	}
 	t := rep.Totals()
@@ -174,12 +178,15 @@ func (p *Pipeline) finalState(ctx context.Context, e *export.Export) (export.Sta
 	return export.Completed, nil
 }
 
-func (p *Pipeline) buildReport(ctx context.Context, e *export.Export, final export.State, now time.Time) (*report.Report, error) {
+// buildReport reads the export's accounts for its report, and sums their
+// parts for the manifest on the way.
+func (p *Pipeline) buildReport(ctx context.Context, e *export.Export, final export.State, now time.Time) (*report.Report, *partSums, error) {
+	sums := &partSums{sha: map[string]string{}}
 	in := report.Input{
 		Export: report.Export{CustomerID: e.CustomerID, Domain: e.Domain, ExportID: e.ID, RequestedBy: e.RequestedBy,
 			RequestedAt: e.RequestedAt, HoldEnd: e.HoldEnd, CutOff: e.CutOff, StartedAt: e.StartedAt, FinishedAt: now, State: final,
 			Retry: e.Retry, RetryOf: e.Parent},
-		Accounts: p.reportAccounts(ctx, e),
+		Accounts: p.reportAccounts(ctx, e, sums),
 		Retries:  reportRetries(e.Retries),
 	}
 	for _, u := range e.Unsupported {
@@ -190,18 +197,34 @@ func (p *Pipeline) buildReport(ctx context.Context, e *export.Export, final expo
 		in.Unsupported = append(in.Unsupported, report.Unsupported{Product: u.Product, DataType: dt, Reason: u.Reason,
 			Account: u.Account, AccountName: u.AccountName})
 	}
-	return report.Build(in)
+	rep, err := report.Build(in)
+	return rep, sums, err
+}
+
+// partSums are the SHA-256 of an export's parts, by name under its prefix,
+// and the bytes of its accounts, as their records hold them.
+type partSums struct {
+	sha   map[string]string
+	bytes int64
+}
+
+func (s *partSums) add(folder string, a *export.Account) {
+	for _, part := range a.Parts {
+		s.sha[folder+part.Name] = part.SHA256
+	}
 }
 
 // reportAccounts converts the account records for the report; failed items
 // are read from the bucket only when the report is written.
-func (p *Pipeline) reportAccounts(ctx context.Context, e *export.Export) iter.Seq2[report.Account, error] {
+func (p *Pipeline) reportAccounts(ctx context.Context, e *export.Export, sums *partSums) iter.Seq2[report.Account, error] {
 	return func(yield func(report.Account, error) bool) {
 		for a, err := range p.Store.Accounts(ctx, e.CustomerID, e.ID) {
 			if err != nil {
 				yield(report.Account{}, err)
 				return
 			}
+			sums.add("", a)
+			sums.bytes += a.Bytes
 			if !yield(p.reportAccount(ctx, e, a), nil) {
 				return
 			}
@@ -321,36 +344,29 @@ type ManifestEntry struct {
 
 // writeManifest lists every object of the export with its size and
 // checksums, so a download can be verified, and returns the bytes of the
-// accounts' parts (the export's size in its totals).
-func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time.Time, g *rewrite) (int64, error) {
-	sha := map[string]string{}
-	var bytes int64
+// accounts' parts (the export's size in its totals). sums are the export's
+// own parts, read with its report. It hands each object it lists to each
+// (the stamps of R12), so that the export is listed once.
+func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time.Time, g *rewrite, sums *partSums, each func(blob.Attrs)) (int64, error) {
+	sha := sums.sha
 	// The original's manifest lists its retries' objects too (R16), so a
 	// downloaded copy with its retry-N/ folders verifies.
-	records := map[string]string{e.ID: ""}
 	for _, r := range e.Retries {
-		records[r.ID] = export.RetryFolder(r.N)
-	}
-	for id, folder := range records {
-		for a, err := range p.Store.Accounts(ctx, e.CustomerID, id) {
+		for a, err := range p.Store.Accounts(ctx, e.CustomerID, r.ID) {
 			if err != nil {
 				return 0, err
 			}
-			if id == e.ID {
-				bytes += a.Bytes
-			}
-			for _, part := range a.Parts {
-				sha[folder+part.Name] = part.SHA256
-			}
+			sums.add(export.RetryFolder(r.N), a)
 		}
 	}
-	return bytes, p.writeObject(ctx, e.Prefix+"manifest.json", "application/json", func(w io.Writer) error {
+	return sums.bytes, p.writeObject(ctx, e.Prefix+"manifest.json", "application/json", func(w io.Writer) error {
 		fmt.Fprintf(w, "{\n  \"version\": 1,\n  \"customer_id\": %q,\n  \"export_id\": %q,\n  \"generated_at\": %q,\n  \"objects\": [", e.CustomerID, e.ID, now.Format(time.RFC3339))
 		first := true
 		for o, err := range p.Bucket.List(ctx, e.Prefix) {
 			if err != nil {
 				return err
 			}
+			each(o)
 			rel := strings.TrimPrefix(o.Name, e.Prefix)
 			if rel == "manifest.json" {
 				continue
@@ -370,23 +386,34 @@ func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time
 // stampers is how many objects are stamped at once.
 const stampers = 16
 
-// stamp sets every object's Custom-Time to the completion time: the
-// bucket's lifecycle rule deletes objects 30 days after it (R12), however
-// early in a 14-day export they were written.
-func (p *Pipeline) stamp(ctx context.Context, prefix string, completed time.Time) error {
+// stamps set objects' Custom-Time to the completion time: the bucket's
+// lifecycle rule deletes objects 30 days after it (R12), however early in
+// a 14-day export they were written. Cloud Storage takes one request an
+// object; an object already stamped (a redelivery's) is skipped.
+type stamps struct {
+	g   *errgroup.Group
+	ctx context.Context
+	set func(ctx context.Context, name string, t time.Time) error
+	at  time.Time
+}
+
+func (p *Pipeline) stamper(ctx context.Context, at time.Time) *stamps {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(stampers)
-	for o, err := range p.Bucket.List(ctx, prefix) {
-		if err != nil {
-			return err
-		}
-		if o.CustomTime.Equal(completed) {
-			continue
-		}
-		name := o.Name
-		g.Go(func() error { return p.Bucket.SetCustomTime(gctx, name, completed) })
+	return &stamps{g: g, ctx: gctx, set: p.Bucket.SetCustomTime, at: at}
+}
+
+// add stamps o, or waits for a stamper to be free first.
+func (s *stamps) add(o blob.Attrs) {
+	// Cloud Storage keeps Custom-Time to the second.
+	if o.CustomTime.Equal(s.at) || o.CustomTime.Equal(s.at.Truncate(time.Second)) || s.ctx.Err() != nil {
+		return
 	}
-	if err := g.Wait(); err != nil {
+	s.g.Go(func() error { return s.set(s.ctx, o.Name, s.at) })
+}
+
+func (s *stamps) wait() error {
+	if err := s.g.Wait(); err != nil {
 		return fmt.Errorf("stamp the archive's retention: %w", err)
 	}
 	return nil

@@ -255,17 +255,21 @@ func (p *Pipeline) rewriteOriginal(ctx context.Context, orig *export.Export, g *
 	if finished.IsZero() { // completed before FinishedAt existed
 		finished = orig.CompletedAt
 	}
-	rep, err := p.buildReport(ctx, orig, orig.State, finished)
+	rep, sums, err := p.buildReport(ctx, orig, orig.State, finished)
 	if err != nil {
 		return err
 	}
 	if err := p.writeReport(ctx, orig, rep, g); err != nil {
 		return err
 	}
-	if _, err := p.writeManifest(ctx, orig, finished, g); err != nil {
+	// The manifest is written stamped (g); what it lists is stamped as it
+	// is listed, the retries' objects with the rest.
+	stamps := p.stamper(ctx, orig.RetentionFrom())
+	if _, err := p.writeManifest(ctx, orig, finished, g, sums, stamps.add); err != nil {
+		_ = stamps.wait()
 		return err
 	}
-	return p.stamp(ctx, orig.Prefix, orig.RetentionFrom())
+	return stamps.wait()
 }
 
 // reportRetries are an original's retries as its report shows them.

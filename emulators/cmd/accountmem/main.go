@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orgexport/orgexport/emulators/procstat"
+
 	"github.com/orgexport/orgexport/emulators/gcloud"
 	"github.com/orgexport/orgexport/shared/blob"
 	"github.com/orgexport/orgexport/shared/config"
@@ -144,7 +146,7 @@ func startWorkspace(ctx context.Context, messages, driveFiles int, size int64) (
 		return "", nil, err
 	}
 	stop := func() {
-		fmt.Printf("peak RSS (VmHWM) of the Workspace emulator: %s\n", peakRSSOf(fmt.Sprint(cmd.Process.Pid)))
+		fmt.Printf("peak RSS (VmHWM) of the Workspace emulator: %s\n", peakRSSOf(cmd.Process.Pid))
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
 		os.RemoveAll(dir)
@@ -212,15 +214,13 @@ func writeHeapProfile(name string) error {
 	return pprof.Lookup("heap").WriteTo(f, 0)
 }
 
-func peakRSS() string { return peakRSSOf("self") }
+func peakRSS() string { return peakRSSOf(procstat.Self()) }
 
-// peakRSSOf reads a process's VmHWM.
-func peakRSSOf(pid string) string {
-	b, _ := os.ReadFile("/proc/" + pid + "/status")
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
-		}
+// peakRSSOf reads a process's VmHWM, in MiB.
+func peakRSSOf(pid int) string {
+	b, err := procstat.PeakRSS(pid)
+	if err != nil {
+		return "? (" + err.Error() + ")"
 	}
-	return "?"
+	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
 }

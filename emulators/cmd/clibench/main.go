@@ -21,9 +21,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgexport/orgexport/emulators/procstat"
 )
 
 func main() {
@@ -104,19 +105,11 @@ func runCLI(env []string, name string, args ...string) (measured, error) {
 	return m, nil
 }
 
-// vmHWM is the peak resident set size of a running process, in bytes.
+// vmHWM is the peak resident set size of a running process, in bytes;
+// 0 once it has ended.
 func vmHWM(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
+	b, _ := procstat.PeakRSS(pid)
+	return b
 }
 
 func tail(s string, n int) string {

@@ -165,12 +165,6 @@ func reportedAccounts(path string) (int, error) {
 		return 0, err
 	}
 	defer f.Close()
-	var rep struct {
-		With    []json.RawMessage `json:"accounts_with_errors"`
-		Without []json.RawMessage `json:"accounts_without_errors"`
-	}
-	if err := json.NewDecoder(f).Decode(&rep); err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
-	}
-	return len(rep.With) + len(rep.Without), nil
+	rep, err := verify.ReadReport(f)
+	return rep.Accounts, err
 }

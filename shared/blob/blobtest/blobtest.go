@@ -196,6 +196,16 @@ func testCustomTime(t *testing.T, b blob.Bucket) {
 	if !a.CustomTime.Equal(at) {
 		t.Errorf("custom time %v, want %v", a.CustomTime, at)
 	}
+	// A listing carries it too: an assembly delivered again skips what
+	// the first delivery stamped.
+	for o, err := range b.List(ctx, "a/") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !o.CustomTime.Equal(at) {
+			t.Errorf("listed %s with custom time %v, want %v", o.Name, o.CustomTime, at)
+		}
+	}
 	if err := b.SetCustomTime(ctx, "a/missing", at); !errors.Is(err, blob.ErrNotExist) {
 		t.Errorf("stamping a missing object: %v, want ErrNotExist", err)
 	}

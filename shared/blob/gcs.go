@@ -1,12 +1,14 @@
 package blob
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -16,7 +18,8 @@ import (
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
-	rawstorage "google.golang.org/api/storage/v1"
+	"google.golang.org/api/option/internaloption"
+	htransport "google.golang.org/api/transport/http"
 )
 
 // DefaultChunkSize is the resumable upload chunk size when GCSOptions leaves
@@ -37,10 +40,10 @@ type GCS struct {
 	name   string
 	chunk  int
 	owned  bool // Close closes the client
-	// objects, when set, is the JSON API's own client for the objects of
-	// the bucket, for SetCustomTime: a PATCH that asks for one field back
-	// instead of the whole object (see OpenGCS).
-	objects *rawstorage.ObjectsService
+	// stamps, when set, is an authorised client of the JSON API, for
+	// SetCustomTime (see OpenGCS), and endpoint its base URL.
+	stamps   *http.Client
+	endpoint string
 }
 
 var _ Bucket = (*GCS)(nil)
@@ -57,12 +60,14 @@ func NewGCS(client *storage.Client, bucket string, o GCSOptions) *GCS {
 // named by STORAGE_EMULATOR_HOST, and returns the bucket. Close releases
 // the client.
 //
-// Beside the storage client it makes the JSON API's generated client, with
-// the same credentials, for SetCustomTime: an assembly stamps every object
-// of an export (21,000 for 10,000 accounts), and the storage client's
-// update sends and decodes the whole object each time, which doubles the
-// CPU of the assembly (measured: 290 µs an update against 218 µs for a
-// PATCH asking for the generation alone). Neither client's telemetry is
+// Beside the storage client it makes an authorised HTTP client of the JSON
+// API, with the same credentials, for SetCustomTime: an assembly stamps
+// every object of an export (21,000 for 10,000 accounts), and the storage
+// client's update sends and decodes the whole object each time, which
+// nearly doubled the CPU of an assembly. Measured per stamp on two cores,
+// against the emulator: 290 µs through the storage client, 218 µs through
+// the JSON API's generated client asking for the generation alone, 151 µs
+// for the same PATCH sent as it is here. Neither client's telemetry is
 // used, so both are made without it.
 func OpenGCS(ctx context.Context, bucket string, o GCSOptions, opts ...option.ClientOption) (*GCS, error) {
 	opts = append(slices.Clip(opts), option.WithTelemetryDisabled())
@@ -70,15 +75,25 @@ func OpenGCS(ctx context.Context, bucket string, o GCSOptions, opts ...option.Cl
 	if err != nil {
 		return nil, fmt.Errorf("open bucket %s: %w", bucket, err)
 	}
-	svc, err := rawstorage.NewService(ctx, append(emulated(), opts...)...)
+	// As the JSON API's generated client is made (storage/v1 NewService).
+	hopts := append([]option.ClientOption{internaloption.WithDefaultScopes(storage.ScopeFullControl)}, emulated()...)
+	hopts = append(hopts, opts...)
+	hopts = append(hopts, internaloption.WithDefaultEndpoint(jsonAPI), internaloption.EnableNewAuthLibrary())
+	hc, endpoint, err := htransport.NewClient(ctx, hopts...)
 	if err != nil {
 		client.Close()
 		return nil, fmt.Errorf("open bucket %s: %w", bucket, err)
 	}
 	g := NewGCS(client, bucket, o)
-	g.owned, g.objects = true, svc.Objects
+	g.owned, g.stamps, g.endpoint = true, hc, cmp.Or(endpoint, jsonAPI)
+	if !strings.HasSuffix(g.endpoint, "/") {
+		g.endpoint += "/"
+	}
 	return g, nil
 }
+
+// jsonAPI is the base URL of Cloud Storage's JSON API.
+const jsonAPI = "https://storage.googleapis.com/storage/v1/"
 
 // emulated are the options that point the JSON API's client at the
 // emulator STORAGE_EMULATOR_HOST names, as the storage client does by
@@ -99,6 +114,9 @@ func emulated() []option.ClientOption {
 func (g *GCS) Close() error {
 	if !g.owned {
 		return nil
+	}
+	if g.stamps != nil {
+		g.stamps.CloseIdleConnections()
 	}
 	return g.client.Close()
 }
@@ -222,10 +240,8 @@ func attrsOf(a *storage.ObjectAttrs) Attrs {
 // SetCustomTime sets name's Custom-Time.
 func (g *GCS) SetCustomTime(ctx context.Context, name string, t time.Time) error {
 	var err error
-	if g.objects != nil {
-		// As the storage client sends it: RFC 3339, to the second.
-		_, err = g.objects.Patch(g.name, name, &rawstorage.Object{CustomTime: t.Format(time.RFC3339)}).
-			Fields("generation").Context(ctx).Do()
+	if g.stamps != nil {
+		err = g.patchCustomTime(ctx, name, t)
 	} else {
 		_, err = g.bucket.Object(name).Update(ctx, storage.ObjectAttrsToUpdate{CustomTime: t})
 	}
@@ -233,6 +249,29 @@ func (g *GCS) SetCustomTime(ctx context.Context, name string, t time.Time) error
 		return fmt.Errorf("set custom time of %s: %w", g.objectName(name), translate(err))
 	}
 	return nil
+}
+
+// patchCustomTime sends objects.patch with the Custom-Time alone, as the
+// storage client sends it (RFC 3339, to the second), and asks for the
+// generation alone back.
+func (g *GCS) patchCustomTime(ctx context.Context, name string, t time.Time) error {
+	u := g.endpoint + "b/" + url.PathEscape(g.name) + "/o/" + url.PathEscape(name) + "?fields=generation&prettyPrint=false"
+	body := `{"customTime":"` + t.UTC().Format(time.RFC3339) + `"}`
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, u, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := g.stamps.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := googleapi.CheckResponse(resp); err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
 }
 
 func (g *GCS) objectName(name string) string { return "gs://" + g.name + "/" + name }
@@ -246,7 +285,7 @@ func translate(err error) error {
 	if errors.As(err, &ge) && ge.Code == http.StatusPreconditionFailed {
 		return fmt.Errorf("%w: %w", ErrPrecondition, err)
 	}
-	if errors.As(err, &ge) && ge.Code == http.StatusNotFound { // the JSON API's client
+	if errors.As(err, &ge) && ge.Code == http.StatusNotFound { // patchCustomTime's
 		return fmt.Errorf("%w: %w", ErrNotExist, err)
 	}
 	return err

@@ -296,11 +296,24 @@ func (p *Pipeline) failures(ctx context.Context, prefix string, objs []string) i
 	}
 }
 
+// writeReport writes report.html and report.json in one pass over the
+// accounts, so that each account's failed items are read from the bucket
+// once.
 func (p *Pipeline) writeReport(ctx context.Context, e *export.Export, rep *report.Report, g *rewrite) error {
-	if err := p.writeObject(ctx, e.Prefix+"report.html", "text/html; charset=utf-8", rep.WriteHTML, g); err != nil {
-		return err
+	wctx, abandon := context.WithCancel(ctx)
+	defer abandon() // an upload not closed is abandoned
+	html := p.newObject(wctx, e.Prefix+"report.html", "text/html; charset=utf-8", g)
+	js := p.newObject(wctx, e.Prefix+"report.json", "application/json", g)
+	if err := rep.WriteBoth(html, js); err != nil {
+		return fmt.Errorf("write the report: %w", err)
 	}
-	return p.writeObject(ctx, e.Prefix+"report.json", "application/json", rep.WriteJSON, g)
+	if err := html.Close(); err != nil {
+		return fmt.Errorf("upload %s: %w", e.Prefix+"report.html", err)
+	}
+	if err := js.Close(); err != nil {
+		return fmt.Errorf("upload %s: %w", e.Prefix+"report.json", err)
+	}
+	return nil
 }
 
 // rewrite is how objects of a completed archive are written again: over
@@ -318,12 +331,7 @@ type rewrite struct {
 func (p *Pipeline) writeObject(ctx context.Context, name, contentType string, write func(io.Writer) error, g *rewrite) error {
 	wctx, abandon := context.WithCancel(ctx)
 	defer abandon()
-	var w io.WriteCloser
-	if g == nil {
-		w = p.Bucket.NewWriter(wctx, name, contentType)
-	} else {
-		w = p.Bucket.NewWriterStamped(wctx, name, contentType, g.gen[name], g.stamp)
-	}
+	w := p.newObject(wctx, name, contentType, g)
 	if err := write(w); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
@@ -331,6 +339,15 @@ func (p *Pipeline) writeObject(ctx context.Context, name, contentType string, wr
 		return fmt.Errorf("upload %s: %w", name, err)
 	}
 	return nil
+}
+
+// newObject starts the upload of name, on the condition g sets for it;
+// cancelling ctx before Close abandons it.
+func (p *Pipeline) newObject(ctx context.Context, name, contentType string, g *rewrite) io.WriteCloser {
+	if g == nil {
+		return p.Bucket.NewWriter(ctx, name, contentType)
+	}
+	return p.Bucket.NewWriterStamped(ctx, name, contentType, g.gen[name], g.stamp)
 }
 
 // ManifestEntry is one object in manifest.json (R8d).

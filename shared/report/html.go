@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 )
 
@@ -117,7 +118,7 @@ type headView struct {
 // output is incomplete and must not be published.
 func (r *Report) WriteHTML(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := r.writeHTML(bw); err != nil {
+	if err := r.write(htmlForm{bw}); err != nil {
 		return fmt.Errorf("report.html: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
@@ -126,55 +127,42 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	return nil
 }
 
-func (r *Report) writeHTML(w io.Writer) error {
-	head := headView{Export: r.export, Totals: r.totals, Unsupported: r.unsupported, WithErrors: len(r.withErrors), Retries: r.retries}
-	if err := page.ExecuteTemplate(w, "head", head); err != nil {
-		return err
-	}
-	for i := range r.withErrors {
-		if err := writeAccountHTML(w, &r.withErrors[i]); err != nil {
-			return err
-		}
-	}
-	if err := page.ExecuteTemplate(w, "quiet-open", len(r.withoutErrors)); err != nil {
-		return err
-	}
-	for i := range r.withoutErrors {
-		if err := page.ExecuteTemplate(w, "quiet", &r.withoutErrors[i]); err != nil {
-			return err
-		}
-	}
-	return page.ExecuteTemplate(w, "foot", len(r.withoutErrors) > 0)
+// htmlForm writes report.html. An account's list of failed files is
+// opened at the first failure, so an account whose errors are all
+// account-level shows no empty list.
+type htmlForm struct{ w io.Writer }
+
+func (f htmlForm) head(r *Report) error {
+	return page.ExecuteTemplate(f.w, "head", headView{Export: r.export, Totals: r.totals, Unsupported: r.unsupported,
+		WithErrors: len(r.withErrors), Retries: r.retries})
 }
 
-// writeAccountHTML writes one account with errors; its list of failed
-// files is opened at the first failure, so an account whose errors are
-// all account-level shows no empty list.
-func writeAccountHTML(w io.Writer, a *Account) error {
-	if err := page.ExecuteTemplate(w, "account", a); err != nil {
-		return err
-	}
-	open := false
-	if a.Failures != nil {
-		for f, err := range a.Failures {
-			if err != nil {
-				return fmt.Errorf("failures of %s: %w", a.ID, err)
-			}
-			if !open {
-				if err := page.ExecuteTemplate(w, "failures-open", a); err != nil {
-					return err
-				}
-				open = true
-			}
-			if err := page.ExecuteTemplate(w, "failure", f); err != nil {
-				return err
-			}
-		}
-	}
-	if open {
-		if err := page.ExecuteTemplate(w, "failures-close", nil); err != nil {
+func (f htmlForm) account(_ int, a *Account) error { return page.ExecuteTemplate(f.w, "account", a) }
+
+func (f htmlForm) failure(a *Account, n int, fl connector.Failure) error {
+	if n == 0 {
+		if err := page.ExecuteTemplate(f.w, "failures-open", a); err != nil {
 			return err
 		}
 	}
-	return page.ExecuteTemplate(w, "account-close", nil)
+	return page.ExecuteTemplate(f.w, "failure", fl)
+}
+
+func (f htmlForm) accountEnd(_ *Account, failures int) error {
+	if failures > 0 {
+		if err := page.ExecuteTemplate(f.w, "failures-close", nil); err != nil {
+			return err
+		}
+	}
+	return page.ExecuteTemplate(f.w, "account-close", nil)
+}
+
+func (f htmlForm) quietOpen(r *Report) error {
+	return page.ExecuteTemplate(f.w, "quiet-open", len(r.withoutErrors))
+}
+
+func (f htmlForm) quiet(_ int, a *Account) error { return page.ExecuteTemplate(f.w, "quiet", a) }
+
+func (f htmlForm) foot(r *Report) error {
+	return page.ExecuteTemplate(f.w, "foot", len(r.withoutErrors) > 0)
 }

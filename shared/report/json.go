@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 )
 
@@ -78,7 +79,7 @@ type (
 // incomplete and must not be published.
 func (r *Report) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := r.writeJSON(bw); err != nil {
+	if err := r.write(jsonForm{bw}); err != nil {
 		return fmt.Errorf("report.json: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
@@ -87,7 +88,10 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return nil
 }
 
-func (r *Report) writeJSON(w *bufio.Writer) error {
+// jsonForm writes report.json.
+type jsonForm struct{ w *bufio.Writer }
+
+func (f jsonForm) head(r *Report) error {
 	head, err := json.Marshal(struct {
 		Version     int               `json:"version"`
 		Export      jsonExport        `json:"export"`
@@ -98,60 +102,64 @@ func (r *Report) writeJSON(w *bufio.Writer) error {
 	if err != nil {
 		return err
 	}
-	w.Write(head[:len(head)-1]) // reopen the object to append the accounts
-	w.WriteString(",\n\"accounts_with_errors\":[")
-	for i := range r.withErrors {
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		if err := writeAccountJSON(w, &r.withErrors[i], true); err != nil {
-			return err
-		}
-	}
-	w.WriteString("],\n\"accounts_without_errors\":[")
-	for i := range r.withoutErrors {
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		if err := writeAccountJSON(w, &r.withoutErrors[i], false); err != nil {
-			return err
-		}
-	}
-	_, err = w.WriteString("]}\n")
+	f.w.Write(head[:len(head)-1]) // reopen the object to append the accounts
+	_, err = f.w.WriteString(",\n\"accounts_with_errors\":[")
 	return err
 }
 
-func writeAccountJSON(w *bufio.Writer, a *Account, withFailures bool) error {
+// account opens an account with errors, to append its failures.
+func (f jsonForm) account(i int, a *Account) error {
 	b, err := json.Marshal(accountJSON(a))
 	if err != nil {
 		return err
 	}
-	w.WriteByte('\n')
-	if !withFailures {
-		_, err = w.Write(b)
+	if i > 0 {
+		f.w.WriteByte(',')
+	}
+	f.w.WriteByte('\n')
+	f.w.Write(b[:len(b)-1])
+	_, err = f.w.WriteString(`,"failures":[`)
+	return err
+}
+
+func (f jsonForm) failure(_ *Account, n int, fl connector.Failure) error {
+	b, err := json.Marshal(fl)
+	if err != nil {
 		return err
 	}
-	w.Write(b[:len(b)-1])
-	w.WriteString(`,"failures":[`)
-	n := 0
-	if a.Failures != nil {
-		for f, err := range a.Failures {
-			if err != nil {
-				return fmt.Errorf("failures of %s: %w", a.ID, err)
-			}
-			fb, err := json.Marshal(f)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				w.WriteByte(',')
-			}
-			w.WriteString("\n ")
-			w.Write(fb)
-			n++
-		}
+	if n > 0 {
+		f.w.WriteByte(',')
 	}
-	_, err = w.WriteString("]}")
+	f.w.WriteString("\n ")
+	_, err = f.w.Write(b)
+	return err
+}
+
+func (f jsonForm) accountEnd(*Account, int) error {
+	_, err := f.w.WriteString("]}")
+	return err
+}
+
+func (f jsonForm) quietOpen(*Report) error {
+	_, err := f.w.WriteString("],\n\"accounts_without_errors\":[")
+	return err
+}
+
+func (f jsonForm) quiet(i int, a *Account) error {
+	b, err := json.Marshal(accountJSON(a))
+	if err != nil {
+		return err
+	}
+	if i > 0 {
+		f.w.WriteByte(',')
+	}
+	f.w.WriteByte('\n')
+	_, err = f.w.Write(b)
+	return err
+}
+
+func (f jsonForm) foot(*Report) error {
+	_, err := f.w.WriteString("]}\n")
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgexport/orgexport/shared/connector"
 	"github.com/orgexport/orgexport/shared/export"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -364,5 +365,48 @@ func TestSuspendedAccountIsShownSuspended(t *testing.T) {
 		if a.Suspended && (len(a.Errors) != 2 || !strings.Contains(a.Errors[0], "not available for a suspended account")) {
 			t.Errorf("report.json: suspended %s errors %q", a.ID, a.Errors)
 		}
+	}
+}
+
+// WriteBoth writes the golden files' bytes, reading each account's failed
+// items once (an assembly reads them from the bucket), and stops at a
+// failure list that breaks.
+func TestWriteBothIsOnePassOfBoth(t *testing.T) {
+	in := sampleInput()
+	reads, lists := 0, 0
+	var accts []Account
+	for a, err := range in.Accounts {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list := a.Failures; list != nil {
+			lists++
+			a.Failures = func(yield func(connector.Failure, error) bool) {
+				reads++
+				list(yield)
+			}
+		}
+		accts = append(accts, a)
+	}
+	in.Accounts = accounts(accts...)
+	r, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h, j bytes.Buffer
+	if err := r.WriteBoth(&h, &j); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.html.golden", h.Bytes())
+	golden(t, "report.json.golden", j.Bytes())
+	if reads != lists {
+		t.Errorf("failed items read %d times for %d accounts with failed items", reads, lists)
+	}
+	r, err = Build(Input{Accounts: accounts(Account{Type: export.User, ID: "a@x", Products: []ProductCount{{export.Drive, 0, 2, false}}, Failures: brokenFailures()})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteBoth(&h, &j); !errors.Is(err, errBroken) {
+		t.Errorf("WriteBoth error = %v, want %v", err, errBroken)
 	}
 }

@@ -1,6 +1,7 @@
 package gcs_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -8,7 +9,11 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,5 +292,88 @@ func TestPartialResponses(t *testing.T) {
 	}
 	if listed != n {
 		t.Errorf("the client listed %d objects with an attribute selection; %d were written", listed, n)
+	}
+}
+
+// A batch request is answered call by call, in order, with each call's
+// Content-ID; one of more than 100 calls, or not multipart, is refused.
+func TestBatchRequests(t *testing.T) {
+	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	ctx := context.Background()
+	c, err := storage.NewClient(ctx, option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	w := c.Bucket("exports").Object("b/a.zip").NewWriter(ctx)
+	w.Write([]byte("zip"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	send := func(calls ...string) (*http.Response, []byte) {
+		t.Helper()
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for i, call := range calls {
+			pw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"application/http"}, "Content-ID": {fmt.Sprintf("c%d", i)}})
+			io.WriteString(pw, call)
+		}
+		mw.Close()
+		resp, err := http.Post(srv.URL()+"/batch/storage/v1", "multipart/mixed; boundary="+mw.Boundary(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	patch := "PATCH /storage/v1/b/exports/o/b%2Fa.zip?fields=generation HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 37\r\n\r\n{\"customTime\":\"2026-11-29T08:30:00Z\"}"
+	missing := "GET /storage/v1/b/exports/o/b%2Fmissing.zip HTTP/1.1\r\n\r\n"
+	resp, body := send(patch, missing)
+	_, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if resp.StatusCode != 200 || err != nil {
+		t.Fatalf("batch: %s %q", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	var got []string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(bufio.NewReader(p), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		got = append(got, fmt.Sprintf("%s %d %s", p.Header.Get("Content-ID"), res.StatusCode, b))
+	}
+	if len(got) != 2 || !strings.HasPrefix(got[0], "response-c0 200 {\"generation\":") || !strings.HasPrefix(got[1], "response-c1 404") {
+		t.Errorf("batch answers:\n%s", strings.Join(got, "\n"))
+	}
+	if a, err := c.Bucket("exports").Object("b/a.zip").Attrs(ctx); err != nil || !a.CustomTime.Equal(time.Date(2026, 11, 29, 8, 30, 0, 0, time.UTC)) {
+		t.Errorf("after the batch: %v, %v", a, err)
+	}
+	var calls []string
+	for range gcs.MaxBatch + 1 {
+		calls = append(calls, missing)
+	}
+	if resp, body := send(calls...); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a batch of %d calls: %s %s", len(calls), resp.Status, body)
+	}
+	resp2, err := http.Post(srv.URL()+"/batch/storage/v1", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != http.StatusBadRequest {
+		t.Errorf("a batch that is not multipart: %s", resp2.Status)
 	}
 }

@@ -1,9 +1,12 @@
 package iamrecord
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,11 +52,40 @@ func Storage(backend string) HTTPClassifier {
 				return []Op{{"storage.objects.create", bucket}, {"storage.objects.get", bucket}}
 			}
 			return []Op{{"storage.objects." + map[string]string{"GET": "get", "HEAD": "get", "PATCH": "update", "PUT": "update", "DELETE": "delete"}[r.Method], bucket}}
+		case p == "/batch/storage/v1" && r.Method == http.MethodPost:
+			return batchOps(r, Storage(backend))
 		case r.Method == http.MethodGet || r.Method == http.MethodHead: // XML API media: /BUCKET/OBJECT
 			bucket, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
 			return []Op{{"storage.objects.get", bucket}}
 		}
 		return unclassified(r.Method + " " + p)
+	}
+}
+
+// batchOps classifies each call of a JSON API batch request (a multipart
+// of HTTP requests), leaving the body readable.
+func batchOps(r *http.Request, classify HTTPClassifier) []Op {
+	b, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	_, params, perr := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || perr != nil {
+		return unclassified("POST /batch/storage/v1 (unreadable)")
+	}
+	var ops []Op
+	mr := multipart.NewReader(bytes.NewReader(b), params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return ops
+		}
+		if err != nil {
+			return append(ops, unclassified("POST /batch/storage/v1 (unreadable)")...)
+		}
+		call, err := http.ReadRequest(bufio.NewReader(part))
+		if err != nil {
+			return append(ops, unclassified("POST /batch/storage/v1 (unreadable call)")...)
+		}
+		ops = append(ops, classify(call)...)
 	}
 }
 

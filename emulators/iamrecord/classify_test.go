@@ -1,6 +1,7 @@
 package iamrecord_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -43,6 +44,17 @@ func TestStorageUploadOverAnObjectNeedsDelete(t *testing.T) {
 	}
 	if got := upload("c1/e1/new.zip"); !slices.Equal(got, []string{"storage.objects.create"}) {
 		t.Errorf("upload of a new object: %v", got)
+	}
+	// A batch is classified call by call.
+	batch := "--b\r\nContent-Type: application/http\r\nContent-ID: 0\r\n\r\nPATCH /storage/v1/b/archive/o/c1%2Fx HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}\r\n" +
+		"--b\r\nContent-Type: application/http\r\nContent-ID: 1\r\n\r\nDELETE /storage/v1/b/archive/o/c1%2Fy HTTP/1.1\r\n\r\n\r\n--b--\r\n"
+	r := httptest.NewRequest("POST", "/batch/storage/v1", strings.NewReader(batch))
+	r.Header.Set("Content-Type", "multipart/mixed; boundary=b")
+	if got := perms(classify(r)); !slices.Equal(got, []string{"storage.objects.delete", "storage.objects.update"}) {
+		t.Errorf("a batch of a patch and a delete: %v", got)
+	}
+	if rest, _ := io.ReadAll(r.Body); string(rest) != batch {
+		t.Errorf("the batch's body was not left readable")
 	}
 	for req, want := range map[*http.Request]string{
 		httptest.NewRequest("GET", "/storage/v1/b/archive/o?prefix=c1/", nil):         "storage.objects.list",

@@ -1,16 +1,22 @@
 package blob
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -255,9 +261,7 @@ func (g *GCS) SetCustomTime(ctx context.Context, name string, t time.Time) error
 // storage client sends it (RFC 3339, to the second), and asks for the
 // generation alone back.
 func (g *GCS) patchCustomTime(ctx context.Context, name string, t time.Time) error {
-	u := g.endpoint + "b/" + url.PathEscape(g.name) + "/o/" + url.PathEscape(name) + "?fields=generation&prettyPrint=false"
-	body := `{"customTime":"` + t.UTC().Format(time.RFC3339) + `"}`
-	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, u, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, g.endpoint+g.patchPath(name), strings.NewReader(customTime(t)))
 	if err != nil {
 		return err
 	}
@@ -272,6 +276,112 @@ func (g *GCS) patchCustomTime(ctx context.Context, name string, t time.Time) err
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	return err
+}
+
+// patchPath is the path and query of a Custom-Time patch of name, after the
+// JSON API's base URL.
+func (g *GCS) patchPath(name string) string {
+	return "b/" + url.PathEscape(g.name) + "/o/" + url.PathEscape(name) + "?fields=generation&prettyPrint=false"
+}
+
+func customTime(t time.Time) string { return `{"customTime":"` + t.UTC().Format(time.RFC3339) + `"}` }
+
+// StampBatch is how many objects SetCustomTimes stamps in one request:
+// Cloud Storage takes at most 100 calls in a batch.
+const StampBatch = 100
+
+// SetCustomTimes sets the Custom-Time of each of names, StampBatch in one
+// batch request of the JSON API (storage/docs/batch): an assembly stamps
+// every object of an export, and one request an object cost it half its
+// CPU (21,000 requests for 10,000 accounts). A call the batch answers with
+// an error fails it, naming its object; the calls before it took effect.
+func (g *GCS) SetCustomTimes(ctx context.Context, names []string, t time.Time) error {
+	for len(names) > 0 {
+		n := min(len(names), StampBatch)
+		var err error
+		if g.stamps == nil {
+			for _, name := range names[:n] {
+				if err = g.SetCustomTime(ctx, name, t); err != nil {
+					break
+				}
+			}
+		} else {
+			err = g.batchCustomTimes(ctx, names[:n], t)
+		}
+		if err != nil {
+			return err
+		}
+		names = names[n:]
+	}
+	return nil
+}
+
+func (g *GCS) batchCustomTimes(ctx context.Context, names []string, t time.Time) error {
+	base, err := url.Parse(g.endpoint)
+	if err != nil {
+		return err
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	patch := customTime(t)
+	for i, name := range names {
+		pw, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"application/http"}, "Content-ID": {strconv.Itoa(i)}})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(pw, "PATCH %s%s HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+			base.EscapedPath(), g.patchPath(name), len(patch), patch)
+	}
+	if err := mw.Close(); err != nil {
+		return err
+	}
+	batchURL := base.Scheme + "://" + base.Host + "/batch" + strings.TrimSuffix(base.EscapedPath(), "/")
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, batchURL, &body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "multipart/mixed; boundary="+mw.Boundary())
+	resp, err := g.stamps.Do(req)
+	if err != nil {
+		return fmt.Errorf("set custom time of %d objects of gs://%s: %w", len(names), g.name, err)
+	}
+	defer resp.Body.Close()
+	if err := googleapi.CheckResponse(resp); err != nil {
+		return fmt.Errorf("set custom time of %d objects of gs://%s: %w", len(names), g.name, translate(err))
+	}
+	_, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		return fmt.Errorf("set custom time of %d objects of gs://%s: the batch's answer is %q, not multipart", len(names), g.name, resp.Header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(resp.Body, params["boundary"])
+	answered := map[int]bool{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("set custom time of %d objects of gs://%s: reading the answer: %w", len(names), g.name, err)
+		}
+		i, err := strconv.Atoi(strings.TrimPrefix(p.Header.Get("Content-ID"), "response-"))
+		if err != nil || i < 0 || i >= len(names) {
+			return fmt.Errorf("set custom time of gs://%s: the batch answered an unknown call %q", g.name, p.Header.Get("Content-ID"))
+		}
+		res, err := http.ReadResponse(bufio.NewReader(p), nil)
+		if err != nil {
+			return fmt.Errorf("set custom time of %s: reading the answer: %w", g.objectName(names[i]), err)
+		}
+		err = googleapi.CheckResponse(res)
+		res.Body.Close()
+		if err != nil {
+			return fmt.Errorf("set custom time of %s: %w", g.objectName(names[i]), translate(err))
+		}
+		answered[i] = true
+	}
+	if len(answered) != len(names) {
+		return fmt.Errorf("set custom time of %d objects of gs://%s: the batch answered %d of them", len(names), g.name, len(answered))
+	}
+	return nil
 }
 
 func (g *GCS) objectName(name string) string { return "gs://" + g.name + "/" + name }

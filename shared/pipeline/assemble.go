@@ -400,24 +400,43 @@ func (p *Pipeline) writeManifest(ctx context.Context, e *export.Export, now time
 	}, g)
 }
 
-// stampers is how many objects are stamped at once.
-const stampers = 16
+// stampers is how many stamp requests are made at once: single objects,
+// or batches where the bucket stamps many in one request.
+const (
+	stampers      = 16
+	batchStampers = 4
+)
+
+// batchStamper is a bucket that stamps up to blob.StampBatch objects in one
+// request (blob.GCS: Cloud Storage's batch requests).
+type batchStamper interface {
+	SetCustomTimes(ctx context.Context, names []string, t time.Time) error
+}
 
 // stamps set objects' Custom-Time to the completion time: the bucket's
 // lifecycle rule deletes objects 30 days after it (R12), however early in
-// a 14-day export they were written. Cloud Storage takes one request an
-// object; an object already stamped (a redelivery's) is skipped.
+// a 14-day export they were written. Cloud Storage takes a call an object,
+// up to 100 of them in a batch request; an object already stamped (by an
+// earlier delivery of the same event) is skipped.
 type stamps struct {
-	g   *errgroup.Group
-	ctx context.Context
-	set func(ctx context.Context, name string, t time.Time) error
-	at  time.Time
+	g       *errgroup.Group
+	ctx     context.Context
+	bucket  Bucket
+	batch   batchStamper // nil: one request an object
+	at      time.Time
+	pending []string
 }
 
 func (p *Pipeline) stamper(ctx context.Context, at time.Time) *stamps {
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(stampers)
-	return &stamps{g: g, ctx: gctx, set: p.Bucket.SetCustomTime, at: at}
+	s := &stamps{g: g, ctx: gctx, bucket: p.Bucket, at: at}
+	if b, ok := p.Bucket.(batchStamper); ok {
+		s.batch = b
+		g.SetLimit(batchStampers)
+	} else {
+		g.SetLimit(stampers)
+	}
+	return s
 }
 
 // add stamps o, or waits for a stamper to be free first.
@@ -426,10 +445,25 @@ func (s *stamps) add(o blob.Attrs) {
 	if o.CustomTime.Equal(s.at) || o.CustomTime.Equal(s.at.Truncate(time.Second)) || s.ctx.Err() != nil {
 		return
 	}
-	s.g.Go(func() error { return s.set(s.ctx, o.Name, s.at) })
+	if s.batch == nil {
+		s.g.Go(func() error { return s.bucket.SetCustomTime(s.ctx, o.Name, s.at) })
+		return
+	}
+	if s.pending = append(s.pending, o.Name); len(s.pending) == blob.StampBatch {
+		s.flush()
+	}
+}
+
+func (s *stamps) flush() {
+	names := s.pending
+	s.pending = nil
+	s.g.Go(func() error { return s.batch.SetCustomTimes(s.ctx, names, s.at) })
 }
 
 func (s *stamps) wait() error {
+	if len(s.pending) > 0 && s.ctx.Err() == nil {
+		s.flush()
+	}
 	if err := s.g.Wait(); err != nil {
 		return fmt.Errorf("stamp the archive's retention: %w", err)
 	}

@@ -52,6 +52,8 @@ type parts struct {
 	mail    *notify.Outbox
 	bkt     *blob.GCS
 	pub     *events.Publisher
+	// chunk is the bucket's upload chunk size; 0: blob.DefaultChunkSize.
+	chunk int
 }
 
 func (p *parts) store(ctx context.Context, project string) (*store.Store, error) {
@@ -110,7 +112,7 @@ func (p *parts) bucket(ctx context.Context, name string) (*blob.GCS, error) {
 	if p.bkt != nil {
 		return p.bkt, nil
 	}
-	b, err := blob.OpenGCS(ctx, name, blob.GCSOptions{})
+	b, err := blob.OpenGCS(ctx, name, blob.GCSOptions{ChunkSize: p.chunk})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ func Run(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 		{"CancelledUploadLeavesNothing", testCancelled},
 		{"Delete", testDelete},
 		{"CustomTime", testCustomTime},
+		{"CustomTimes", testCustomTimes},
 		{"ConditionalWrite", testConditional},
 		{"StampedWrite", testStamped},
 	}
@@ -268,5 +270,44 @@ func testStamped(t *testing.T, b blob.Bucket) {
 	w.Write([]byte("stale"))
 	if err := w.Close(); !errors.Is(err, blob.ErrPrecondition) {
 		t.Errorf("stamped write on a wrong generation: %v, want ErrPrecondition", err)
+	}
+}
+
+// testCustomTimes: a bucket that stamps many objects in one request
+// (blob.GCS, in batches of blob.StampBatch) stamps every one it is given,
+// and a missing one fails the call, naming it.
+func testCustomTimes(t *testing.T, b blob.Bucket) {
+	many, ok := b.(interface {
+		SetCustomTimes(ctx context.Context, names []string, t time.Time) error
+	})
+	if !ok {
+		t.Skip("stamps one object a request")
+	}
+	ctx := context.Background()
+	var names []string
+	for i := range 2*blob.StampBatch + 3 {
+		name := fmt.Sprintf("s/ålice %03d.zip", i)
+		put(t, b, name, "application/zip", []byte("zip"))
+		names = append(names, name)
+	}
+	at := time.Date(2026, 11, 29, 8, 30, 0, 0, time.UTC)
+	if err := many.SetCustomTimes(ctx, names, at); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for o, err := range b.List(ctx, "s/") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; !o.CustomTime.Equal(at) {
+			t.Errorf("%s: custom time %v, want %v", o.Name, o.CustomTime, at)
+		}
+	}
+	if n != len(names) {
+		t.Errorf("listed %d objects, stamped %d", n, len(names))
+	}
+	err := many.SetCustomTimes(ctx, []string{names[0], "s/missing.zip", names[1]}, at.Add(time.Hour))
+	if !errors.Is(err, blob.ErrNotExist) || !strings.Contains(err.Error(), "s/missing.zip") {
+		t.Errorf("stamping a missing object among others: %v, want ErrNotExist naming it", err)
 	}
 }

@@ -61,7 +61,7 @@ func Start(o Options) (*Server, error) {
 		fake.Stop()
 		return nil, fmt.Errorf("storage emulator on %s: %w", o.Addr, err)
 	}
-	s := &Server{fake: fake, host: addr, http: &http.Server{Handler: batch(partial(pages(fake.HTTPHandler()))), ReadHeaderTimeout: time.Minute}}
+	s := &Server{fake: fake, host: addr, http: &http.Server{Handler: batch(partial(forward(pages(fake.HTTPHandler())))), ReadHeaderTimeout: time.Minute}}
 	go s.http.Serve(l)
 	for _, b := range o.Buckets {
 		s.CreateBucket(b)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"google.golang.org/api/googleapi"
 
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/api/option"
@@ -375,5 +378,44 @@ func TestBatchRequests(t *testing.T) {
 	resp2.Body.Close()
 	if resp2.StatusCode != http.StatusBadRequest {
 		t.Errorf("a batch that is not multipart: %s", resp2.Status)
+	}
+}
+
+// Custom-Time moves forward only: setting it again, or later, is taken;
+// earlier is refused with 400, as Cloud Storage refuses it.
+func TestCustomTimeOnlyMovesForward(t *testing.T) {
+	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	ctx := context.Background()
+	c, err := storage.NewClient(ctx, option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	o := c.Bucket("exports").Object("c/e/ålice/part-001.zip")
+	w := o.NewWriter(ctx)
+	w.Write([]byte("zip"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 29, 8, 30, 0, 0, time.UTC)
+	for _, step := range []struct {
+		to time.Time
+		ok bool
+	}{{at, true}, {at, true}, {at.Add(time.Hour), true}, {at, false}} {
+		_, err := o.Update(ctx, storage.ObjectAttrsToUpdate{CustomTime: step.to})
+		var ge *googleapi.Error
+		switch {
+		case step.ok && err != nil:
+			t.Errorf("custom time %v: %v", step.to, err)
+		case !step.ok && !(errors.As(err, &ge) && ge.Code == http.StatusBadRequest):
+			t.Errorf("custom time moved back to %v: %v, want 400", step.to, err)
+		}
+	}
+	if a, err := o.Attrs(ctx); err != nil || !a.CustomTime.Equal(at.Add(time.Hour)) {
+		t.Errorf("custom time %v (%v), want %v", a.CustomTime, err, at.Add(time.Hour))
 	}
 }

@@ -57,14 +57,3 @@ func forward(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// isObject tells whether an escaped path names one object of the JSON
-// API: /storage/v1/b/BUCKET/o/OBJECT.
-func isObject(path string) bool {
-	rest, ok := strings.CutPrefix(path, "/storage/v1/b/")
-	if !ok {
-		return false
-	}
-	_, obj, ok := strings.Cut(rest, "/o/")
-	return ok && obj != "" && !strings.Contains(obj, "/")
-}

@@ -94,12 +94,30 @@ func pages(next http.Handler) http.Handler {
 // isObjectList tells whether path is a JSON API listing of a bucket's
 // objects: /storage/v1/b/BUCKET/o.
 func isObjectList(path string) bool {
+	_, obj, ok := objectPath(path)
+	return ok && obj == ""
+}
+
+// isObject tells whether an escaped path names one object of the JSON
+// API: /storage/v1/b/BUCKET/o/OBJECT.
+func isObject(path string) bool {
+	_, obj, ok := objectPath(path)
+	return ok && obj != "" && !strings.Contains(obj, "/")
+}
+
+// objectPath splits a JSON API path /storage/v1/b/BUCKET/o[/OBJECT] into
+// its bucket and object name (as it is in path); ok is false for any other
+// path.
+func objectPath(path string) (bucket, object string, ok bool) {
 	rest, ok := strings.CutPrefix(path, "/storage/v1/b/")
 	if !ok {
-		return false
+		return "", "", false
 	}
-	bucket, o, ok := strings.Cut(rest, "/")
-	return ok && bucket != "" && (o == "o" || o == "o/")
+	bucket, rest, ok = strings.Cut(rest, "/")
+	if !ok || bucket == "" || (rest != "o" && !strings.HasPrefix(rest, "o/")) {
+		return "", "", false
+	}
+	return bucket, strings.TrimPrefix(strings.TrimPrefix(rest, "o"), "/"), true
 }
 
 // resolve turns addr into a host and a concrete port, picking a free port

@@ -165,18 +165,9 @@ func TestRootKeepsObjectsAcrossRestart(t *testing.T) {
 // Cloud Storage returns at most 1,000 objects a page, whatever maxResults
 // asks for; the emulator does too, and the client still lists them all.
 func TestListingsArePaged(t *testing.T) {
-	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv, c := serve(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c, err := storage.NewClient(ctx, option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	const n = gcs.MaxListPage + 201
 	bkt := c.Bucket("exports")
 	var g errgroup.Group
@@ -221,18 +212,9 @@ func TestListingsArePaged(t *testing.T) {
 // named fields only, nested ones by a(b) or a/b; a bad one gets 400. The
 // client's listing with an attribute selection still pages through all.
 func TestPartialResponses(t *testing.T) {
-	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv, c := serve(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c, err := storage.NewClient(ctx, option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	bkt := c.Bucket("exports")
 	const n = gcs.MaxListPage + 5
 	var g errgroup.Group
@@ -301,17 +283,8 @@ func TestPartialResponses(t *testing.T) {
 // A batch request is answered call by call, in order, with each call's
 // Content-ID; one of more than 100 calls, or not multipart, is refused.
 func TestBatchRequests(t *testing.T) {
-	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv, c := serve(t)
 	ctx := context.Background()
-	c, err := storage.NewClient(ctx, option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	w := c.Bucket("exports").Object("b/a.zip").NewWriter(ctx)
 	w.Write([]byte("zip"))
 	if err := w.Close(); err != nil {
@@ -384,17 +357,8 @@ func TestBatchRequests(t *testing.T) {
 // Custom-Time moves forward only: setting it again, or later, is taken;
 // earlier is refused with 400, as Cloud Storage refuses it.
 func TestCustomTimeOnlyMovesForward(t *testing.T) {
-	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	_, c := serve(t)
 	ctx := context.Background()
-	c, err := storage.NewClient(ctx, option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	o := c.Bucket("exports").Object("c/e/ålice/part-001.zip")
 	w := o.NewWriter(ctx)
 	w.Write([]byte("zip"))
@@ -418,4 +382,21 @@ func TestCustomTimeOnlyMovesForward(t *testing.T) {
 	if a, err := o.Attrs(ctx); err != nil || !a.CustomTime.Equal(at.Add(time.Hour)) {
 		t.Errorf("custom time %v (%v), want %v", a.CustomTime, err, at.Add(time.Hour))
 	}
+}
+
+// serve starts the emulator with a bucket "exports" and a client of it
+// that finds it by its endpoint, both stopped when the test ends.
+func serve(t *testing.T) (*gcs.Server, *storage.Client) {
+	t.Helper()
+	srv, err := gcs.Start(gcs.Options{Buckets: []string{"exports"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	c, err := storage.NewClient(context.Background(), option.WithEndpoint(srv.URL()+"/storage/v1/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return srv, c
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/orgexport/orgexport/emulators/fieldmask"
 )
 
 // obj is a JSON object as the APIs return it.
@@ -117,12 +119,12 @@ func reply(w http.ResponseWriter, r *http.Request, v obj, def string) {
 		mask = def
 	}
 	if mask != "" && mask != "*" {
-		sel, err := parseFields(mask)
+		sel, err := fieldmask.Parse(mask)
 		if err != nil {
 			writeError(w, apiError{400, "invalidParameter", "Invalid field selection " + mask})
 			return
 		}
-		v = sel.apply(v).(obj)
+		v = sel.Apply(v).(obj)
 	}
 	writeJSONStatus(w, http.StatusOK, v)
 }

@@ -21,7 +21,9 @@ import (
 // and less than MaxBatchBytes in all. The outer request's headers apply to
 // every call but its Content- ones. The answer is multipart/mixed, one
 // part a call in their order, each a whole HTTP response, its Content-ID
-// "response-" and the call's. fake-gcs-server has no batch endpoint.
+// the call's with "response-" before it: "<response-X>" for "<X>", as
+// Google's batch answers are written (peers' parsers and test fixtures
+// agree on the form). fake-gcs-server has no batch endpoint.
 const (
 	MaxBatch      = 100
 	MaxBatchBytes = 10 << 20
@@ -64,7 +66,7 @@ func batch(next http.Handler) http.Handler {
 			next.ServeHTTP(rec, c.req)
 			h := textproto.MIMEHeader{"Content-Type": {"application/http"}}
 			if c.id != "" {
-				h.Set("Content-ID", "response-"+c.id)
+				h.Set("Content-ID", responseID(c.id))
 			}
 			pw, err := mw.CreatePart(h)
 			if err != nil {
@@ -128,4 +130,13 @@ func readCalls(outer *http.Request, mr *multipart.Reader) ([]call, error) {
 		return nil, fmt.Errorf("the batch has no calls")
 	}
 	return calls, nil
+}
+
+// responseID is the Content-ID of the answer to a call whose Content-ID is
+// id: "<X>" is answered "<response-X>".
+func responseID(id string) string {
+	if inner, ok := strings.CutPrefix(id, "<"); ok && strings.HasSuffix(inner, ">") {
+		return "<response-" + inner
+	}
+	return "response-" + id
 }

@@ -295,7 +295,7 @@ func TestBatchRequests(t *testing.T) {
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		for i, call := range calls {
-			pw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"application/http"}, "Content-ID": {fmt.Sprintf("c%d", i)}})
+			pw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"application/http"}, "Content-ID": {fmt.Sprintf("<c%d>", i)}})
 			io.WriteString(pw, call)
 		}
 		mw.Close()
@@ -331,7 +331,7 @@ func TestBatchRequests(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		got = append(got, fmt.Sprintf("%s %d %s", p.Header.Get("Content-ID"), res.StatusCode, b))
 	}
-	if len(got) != 2 || !strings.HasPrefix(got[0], "response-c0 200 {\"generation\":") || !strings.HasPrefix(got[1], "response-c1 404") {
+	if len(got) != 2 || !strings.HasPrefix(got[0], "<response-c0> 200 {\"generation\":") || !strings.HasPrefix(got[1], "<response-c1> 404") {
 		t.Errorf("batch answers:\n%s", strings.Join(got, "\n"))
 	}
 	if a, err := c.Bucket("exports").Object("b/a.zip").Attrs(ctx); err != nil || !a.CustomTime.Equal(time.Date(2026, 11, 29, 8, 30, 0, 0, time.UTC)) {

@@ -325,7 +325,7 @@ func (g *GCS) batchCustomTimes(ctx context.Context, names []string, t time.Time)
 	mw := multipart.NewWriter(&body)
 	patch := customTime(t)
 	for i, name := range names {
-		pw, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"application/http"}, "Content-ID": {strconv.Itoa(i)}})
+		pw, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"application/http"}, "Content-ID": {"<" + strconv.Itoa(i) + ">"}})
 		if err != nil {
 			return err
 		}
@@ -363,7 +363,9 @@ func (g *GCS) batchCustomTimes(ctx context.Context, names []string, t time.Time)
 		if err != nil {
 			return fmt.Errorf("set custom time of %d objects of gs://%s: reading the answer: %w", len(names), g.name, err)
 		}
-		i, err := strconv.Atoi(strings.TrimPrefix(p.Header.Get("Content-ID"), "response-"))
+		// "<response-N>" answers the call "<N>".
+		id := strings.TrimSuffix(strings.TrimPrefix(p.Header.Get("Content-ID"), "<"), ">")
+		i, err := strconv.Atoi(strings.TrimPrefix(id, "response-"))
 		if err != nil || i < 0 || i >= len(names) {
 			return fmt.Errorf("set custom time of gs://%s: the batch answered an unknown call %q", g.name, p.Header.Get("Content-ID"))
 		}

@@ -109,30 +109,35 @@ func (f jsonForm) head(r *Report) error {
 
 // account opens an account with errors, to append its failures.
 func (f jsonForm) account(i int, a *Account) error {
-	b, err := json.Marshal(accountJSON(a))
+	b, err := f.element(i, "\n", accountJSON(a))
 	if err != nil {
 		return err
 	}
-	if i > 0 {
-		f.w.WriteByte(',')
-	}
-	f.w.WriteByte('\n')
 	f.w.Write(b[:len(b)-1])
 	_, err = f.w.WriteString(`,"failures":[`)
 	return err
 }
 
 func (f jsonForm) failure(_ *Account, n int, fl connector.Failure) error {
-	b, err := json.Marshal(fl)
-	if err != nil {
-		return err
+	b, err := f.element(n, "\n ", fl)
+	if err == nil {
+		_, err = f.w.Write(b)
 	}
-	if n > 0 {
+	return err
+}
+
+// element marshals v, the i-th element of an array, and writes what goes
+// before it: a comma after the first, then lead.
+func (f jsonForm) element(i int, lead string, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if i > 0 {
 		f.w.WriteByte(',')
 	}
-	f.w.WriteString("\n ")
-	_, err = f.w.Write(b)
-	return err
+	f.w.WriteString(lead)
+	return b, nil
 }
 
 func (f jsonForm) accountEnd(*Account, int) error {
@@ -146,15 +151,10 @@ func (f jsonForm) quietOpen(*Report) error {
 }
 
 func (f jsonForm) quiet(i int, a *Account) error {
-	b, err := json.Marshal(accountJSON(a))
-	if err != nil {
-		return err
+	b, err := f.element(i, "\n", accountJSON(a))
+	if err == nil {
+		_, err = f.w.Write(b)
 	}
-	if i > 0 {
-		f.w.WriteByte(',')
-	}
-	f.w.WriteByte('\n')
-	_, err = f.w.Write(b)
 	return err
 }
 
